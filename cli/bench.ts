@@ -1,0 +1,4 @@
+// Placeholder until its issue lands: reports that the command does not exist yet (exit 1).
+export async function run(_args: string[]): Promise<number> {
+  throw new Error('the bench command is not implemented yet');
+}
