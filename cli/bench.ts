@@ -1,4 +1,17 @@
-// Placeholder until its issue lands: reports that the command does not exist yet (exit 1).
-export async function run(_args: string[]): Promise<number> {
-  throw new Error('the bench command is not implemented yet');
+// `jsonlm bench <suite>`: each suite lives in bench/ and prints a table plus, with --json FILE, a report.
+import { UsageError } from './args.js';
+
+const SUITES: Record<string, () => Promise<{ run(args: string[]): Promise<number> }>> = {
+  kernels: () => import('../bench/kernels.js'),
+  decode: () => import('../bench/decode.js'),
+  grammar: () => import('../bench/grammar.js'),
+  load: () => import('../bench/load.js'),
+};
+
+export async function run(args: string[]): Promise<number> {
+  const [suite, ...rest] = args;
+  const load = suite ? SUITES[suite] : undefined;
+  if (!load) throw new UsageError(`usage: jsonlm bench <${Object.keys(SUITES).join('|')}> [options]` +
+    (suite ? ` (unknown suite '${suite}')` : ''));
+  return (await load()).run(rest);
 }

@@ -1,0 +1,4 @@
+// Placeholder until its issue lands.
+export async function run(_args: string[]): Promise<number> {
+  throw new Error('bench grammar is not implemented yet');
+}
