@@ -1,0 +1,40 @@
+// Turning ids back into text the same way for every tokenizer: concatenate each token's exact bytes,
+// then UTF-8-decode once, so a character split across tokens (byte-level BPE, SentencePiece byte
+// fallback) comes out whole. Bytes that never complete a character decode to U+FFFD.
+
+export interface DecodeRules {
+  /** Every id's exact bytes (special tokens: their text form). */
+  pieces: readonly Uint8Array[];
+  special: readonly boolean[];
+  bosId: number | undefined;
+  /** SentencePiece-style tokenizers put a space in front of the text ("dummy prefix"); decoding drops it
+   * again from the first text token when that token opens the sequence or follows BOS. llama2.c's run.c
+   * (after BOS) and SentencePiece (at the start) both do this. */
+  stripDummyPrefix: boolean;
+}
+
+const SPACE = 0x20;
+
+export function decodeIds(ids: readonly number[], rules: DecodeRules, skipSpecialTokens: boolean): string {
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i];
+    const piece = rules.pieces[id];
+    if (piece === undefined) throw new RangeError(`token id ${id} is outside the vocabulary (size ${rules.pieces.length})`);
+    if (skipSpecialTokens && rules.special[id]) continue;
+    let bytes = piece;
+    const opensText = i === 0 || (i === 1 && ids[0] === rules.bosId);
+    if (rules.stripDummyPrefix && opensText && !rules.special[id] && bytes.length > 0 && bytes[0] === SPACE) {
+      bytes = bytes.subarray(1);
+    }
+    chunks.push(bytes);
+    total += bytes.length;
+  }
+  const joined = new Uint8Array(total);
+  let at = 0;
+  for (const chunk of chunks) { joined.set(chunk, at); at += chunk.length; }
+  return UTF8_DECODER.decode(joined);
+}
+
+const UTF8_DECODER = new TextDecoder('utf-8');

@@ -1,0 +1,202 @@
+// Hugging Face tokenizer.json (+ optional tokenizer_config.json), encoded by @huggingface/tokenizers
+// (tokenizers.js, the pure-JS implementation transformers.js uses). This file adds what that library
+// does not give: every id's exact bytes, BOS/EOS policy, and the chat template.
+import { Tokenizer as HfTokenizer } from '@huggingface/tokenizers';
+import { assembleTokenizer } from './assemble.js';
+import { byteLevelToBytes } from './byte-level.js';
+import { chooseChatRenderer } from './chat-template.js';
+import { defaultBosId, endOfGenerationIds } from './special-tokens.js';
+import type { Tokenizer } from './tokenizer.js';
+
+type Json = Record<string, unknown>;
+
+interface AddedTokenJson { id: number; content: string; special?: boolean }
+
+/** How a vocabulary's token strings spell bytes. */
+type Spelling = 'byte-level' | 'metaspace';
+
+const METASPACE = '\u2581';
+const UTF8 = new TextEncoder();
+
+export function tokenizerFromJson(tokenizerJson: string | object, tokenizerConfig?: string | object): Tokenizer {
+  const json = parseJsonObject(tokenizerJson, 'tokenizer.json');
+  const config = tokenizerConfig === undefined ? {} : parseJsonObject(tokenizerConfig, 'tokenizer_config.json');
+  const model = json.model as Json | undefined;
+  if (!model || typeof model !== 'object') throw new Error('tokenizer.json has no "model" object');
+  const modelType = model.type ?? (model.merges ? 'BPE' : undefined);
+  if (modelType !== 'BPE' && modelType !== 'Unigram') {
+    throw new Error(`tokenizer.json model type ${JSON.stringify(modelType)} is not supported (only BPE and Unigram)`);
+  }
+  const added = readAddedTokens(json);
+  const baseVocab = readBaseVocab(model, modelType);
+
+  let hf: HfTokenizer;
+  try {
+    // tokenizers.js requires every top-level component key to exist, even when null.
+    const complete = { normalizer: null, pre_tokenizer: null, post_processor: null, decoder: null, ...json, added_tokens: added };
+    hf = new HfTokenizer(complete, config);
+  } catch (err) {
+    throw new Error(`tokenizer.json could not be loaded: ${(err as Error).message}`);
+  }
+
+  const vocabSize = Math.max(baseVocab.length, ...added.map((t) => t.id + 1));
+  const spelling = spellingOf(json);
+  const pieces: Uint8Array[] = new Array(vocabSize);
+  const special: boolean[] = new Array(vocabSize).fill(false);
+  const textToId = new Map<string, number>();
+  for (let id = 0; id < baseVocab.length; id++) {
+    const text = baseVocab[id];
+    if (text === undefined) continue;
+    pieces[id] = pieceBytes(text, spelling);
+    textToId.set(text, id);
+  }
+  // Added tokens are matched in raw text before pre-tokenization, so their content is plain text,
+  // not byte-level spelling.
+  for (const token of added) {
+    pieces[token.id] = UTF8.encode(token.content);
+    special[token.id] = token.special === true;
+    textToId.set(token.content, token.id);
+  }
+  for (let id = 0; id < vocabSize; id++) {
+    if (pieces[id] === undefined) throw new Error(`tokenizer.json has no token for id ${id} (ids must be contiguous)`);
+  }
+  const idOf = (text: string) => textToId.get(text);
+
+  const bosText = specialTokenText(config.bos_token);
+  const eosText = specialTokenText(config.eos_token);
+  const bosId = bosText !== undefined ? requireToken(idOf, bosText, 'bos_token') : defaultBosId(idOf);
+  const eosId = eosText !== undefined ? requireToken(idOf, eosText, 'eos_token') : undefined;
+
+  return assembleTokenizer({
+    pieces,
+    special,
+    bosId,
+    eosIds: endOfGenerationIds([eosId], idOf),
+    // tokenizer.json's post_processor adds BOS where the model wants it (tokenizers.js applies it);
+    // tokenizer_config's add_bos_token=true asks for it too (transformers rebuilds the post-processor).
+    addBos: config.add_bos_token === true,
+    encodeText: (text, addSpecialTokens) => {
+      const ids = hf.encode(text, { add_special_tokens: addSpecialTokens }).ids;
+      for (const id of ids) {
+        if (id === undefined || id === null) throw new Error(`tokenizer.json cannot encode ${JSON.stringify(text)}: a piece is not in the vocabulary and there is no unk_token`);
+      }
+      return ids;
+    },
+    stripDummyPrefix: addsDummyPrefix(json),
+    chat: chooseChatRenderer(chatTemplateOf(config), (text) => textToId.has(text), { bosToken: bosText, eosToken: eosText }),
+  });
+}
+
+function parseJsonObject(input: string | object, name: string): Json {
+  let value: unknown = input;
+  if (typeof input === 'string') {
+    try {
+      value = JSON.parse(input);
+    } catch (err) {
+      throw new Error(`${name} is not valid JSON: ${(err as Error).message}`);
+    }
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new Error(`${name} must be a JSON object`);
+  return value as Json;
+}
+
+function readAddedTokens(json: Json): AddedTokenJson[] {
+  const list = json.added_tokens ?? [];
+  if (!Array.isArray(list)) throw new Error('tokenizer.json "added_tokens" must be an array');
+  return list.map((t, i) => {
+    if (!t || typeof t.content !== 'string' || !Number.isInteger(t.id) || t.id < 0) {
+      throw new Error(`tokenizer.json added_tokens[${i}] needs an integer "id" and a string "content"`);
+    }
+    return t as AddedTokenJson;
+  });
+}
+
+/** id -> token string of the model's own vocabulary. */
+function readBaseVocab(model: Json, modelType: 'BPE' | 'Unigram'): (string | undefined)[] {
+  const out: (string | undefined)[] = [];
+  if (modelType === 'Unigram') {
+    if (!Array.isArray(model.vocab)) throw new Error('tokenizer.json Unigram model needs a "vocab" array of [piece, score]');
+    model.vocab.forEach((entry: unknown, id: number) => {
+      if (!Array.isArray(entry) || typeof entry[0] !== 'string') throw new Error(`tokenizer.json Unigram vocab[${id}] is not [piece, score]`);
+      out[id] = entry[0];
+    });
+    return out;
+  }
+  const vocab = model.vocab;
+  if (!vocab || typeof vocab !== 'object' || Array.isArray(vocab)) throw new Error('tokenizer.json BPE model needs a "vocab" object');
+  if (!Array.isArray(model.merges)) throw new Error('tokenizer.json BPE model needs a "merges" array');
+  for (const [text, id] of Object.entries(vocab as Record<string, unknown>)) {
+    if (!Number.isInteger(id) || (id as number) < 0) throw new Error(`tokenizer.json vocab entry ${JSON.stringify(text)} has a bad id ${String(id)}`);
+    out[id as number] = text;
+  }
+  return out;
+}
+
+/** Byte-level when a ByteLevel pre-tokenizer or decoder is anywhere in the pipeline; otherwise the
+ * SentencePiece spelling ('▁' for space, <0xXX> byte-fallback tokens). */
+function spellingOf(json: Json): Spelling {
+  return hasComponent(json.pre_tokenizer, 'ByteLevel') || hasComponent(json.decoder, 'ByteLevel') ? 'byte-level' : 'metaspace';
+}
+
+function hasComponent(node: unknown, type: string): boolean {
+  if (!node || typeof node !== 'object') return false;
+  const n = node as Json;
+  if (n.type === type) return true;
+  for (const key of ['pretokenizers', 'decoders', 'normalizers', 'processors']) {
+    const list = n[key];
+    if (Array.isArray(list) && list.some((child) => hasComponent(child, type))) return true;
+  }
+  return false;
+}
+
+const BYTE_TOKEN = /^<0x([0-9A-Fa-f]{2})>$/;
+
+function pieceBytes(text: string, spelling: Spelling): Uint8Array {
+  if (spelling === 'byte-level') return byteLevelToBytes(text) ?? UTF8.encode(text);
+  const byte = BYTE_TOKEN.exec(text);
+  if (byte) return Uint8Array.of(parseInt(byte[1], 16));
+  return UTF8.encode(text.replaceAll(METASPACE, ' '));
+}
+
+/** SentencePiece-style pipelines put '▁' in front of the text: a Metaspace pre-tokenizer that prepends
+ * (prepend_scheme always/first, or the older add_prefix_space), or a Prepend('▁') normalizer. */
+function addsDummyPrefix(json: Json): boolean {
+  const find = (node: unknown, pred: (n: Json) => boolean): boolean => {
+    if (!node || typeof node !== 'object') return false;
+    const n = node as Json;
+    if (pred(n)) return true;
+    for (const key of ['pretokenizers', 'normalizers']) {
+      const list = n[key];
+      if (Array.isArray(list) && list.some((child) => find(child, pred))) return true;
+    }
+    return false;
+  };
+  const metaspacePrepends = (n: Json) => n.type === 'Metaspace' &&
+    (n.prepend_scheme !== undefined ? n.prepend_scheme !== 'never' : n.add_prefix_space !== false);
+  const prependNormalizer = (n: Json) => n.type === 'Prepend' && n.prepend === METASPACE;
+  return find(json.pre_tokenizer, metaspacePrepends) || find(json.normalizer, prependNormalizer);
+}
+
+/** tokenizer_config.json writes special tokens as a string or as {content: string, ...}. */
+function specialTokenText(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (value && typeof value === 'object' && typeof (value as Json).content === 'string') return (value as Json).content as string;
+  return undefined;
+}
+
+function requireToken(idOf: (text: string) => number | undefined, text: string, field: string): number {
+  const id = idOf(text);
+  if (id === undefined) throw new Error(`tokenizer_config.json ${field} ${JSON.stringify(text)} is not in the vocabulary`);
+  return id;
+}
+
+/** chat_template is a string, or a list of named templates of which "default" is the chat one. */
+function chatTemplateOf(config: Json): string | undefined {
+  const t = config.chat_template;
+  if (typeof t === 'string') return t;
+  if (Array.isArray(t)) {
+    const named = t.find((x) => x && x.name === 'default') ?? t[0];
+    if (named && typeof named.template === 'string') return named.template;
+  }
+  return undefined;
+}
