@@ -1,0 +1,77 @@
+// A small static file server for the web page and the browser tests. It binds 127.0.0.1 only, serves
+// GET/HEAD of files under the mounted folders (no directory listings, no path escapes), and can stop by
+// itself after a period without requests.
+import { createServer } from 'node:http';
+import { createReadStream, statSync } from 'node:fs';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.wasm': 'application/wasm',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+/**
+ * @param {{ mounts: Record<string, string>, port?: number, idleMs?: number, quiet?: boolean }} opts
+ *   mounts: URL prefix ('/' or '/models/') -> folder or single file on disk.
+ *   idleMs: stop after this long without a request (0: never).
+ * @returns {Promise<{ url: string, port: number, close: () => Promise<void> }>}
+ */
+export async function startServer({ mounts, port = 0, idleMs = 0, quiet = true }) {
+  const table = Object.entries(mounts)
+    .map(([prefix, path]) => [prefix, resolve(path)])
+    .sort((a, b) => b[0].length - a[0].length);
+  let idleTimer;
+  const server = createServer((req, res) => {
+    if (idleMs) { clearTimeout(idleTimer); idleTimer = setTimeout(() => close(), idleMs); idleTimer.unref?.(); }
+    if (req.method !== 'GET' && req.method !== 'HEAD') { res.writeHead(405).end(); return; }
+    let pathname;
+    try { pathname = decodeURIComponent(new URL(req.url, 'http://127.0.0.1').pathname); } catch { res.writeHead(400).end(); return; }
+    const file = lookup(table, pathname);
+    let stat;
+    try { stat = file && statSync(file); } catch { stat = undefined; }
+    if (!stat || !stat.isFile()) {
+      if (!quiet) console.error(`404 ${pathname}`);
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
+      return;
+    }
+    res.writeHead(200, {
+      'content-type': TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream',
+      'content-length': stat.size,
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+    });
+    if (req.method === 'HEAD') { res.end(); return; }
+    createReadStream(file).pipe(res);
+  });
+  await new Promise((ok, fail) => { server.once('error', fail); server.listen(port, '127.0.0.1', ok); });
+  const actual = server.address().port;
+  let closed;
+  function close() {
+    closed ??= new Promise((ok) => { clearTimeout(idleTimer); server.close(() => ok()); server.closeAllConnections?.(); });
+    return closed;
+  }
+  if (idleMs) { idleTimer = setTimeout(() => close(), idleMs); idleTimer.unref?.(); }
+  return { url: `http://127.0.0.1:${actual}`, port: actual, close };
+}
+
+function lookup(table, pathname) {
+  for (const [prefix, base] of table) {
+    if (prefix.endsWith('/') ? !pathname.startsWith(prefix) : pathname !== prefix) continue;
+    if (!prefix.endsWith('/')) return base; // a single file
+    let rest = pathname.slice(prefix.length);
+    if (rest === '' || rest.endsWith('/')) rest += 'index.html';
+    const file = normalize(join(base, rest));
+    if (file !== base && !file.startsWith(base + sep)) return undefined;
+    return file;
+  }
+  return undefined;
+}
