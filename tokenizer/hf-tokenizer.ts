@@ -33,7 +33,10 @@ export function tokenizerFromJson(tokenizerJson: string | object, tokenizerConfi
   let hf: HfTokenizer;
   try {
     // tokenizers.js requires every top-level component key to exist, even when null.
-    const complete = { normalizer: null, pre_tokenizer: null, post_processor: null, decoder: null, ...json, added_tokens: added };
+    const complete = {
+      normalizer: null, post_processor: null, decoder: null, ...json,
+      pre_tokenizer: withUnicodeDigits(json.pre_tokenizer ?? null), added_tokens: added,
+    };
     hf = new HfTokenizer(complete, config);
   } catch (err) {
     throw new Error(`tokenizer.json could not be loaded: ${(err as Error).message}`);
@@ -130,6 +133,20 @@ function readBaseVocab(model: Json, modelType: 'BPE' | 'Unigram'): (string | und
     out[id as number] = text;
   }
   return out;
+}
+
+/** tokenizers.js's Digits pre-tokenizer splits on ASCII \d only; the Rust `tokenizers` crate (what the
+ * model was trained with) and llama.cpp split on every Unicode number (char::is_numeric, \p{N}: "½",
+ * "²", "٣"). So each Digits step is replaced by the equivalent Split on \p{N}. */
+function withUnicodeDigits(node: unknown): unknown {
+  if (!node || typeof node !== 'object') return node;
+  const n = node as Json;
+  if (n.type === 'Digits') {
+    const pattern = n.individual_digits ? '\\p{N}' : '\\p{N}+';
+    return { type: 'Split', pattern: { Regex: pattern }, behavior: 'Isolated', invert: false };
+  }
+  if (Array.isArray(n.pretokenizers)) return { ...n, pretokenizers: n.pretokenizers.map(withUnicodeDigits) };
+  return n;
 }
 
 /** Byte-level when a ByteLevel pre-tokenizer or decoder is anywhere in the pipeline; otherwise the

@@ -1,4 +1,6 @@
 // The tokenizer room's public surface.
 export type { ChatMessage, DecodeOptions, EncodeOptions, Tokenizer } from './tokenizer.js';
 export { tokenizerFromJson } from './hf-tokenizer.js';
+export { tokenizerFromGguf } from './gguf-tokenizer.js';
+export { SUPPORTED_BPE_PRE_NAMES } from './bpe-pre-tokenizers.js';
 export { vocabularyBytes, type VocabularyBytes } from './vocabulary-bytes.js';
