@@ -1,0 +1,126 @@
+// The Llama forward pass, top to bottom, for `ntok` consecutive tokens starting at position `pos0`:
+// prefill runs a whole chunk of the prompt as batched matrix-matrix products, decode is the same code
+// with ntok = 1 (matrix-vector kernels). All float math runs in the kernels; this file only says which
+// kernel reads and writes which buffer.
+import type { Kernels, Ptr } from '../kernels/kernels.js';
+import type { Matrix, ModelWeights } from '../weights/model-weights.js';
+import type { LlamaConfig } from './config.js';
+import type { KvCache } from './kv-cache.js';
+import type { RunState } from './run-state.js';
+
+/** What forward needs: the model's parts, as plain structures. */
+export interface ForwardContext {
+  kernels: Kernels;
+  config: LlamaConfig;
+  weights: ModelWeights;
+  state: RunState;
+}
+
+/** Which positions of the chunk get logits: none (a prefix being cached), the last one, or all of them. */
+export type LogitsRows = 'none' | 'last' | 'all';
+
+/** ggml quantizes activations for Q8_0 products with an fp16 scale per block of 32; doing the same keeps
+ * Q8_0 GGUF logits within float rounding of llama.cpp. For jsonlm's own int8 weights either choice works
+ * (the rounding of the scale is far below the int8 rounding of the values); one rule keeps it simple. */
+const F16_ACTIVATION_SCALES = 1;
+
+/** An activation as the next products will read it: f32 rows, plus their int8 form when q8 matrices
+ * consume it (quantized once, shared by e.g. Q, K and V). */
+interface Input { x: Ptr; cols: number; ntok: number }
+
+function input(ctx: ForwardContext, x: Ptr, cols: number, ntok: number): Input {
+  const s = ctx.state;
+  if (s.q8Group) ctx.kernels.exports.quantize_rows_q8(x, ntok, cols, s.xq, s.xs, s.q8Group, F16_ACTIVATION_SCALES);
+  return { x, cols, ntok };
+}
+
+/** out[t, :] = W · in[t, :] for every token t of the input. */
+function matmul(ctx: ForwardContext, out: Ptr, w: Matrix, inp: Input): void {
+  const k = ctx.kernels.exports;
+  if (w.cols !== inp.cols) throw new Error(`internal: matrix expects ${w.cols} inputs, activation has ${inp.cols}`);
+  if (w.kind === 'f32') {
+    if (inp.ntok === 1) k.matvec_f32(out, w.data, inp.x, w.rows, w.cols);
+    else k.matmul_f32(out, w.data, inp.x, w.rows, w.cols, inp.ntok);
+  } else {
+    const s = ctx.state;
+    if (inp.ntok === 1) k.matvec_q8(out, w.q, w.scales, s.xq, s.xs, w.rows, w.cols, w.group);
+    else k.matmul_q8(out, w.q, w.scales, s.xq, s.xs, w.rows, w.cols, w.group, inp.ntok);
+  }
+}
+
+/** Copies (f32) or dequantizes (q8) one row of the token embedding into `out`. */
+function embed(ctx: ForwardContext, out: Ptr, token: number): void {
+  const e = ctx.weights.tokenEmbedding;
+  if (e.kind === 'f32') {
+    const mem = ctx.kernels.u8(0, ctx.kernels.memory.buffer.byteLength);
+    mem.copyWithin(out, e.data + token * e.cols * 4, e.data + (token + 1) * e.cols * 4);
+  } else {
+    const groups = Math.ceil(e.cols / e.group);
+    ctx.kernels.exports.dequantize_rows_q8(e.q + token * groups * e.group, e.scales + token * groups * 4, 1, e.cols, e.group, out);
+  }
+}
+
+/**
+ * Runs tokens[0..ntok) at positions pos0.. through the model, writing their keys and values into the
+ * cache rows pos0..pos0+ntok. ntok must not exceed state.maxChunk and the rows must fit the cache
+ * (the session checks both). For `logits = 'last'` the result is in state.logits; for 'all',
+ * onRow(t, state.logits) is called for every t.
+ */
+export function forward(ctx: ForwardContext, cache: KvCache, tokens: ArrayLike<number>, pos0: number,
+  logits: LogitsRows, onRow?: (t: number, logits: Ptr) => void): void {
+  const { kernels, config: c, weights: w, state: s } = ctx;
+  const k = kernels.exports;
+  const ntok = tokens.length;
+  const qDim = c.nHeads * c.headDim;
+  const kvDim = c.nKvHeads * c.headDim;
+  const ropeStyle = c.ropeStyle === 'interleaved' ? 0 : 1;
+
+  // Token embeddings -> residual stream x[t].
+  for (let t = 0; t < ntok; t++) embed(ctx, s.x + t * c.dim * 4, tokens[t]);
+
+  for (let l = 0; l < c.nLayers; l++) {
+    const L = w.layers[l];
+    // K and V rows of this chunk go straight to their cache rows.
+    const kRows = cache.keys[l] + pos0 * kvDim * 4;
+    const vRows = cache.values[l] + pos0 * kvDim * 4;
+
+    // Attention block: xb = rmsnorm(x); q, k, v = projections; RoPE on q and k.
+    k.rmsnorm(s.xb, s.x, L.attnNorm, c.dim, c.normEps, ntok);
+    const xb = input(ctx, s.xb, c.dim, ntok);
+    matmul(ctx, s.q, L.wq, xb);
+    matmul(ctx, kRows, L.wk, xb);
+    matmul(ctx, vRows, L.wv, xb);
+    k.rope(s.q, ntok, c.nHeads, c.headDim, qDim, pos0, s.ropeCos, s.ropeSin, ropeStyle);
+    k.rope(kRows, ntok, c.nKvHeads, c.headDim, kvDim, pos0, s.ropeCos, s.ropeSin, ropeStyle);
+
+    // Causal grouped-query attention of each new token over cache rows 0..its own position.
+    k.attention(s.att, s.q, cache.keys[l], cache.values[l], ntok, pos0, c.nHeads, c.nKvHeads, c.headDim, kvDim, s.attScratch);
+
+    // Output projection, residual.
+    matmul(ctx, s.xb2, L.wo, input(ctx, s.att, qDim, ntok));
+    k.add(s.x, s.xb2, ntok * c.dim);
+
+    // Feed-forward block: x += W2 · (silu(W1 · rmsnorm(x)) * W3 · rmsnorm(x)).
+    k.rmsnorm(s.xb, s.x, L.ffnNorm, c.dim, c.normEps, ntok);
+    const xf = input(ctx, s.xb, c.dim, ntok);
+    matmul(ctx, s.hb, L.wGate, xf);
+    matmul(ctx, s.hb2, L.wUp, xf);
+    k.swiglu(s.hb, s.hb, s.hb2, ntok * c.hiddenDim);
+    matmul(ctx, s.xb2, L.wDown, input(ctx, s.hb, c.hiddenDim, ntok));
+    k.add(s.x, s.xb2, ntok * c.dim);
+  }
+
+  if (logits === 'none') return;
+  // Final norm and LM head, only for the rows asked for.
+  const first = logits === 'last' ? ntok - 1 : 0;
+  const rows = ntok - first;
+  k.rmsnorm(s.xb, s.x + first * c.dim * 4, w.finalNorm, c.dim, c.normEps, rows);
+  input(ctx, s.xb, c.dim, rows);
+  const head = w.output;
+  const groups = head.kind === 'q8' ? Math.ceil(head.cols / head.group) : 0;
+  for (let t = 0; t < rows; t++) {
+    if (head.kind === 'f32') k.matvec_f32(s.logits, head.data, s.xb + t * c.dim * 4, head.rows, head.cols);
+    else k.matvec_q8(s.logits, head.q, head.scales, s.xq + t * groups * head.group, s.xs + t * groups * 4, head.rows, head.cols, head.group);
+    onRow?.(first + t, s.logits);
+  }
+}

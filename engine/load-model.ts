@@ -1,0 +1,40 @@
+// loadModel: one WebAssembly instance per model, the weights streamed into it, the tokenizer built from
+// what the model file carries (or given). Browser-safe: sources are byte sources, not paths
+// (engine/load-model-node.ts opens paths).
+import { Kernels } from '../kernels/kernels.js';
+import * as tokenizers from '../tokenizer/index.js';
+import type { Tokenizer } from '../tokenizer/tokenizer.js';
+import { loadWeights, type ModelSource, type TokenizerSource } from '../weights/load.js';
+import { Model, type ModelOptions } from './model.js';
+
+export interface LoadModelOptions extends ModelOptions {
+  /** 'q8' (default): int8 matrices (Q8_0 GGUF tensors as they are, others quantized at load in groups of
+   * 32); 'f32': float32 matrices (Q8_0 tensors dequantized). */
+  dtype?: 'q8' | 'f32';
+  /** Use this tokenizer instead of the one the model file carries. */
+  tokenizer?: Tokenizer;
+}
+
+/** The tokenizer a model file carries; undefined when it has none (a llama2.c .bin without tokenizer). */
+export function tokenizerFromSource(source: TokenizerSource): Tokenizer | undefined {
+  if (!source) return undefined;
+  // Looked up by name: each reader lands in tokenizer/index.ts as its format is done.
+  const readers = tokenizers as Record<string, unknown>;
+  const call = (name: string, ...args: unknown[]): Tokenizer => {
+    const f = readers[name];
+    if (typeof f !== 'function') throw new Error(`reading a ${source.kind} tokenizer is not supported yet (${name})`);
+    return f(...args) as Tokenizer;
+  };
+  switch (source.kind) {
+    case 'gguf': return call('tokenizerFromGguf', source.metadata);
+    case 'hf': return call('tokenizerFromJson', source.tokenizerJson, source.tokenizerConfigJson);
+    case 'llama2c': return call('tokenizerFromLlama2c', source.bytes);
+  }
+}
+
+export async function loadModel(source: ModelSource, options: LoadModelOptions = {}): Promise<Model> {
+  const kernels = await Kernels.create();
+  const { weights, tokenizerSource } = await loadWeights(source, kernels, { dtype: options.dtype ?? 'q8' });
+  const tokenizer = options.tokenizer ?? tokenizerFromSource(tokenizerSource);
+  return new Model(kernels, weights, tokenizer, options);
+}

@@ -1,0 +1,62 @@
+// Everything a forward pass needs besides the weights and the KV cache, allocated once per model in the
+// kernels' memory: activation scratch sized for one prefill chunk, the quantized-activation buffers, the
+// RoPE tables and one row of logits. Plain offsets, like llama2.c's RunState.
+import type { Kernels, Ptr } from '../kernels/kernels.js';
+import type { Matrix, ModelWeights } from '../weights/model-weights.js';
+import type { LlamaConfig } from './config.js';
+
+/** Prompt tokens per batched pass; longer prompts run in chunks of this size. */
+export const DEFAULT_MAX_CHUNK = 64;
+
+export interface RunState {
+  maxChunk: number;
+  x: Ptr; // f32[chunk, dim] residual stream
+  xb: Ptr; // f32[chunk, dim] normed input of a block
+  xb2: Ptr; // f32[chunk, dim] output of a projection back to dim
+  q: Ptr; // f32[chunk, nHeads*headDim]
+  att: Ptr; // f32[chunk, nHeads*headDim] attention output
+  hb: Ptr; // f32[chunk, hiddenDim] gate, then silu(gate)*up
+  hb2: Ptr; // f32[chunk, hiddenDim] up
+  /** int8 activations quantized for q8 matrices: [chunk, rowStride] + f32 scales [chunk, groups]. */
+  xq: Ptr;
+  xs: Ptr;
+  /** The group size shared by every q8 matrix (0 when the model has none). */
+  q8Group: number;
+  attScratch: Ptr;
+  ropeCos: Ptr; // f32[contextLength, headDim/2]
+  ropeSin: Ptr;
+  logits: Ptr; // f32[vocab], one row
+}
+
+function q8Group(weights: ModelWeights): number {
+  const all: Matrix[] = [weights.tokenEmbedding, weights.output];
+  for (const l of weights.layers) all.push(l.wq, l.wk, l.wv, l.wo, l.wGate, l.wUp, l.wDown);
+  // The embedding is only dequantized row by row, never multiplied with activations.
+  const groups = new Set(all.slice(1).filter((m) => m.kind === 'q8').map((m) => (m as { group: number }).group));
+  if (groups.size > 1) throw new Error(`int8 matrices with different group sizes (${[...groups].join(', ')}) are not supported`);
+  return groups.size ? [...groups][0] : 0;
+}
+
+export function createRunState(kernels: Kernels, config: LlamaConfig, weights: ModelWeights,
+  contextLength: number, maxChunk = DEFAULT_MAX_CHUNK): RunState {
+  const { dim, hiddenDim, nHeads, headDim, vocabSize } = config;
+  const qDim = nHeads * headDim;
+  const f32 = (n: number) => kernels.alloc(n * 4);
+  const group = q8Group(weights);
+  const maxCols = Math.max(dim, qDim, hiddenDim);
+  const groupsPerRow = group ? Math.ceil(maxCols / group) : 0;
+  const s: RunState = {
+    maxChunk,
+    x: f32(maxChunk * dim), xb: f32(maxChunk * dim), xb2: f32(maxChunk * dim),
+    q: f32(maxChunk * qDim), att: f32(maxChunk * qDim),
+    hb: f32(maxChunk * hiddenDim), hb2: f32(maxChunk * hiddenDim),
+    xq: kernels.alloc(maxChunk * groupsPerRow * group), xs: f32(maxChunk * groupsPerRow), q8Group: group,
+    // Attention scores of one (token, head) over every position it sees.
+    attScratch: f32(contextLength),
+    ropeCos: f32(contextLength * (headDim / 2)), ropeSin: f32(contextLength * (headDim / 2)),
+    logits: f32(vocabSize),
+  };
+  // RoPE angles depend only on position and dimension: computed once, in WebAssembly.
+  kernels.exports.rope_table(s.ropeCos, s.ropeSin, contextLength, headDim, config.ropeTheta);
+  return s;
+}

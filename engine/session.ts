@@ -1,0 +1,80 @@
+// A session is one sequence in one KV cache. Feeding it a prompt runs the model only over the tokens
+// after the longest prefix the cache already holds, so repeated prompts that share an instruction +
+// schema prefix skip that prefix. Logits come back as a pointer into kernel memory, valid until the
+// next call that runs the model (copy them out with logitsView().slice() to keep them).
+import type { Ptr } from '../kernels/kernels.js';
+import { forward, type ForwardContext } from './forward.js';
+import { ContextOverflowError, commonPrefix, type KvCache } from './kv-cache.js';
+
+export class TokenIdError extends Error {}
+
+export class Session {
+  /** Positions run through the model since creation (a measure of work saved by prefix reuse). */
+  evaluated = 0;
+
+  constructor(private readonly ctx: ForwardContext, readonly cache: KvCache) {}
+
+  get contextLength(): number { return this.cache.contextLength; }
+  /** The ids whose keys and values are in the cache, in order. */
+  get tokens(): readonly number[] { return this.cache.tokens; }
+
+  /** Forgets the cached sequence (the memory stays allocated). */
+  reset(): void { this.cache.tokens = []; }
+
+  /** Makes the cache hold exactly `ids` and returns the logits after the last of them. Only the ids past
+   * the longest common prefix with the cached sequence are computed (at least the last one, for its
+   * logits). */
+  prefill(ids: readonly number[]): Ptr {
+    this.check(ids, 'the prompt');
+    const reuse = Math.min(commonPrefix(this.cache, ids), ids.length - 1);
+    this.run(ids, reuse, 'last');
+    return this.ctx.state.logits;
+  }
+
+  /** Appends one token to the sequence and returns the logits that follow it. */
+  decode(id: number): Ptr {
+    const ids = [...this.cache.tokens, id];
+    this.check(ids, 'the sequence');
+    this.run(ids, ids.length - 1, 'last');
+    return this.ctx.state.logits;
+  }
+
+  /** Logits after every position of `ids` (for parity checks), computed from position 0; each row is
+   * a copy. Leaves the cache holding `ids`. */
+  logitsAll(ids: readonly number[]): Float32Array[] {
+    this.check(ids, 'the sequence');
+    const rows: Float32Array[] = [];
+    const vocab = this.ctx.config.vocabSize;
+    this.run(ids, 0, 'all', (p, logits) => { rows[p] = this.ctx.kernels.f32(logits, vocab).slice(); });
+    return rows;
+  }
+
+  /** A view of the latest logits row (re-made after any allocation; copy to keep). */
+  logitsView(): Float32Array { return this.ctx.kernels.f32(this.ctx.state.logits, this.ctx.config.vocabSize); }
+
+  private check(ids: readonly number[], what: string): void {
+    if (ids.length === 0) throw new TokenIdError(`${what} is empty: give at least one token`);
+    if (ids.length > this.cache.contextLength) throw new ContextOverflowError(ids.length, this.cache.contextLength, what);
+    const vocab = this.ctx.config.vocabSize;
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i];
+      if (!Number.isInteger(id) || id < 0 || id >= vocab) {
+        throw new TokenIdError(`token id ${id} at index ${i} is out of range: the vocabulary has ids 0..${vocab - 1}`);
+      }
+    }
+  }
+
+  /** Runs ids[from..] through the model in chunks, positions from..; `rows` says which logits to produce. */
+  private run(ids: readonly number[], from: number, rows: 'last' | 'all', onRow?: (p: number, logits: Ptr) => void): void {
+    const chunk = this.ctx.state.maxChunk;
+    this.cache.tokens.length = from; // positions past `from` are overwritten below
+    for (let start = from; start < ids.length; start += chunk) {
+      const end = Math.min(ids.length, start + chunk);
+      const isLast = end === ids.length;
+      forward(this.ctx, this.cache, ids.slice(start, end), start, rows === 'all' ? 'all' : isLast ? 'last' : 'none',
+        onRow && ((t, logits) => onRow(start + t, logits)));
+      for (let p = start; p < end; p++) this.cache.tokens.push(ids[p]);
+      this.evaluated += end - start;
+    }
+  }
+}
