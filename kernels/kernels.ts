@@ -10,7 +10,54 @@ const PAGE = 65536;
 /** wasm32 addresses 4 GiB: 65536 pages of 64 KiB. */
 export const MAX_PAGES = 65536;
 
-export type KernelExports = Record<string, any> & { memory: WebAssembly.Memory; __heap_base?: WebAssembly.Global };
+/** Every export of the kernels module. Pointers (Ptr) are byte offsets into `memory`; counts are i32.
+ * Quantized operands follow weights/model-weights.ts Q8Matrix: int8 q[rows * rowStride] with
+ * rowStride = ceil(cols/group)*group (zero padding) and f32 scales[rows * ceil(cols/group)]; group % 16 == 0. */
+export interface KernelExports {
+  memory: WebAssembly.Memory;
+  __heap_base?: WebAssembly.Global;
+  /** Per group d = max|x|/127, q = round-half-even(x * (1/d)); f16Scale != 0 stores d rounded to binary16 (ggml Q8_0). */
+  quantize_rows_q8(x: Ptr, rows: number, cols: number, q: Ptr, scales: Ptr, group: number, f16Scale: number): void;
+  /** f32 out[rows * cols] = q * scale. */
+  dequantize_rows_q8(q: Ptr, scales: Ptr, rows: number, cols: number, group: number, out: Ptr): void;
+  /** f32 -> binary16 bits, round to nearest even (integer ops in wasm). */
+  f32_to_f16_bits(x: number): number;
+  /** binary16 bits -> f32, exact. */
+  f16_bits_to_f32(h: number): number;
+  /** out[r] = sum_g (ws[r,g] * xs[g]) * f32(i32 dot of group g), groups in order, f32 ops, no FMA. */
+  matvec_q8(out: Ptr, wq: Ptr, ws: Ptr, xq: Ptr, xs: Ptr, rows: number, cols: number, group: number): void;
+  /** out[t*rows + r] for ntok quantized tokens; bit-identical to matvec_q8 per token. */
+  matmul_q8(out: Ptr, wq: Ptr, ws: Ptr, xq: Ptr, xs: Ptr, rows: number, cols: number, group: number, ntok: number): void;
+  /** out[r] = W[r,:] . x, W f32 [rows, cols]. */
+  matvec_f32(out: Ptr, w: Ptr, x: Ptr, rows: number, cols: number): void;
+  /** out[t*rows + r] = W[r,:] . x_t; bit-identical to matvec_f32 per token. */
+  matmul_f32(out: Ptr, w: Ptr, x: Ptr, rows: number, cols: number, ntok: number): void;
+  /** Per row of n: out = (x * (1/sqrt(mean(x^2) + eps))) * w; out may equal x. */
+  rmsnorm(out: Ptr, x: Ptr, w: Ptr, n: number, eps: number, ntok: number): void;
+  /** f32 cos/sin tables [maxPos, headDim/2] for freq_j = theta^(-2j/headDim). */
+  rope_table(cosOut: Ptr, sinOut: Ptr, maxPos: number, headDim: number, theta: number): void;
+  /** Rotates ntok rows in place (row t at position pos0+t); style 0 interleaved pairs, 1 half-split. */
+  rope(x: Ptr, ntok: number, nHeads: number, headDim: number, rowStride: number, pos0: number, cosT: Ptr, sinT: Ptr, style: number): void;
+  /** In-place max-subtracted softmax. */
+  softmax(x: Ptr, n: number): void;
+  /** out = gate * sigmoid(gate) * up. */
+  swiglu(out: Ptr, gate: Ptr, up: Ptr, n: number): void;
+  /** Causal GQA attention over an f32 KV cache; scratch holds pos0+ntok f32 scores. */
+  attention(out: Ptr, q: Ptr, kCache: Ptr, vCache: Ptr, ntok: number, pos0: number, nHeads: number, nKvHeads: number,
+    headDim: number, kvRowStride: number, scratch: Ptr): void;
+  /** out += x. */
+  add(out: Ptr, x: Ptr, n: number): void;
+  /** x *= s. */
+  scale(x: Ptr, n: number, s: number): void;
+  /** logits[i] = value where bit i (word i>>5, bit i&31) of the u32 bitset is 0. */
+  apply_mask(logits: Ptr, bits: Ptr, n: number, value: number): void;
+  /** Index of the maximum, lowest on ties; -1 when n <= 0. */
+  argmax(x: Ptr, n: number): number;
+  expf(x: number): number;
+  logf(x: number): number;
+  sinf(x: number): number;
+  cosf(x: number): number;
+}
 
 let compiled: WebAssembly.Module | undefined;
 
@@ -34,7 +81,7 @@ export class Kernels {
   private top: number;
 
   private constructor(instance: WebAssembly.Instance) {
-    this.exports = instance.exports as KernelExports;
+    this.exports = instance.exports as unknown as KernelExports;
     this.memory = this.exports.memory;
     const heapBase = this.exports.__heap_base ? Number(this.exports.__heap_base.value) : 1024;
     this.top = align(heapBase, 64);

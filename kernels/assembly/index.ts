@@ -1,6 +1,11 @@
-// Placeholder so the build pipeline runs; the kernels issue replaces this with the real kernels.
-export function add_f32(out: usize, x: usize, n: i32): void {
-  for (let i = 0; i < n; i++) {
-    store<f32>(out + (<usize>i << 2), load<f32>(out + (<usize>i << 2)) + load<f32>(x + (<usize>i << 2)));
-  }
-}
+// The kernels module root: every export here is listed, with its signature, in kernels/kernels.ts
+// (KernelExports). Pointers are byte offsets into linear memory; nothing here allocates.
+export { expf, logf, sinf, cosf } from './math';
+export { quantize_rows_q8, dequantize_rows_q8, f32_to_f16_bits, f16_bits_to_f32 } from './quant';
+export { matvec_q8, matmul_q8 } from './matvec-q8';
+export { matvec_f32, matmul_f32 } from './matvec-f32';
+export { rmsnorm } from './norm';
+export { rope_table, rope } from './rope';
+export { softmax, swiglu } from './activation';
+export { attention } from './attention';
+export { add, scale, apply_mask, argmax } from './elementwise';

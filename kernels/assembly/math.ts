@@ -1,0 +1,133 @@
+// Scalar exp/log/sin/cos written out in plain f64 arithmetic. WebAssembly's f64 add/mul/div/sqrt are exactly
+// rounded IEEE operations, so these give the same bits on every engine and CPU; JS Math (and host imports)
+// make no such promise. Internally f64 keeps the f32 results within ~0.5 ulp (correctly rounded but for rare
+// near-ties), which also lets rope_table derive its frequencies from theta to full f32 precision.
+
+// fdlibm's split of ln 2: LN2_HI has trailing zero bits, so k * LN2_HI is exact for |k| < 2^11.
+const LN2_HI: f64 = 6.93147180369123816490e-01;
+const LN2_LO: f64 = 1.90821492927058770002e-10;
+const LOG2E: f64 = 1.44269504088896338700e+00;
+const LN2: f64 = 6.93147180559945286227e-01;
+const SQRT2: f64 = 1.41421356237309514547e+00;
+// pi/2 split in two 33-bit halves plus a tail (fdlibm's pio2_1, pio2_2, pio2_2t): k * PIO2_1 and k * PIO2_2 are
+// exact for |k| < 2^20, which bounds the accurate domain of sin/cos to |x| < 2^20 * pi/2 (~1.6e6).
+const PIO2_1: f64 = 1.57079632673412561417e+00;
+const PIO2_2: f64 = 6.07710050630396597660e-11;
+const PIO2_2T: f64 = 2.02226624879595063154e-21;
+const TWO_OVER_PI: f64 = 6.36619772367581382433e-01;
+
+/** e^x for |x| < 708 (beyond: inf or 0). Cody-Waite reduction x = k ln2 + r, |r| <= ln2/2, Taylor to r^13. */
+// @ts-ignore: decorator
+@inline export function exp64(x: f64): f64 {
+  if (x != x) return x;
+  if (x > 709.0) return Infinity;
+  if (x < -708.0) return 0.0;
+  const k = nearest<f64>(x * LOG2E);
+  const r = (x - k * LN2_HI) - k * LN2_LO;
+  // Taylor series of e^r; the r^14 term is below 5e-18 for |r| <= 0.3466.
+  let p: f64 = 1.0 / 6227020800.0;
+  p = p * r + 1.0 / 479001600.0;
+  p = p * r + 1.0 / 39916800.0;
+  p = p * r + 1.0 / 3628800.0;
+  p = p * r + 1.0 / 362880.0;
+  p = p * r + 1.0 / 40320.0;
+  p = p * r + 1.0 / 5040.0;
+  p = p * r + 1.0 / 720.0;
+  p = p * r + 1.0 / 120.0;
+  p = p * r + 1.0 / 24.0;
+  p = p * r + 1.0 / 6.0;
+  p = p * r + 0.5;
+  p = p * r + 1.0;
+  p = p * r + 1.0;
+  const scale = reinterpret<f64>(<i64>(<i32>k + 1023) << 52);
+  return p * scale;
+}
+
+/** Natural log: x = m 2^e with m in [sqrt(1/2), sqrt(2)), log m = 2 atanh(s), s = (m-1)/(m+1), |s| <= 0.1716. */
+// @ts-ignore: decorator
+@inline export function log64(x: f64): f64 {
+  if (x != x) return x;
+  if (x < 0.0) return NaN;
+  if (x == 0.0) return -Infinity;
+  if (x == Infinity) return x;
+  let bits = reinterpret<i64>(x);
+  let e = <i32>((bits >>> 52) & 0x7ff);
+  if (e == 0) { // f64 subnormal: renormalise (never reached from f32 inputs)
+    x *= 18014398509481984.0; // 2^54
+    bits = reinterpret<i64>(x);
+    e = <i32>((bits >>> 52) & 0x7ff) - 54;
+  }
+  e -= 1023;
+  let m = reinterpret<f64>((bits & 0x000fffffffffffff) | 0x3ff0000000000000);
+  if (m > SQRT2) { m *= 0.5; e += 1; }
+  const s = (m - 1.0) / (m + 1.0);
+  const s2 = s * s;
+  // atanh series; the s^23 term is below 1e-19 relative.
+  let p: f64 = 1.0 / 21.0;
+  p = p * s2 + 1.0 / 19.0;
+  p = p * s2 + 1.0 / 17.0;
+  p = p * s2 + 1.0 / 15.0;
+  p = p * s2 + 1.0 / 13.0;
+  p = p * s2 + 1.0 / 11.0;
+  p = p * s2 + 1.0 / 9.0;
+  p = p * s2 + 1.0 / 7.0;
+  p = p * s2 + 1.0 / 5.0;
+  p = p * s2 + 1.0 / 3.0;
+  p = p * s2 + 1.0;
+  return 2.0 * s * p + <f64>e * LN2;
+}
+
+// Taylor polynomials on |r| <= pi/4: truncation below 3e-14.
+// @ts-ignore: decorator
+@inline function sinPoly(r: f64): f64 {
+  const r2 = r * r;
+  let p: f64 = 1.0 / 6227020800.0;
+  p = p * r2 - 1.0 / 39916800.0;
+  p = p * r2 + 1.0 / 362880.0;
+  p = p * r2 - 1.0 / 5040.0;
+  p = p * r2 + 1.0 / 120.0;
+  p = p * r2 - 1.0 / 6.0;
+  return r + r * r2 * p;
+}
+
+// @ts-ignore: decorator
+@inline function cosPoly(r: f64): f64 {
+  const r2 = r * r;
+  let p: f64 = 1.0 / 87178291200.0;
+  p = p * r2 - 1.0 / 479001600.0;
+  p = p * r2 + 1.0 / 3628800.0;
+  p = p * r2 - 1.0 / 40320.0;
+  p = p * r2 + 1.0 / 720.0;
+  p = p * r2 - 1.0 / 24.0;
+  p = p * r2 + 0.5;
+  return 1.0 - r2 * p;
+}
+
+/** sin (which = 0) or cos (which = 1) of x: x = k pi/2 + r, then the quadrant picks the polynomial and sign. */
+// @ts-ignore: decorator
+@inline function sincos64(x: f64, which: i32): f64 {
+  if (x != x || x == Infinity || x == -Infinity) return NaN;
+  const k = nearest<f64>(x * TWO_OVER_PI);
+  const r = ((x - k * PIO2_1) - k * PIO2_2) - k * PIO2_2T;
+  // k mod 4 in f64 (exact for any k): a float-to-int cast of a huge k would trap.
+  const quadrant = (<i32>(k - 4.0 * floor<f64>(k * 0.25)) + which) & 3;
+  let v = (quadrant & 1) ? cosPoly(r) : sinPoly(r);
+  // Past the accurate domain r can exceed pi/4; keep the result a sine at least.
+  if (abs<f64>(x) > 1.6e6) v = min<f64>(max<f64>(v, -1.0), 1.0);
+  return (quadrant & 2) ? -v : v;
+}
+
+export function sin64(x: f64): f64 { return sincos64(x, 0); }
+export function cos64(x: f64): f64 { return sincos64(x, 1); }
+
+/** f32 e^x: the f64 result rounded once; overflow to inf above ~88.72, underflow to 0 below ~-103.97. */
+export function expf(x: f32): f32 {
+  if (x > 89.0) return Infinity;
+  if (x < -104.0) return 0.0;
+  return <f32>exp64(<f64>x);
+}
+
+export function logf(x: f32): f32 { return <f32>log64(<f64>x); }
+/** Accurate for |x| < 1.6e6 (RoPE angles stay far below); larger arguments lose the reduction's precision. */
+export function sinf(x: f32): f32 { return <f32>sincos64(<f64>x, 0); }
+export function cosf(x: f32): f32 { return <f32>sincos64(<f64>x, 1); }

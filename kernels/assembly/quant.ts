@@ -1,0 +1,102 @@
+// Symmetric int8 quantization in groups along a row (the layout of weights/model-weights.ts Q8Matrix):
+// int8 q[rows * rowStride] (rowStride = ceil(cols/group)*group, padding zero) + f32 scales[rows * groupsPerRow].
+
+/** f32 -> IEEE binary16 bits, round to nearest even, overflow to inf, with integer ops only (no host or
+ * hardware conversion, whose availability and rounding vary). */
+export function f32_to_f16_bits(x: f32): u32 {
+  const b = reinterpret<u32>(x);
+  const sign = (b >>> 16) & 0x8000;
+  const a = b & 0x7fffffff;
+  if (a >= 0x7f800000) return sign | 0x7c00 | (a > 0x7f800000 ? 0x200 : 0); // inf, NaN (quiet)
+  if (a >= 0x477ff000) return sign | 0x7c00; // >= 65520 rounds past 65504, the largest half
+  if (a >= 0x38800000) { // normal half (>= 2^-14): drop 13 mantissa bits; a carry correctly bumps the exponent
+    let h = (((a >>> 23) - 112) << 10) | ((a >>> 13) & 0x3ff);
+    const rest = a & 0x1fff;
+    if (rest > 0x1000 || (rest == 0x1000 && (h & 1))) h++;
+    return sign | h;
+  }
+  if (a < 0x33000000) return sign; // below 2^-25 (or exactly half of the smallest subnormal, ties to 0)
+  // Subnormal half: value = m * 2^-24 with m = M * 2^(E+1), E = unbiased exponent in [-25, -15].
+  const mant = (a & 0x7fffff) | 0x800000;
+  const shift = 126 - (a >>> 23); // = -(E + 1), in [14, 24]
+  let h = mant >>> shift;
+  const rest = mant & ((1 << shift) - 1);
+  const half: u32 = 1 << (shift - 1);
+  if (rest > half || (rest == half && (h & 1))) h++;
+  return sign | h;
+}
+
+/** IEEE binary16 bits -> f32 (exact). */
+export function f16_bits_to_f32(h: u32): f32 {
+  const sign = (h & 0x8000) << 16;
+  const e = (h >>> 10) & 0x1f;
+  const m = h & 0x3ff;
+  if (e == 0) {
+    const v = <f32>m * 5.9604644775390625e-8; // m * 2^-24, exact
+    return sign ? -v : v;
+  }
+  if (e == 31) return reinterpret<f32>(sign | 0x7f800000 | (m << 13));
+  return reinterpret<f32>(sign | ((e + 112) << 23) | (m << 13));
+}
+
+// @ts-ignore: decorator
+@inline function groupAbsMax(x: usize, len: i32): f32 {
+  let j = 0;
+  let m4 = f32x4.splat(0);
+  for (; j + 4 <= len; j += 4) m4 = f32x4.max(m4, f32x4.abs(v128.load(x + (<usize>j << 2))));
+  let m = max<f32>(max<f32>(f32x4.extract_lane(m4, 0), f32x4.extract_lane(m4, 1)),
+    max<f32>(f32x4.extract_lane(m4, 2), f32x4.extract_lane(m4, 3)));
+  for (; j < len; j++) m = max<f32>(m, abs<f32>(load<f32>(x + (<usize>j << 2))));
+  return m;
+}
+
+/** Quantizes `rows` dense f32 rows of `cols` values: per group d = max|x|/127, q = nearest-even(x * (1/d))
+ * (0 where d == 0). f16Scale != 0 stores d rounded to binary16 and back, as ggml's Q8_0 does, while q still
+ * uses the unrounded inverse. Padding bytes up to rowStride are written as 0. */
+export function quantize_rows_q8(x: usize, rows: i32, cols: i32, q: usize, scales: usize, group: i32, f16Scale: i32): void {
+  const groups = (cols + group - 1) / group;
+  const rowStride = groups * group;
+  for (let r = 0; r < rows; r++) {
+    const xr = x + (<usize>r * <usize>cols << 2);
+    const qr = q + <usize>r * <usize>rowStride;
+    const sr = scales + (<usize>r * <usize>groups << 2);
+    for (let g = 0; g < groups; g++) {
+      const start = g * group;
+      const len = min<i32>(group, cols - start);
+      const xg = xr + (<usize>start << 2);
+      const qg = qr + <usize>start;
+      const d: f32 = groupAbsMax(xg, len) / 127.0;
+      const id: f32 = d != 0 ? <f32>1.0 / d : 0;
+      store<f32>(sr + (<usize>g << 2), f16Scale ? f16_bits_to_f32(f32_to_f16_bits(d)) : d);
+      const idv = f32x4.splat(id);
+      let j = 0;
+      for (; j + 16 <= len; j += 16) {
+        const p = xg + (<usize>j << 2);
+        const a = i32x4.trunc_sat_f32x4_s(f32x4.nearest(f32x4.mul(v128.load(p), idv)));
+        const b = i32x4.trunc_sat_f32x4_s(f32x4.nearest(f32x4.mul(v128.load(p, 16), idv)));
+        const c = i32x4.trunc_sat_f32x4_s(f32x4.nearest(f32x4.mul(v128.load(p, 32), idv)));
+        const e = i32x4.trunc_sat_f32x4_s(f32x4.nearest(f32x4.mul(v128.load(p, 48), idv)));
+        v128.store(qg + <usize>j, i8x16.narrow_i16x8_s(i16x8.narrow_i32x4_s(a, b), i16x8.narrow_i32x4_s(c, e)));
+      }
+      for (; j < len; j++) {
+        store<i8>(qg + <usize>j, <i8><i32>nearest<f32>(load<f32>(xg + (<usize>j << 2)) * id));
+      }
+      for (; j < group; j++) store<i8>(qg + <usize>j, 0);
+    }
+  }
+}
+
+/** f32 out[rows * cols] = q * scale, dense (padding dropped). */
+export function dequantize_rows_q8(q: usize, scales: usize, rows: i32, cols: i32, group: i32, out: usize): void {
+  const groups = (cols + group - 1) / group;
+  const rowStride = groups * group;
+  for (let r = 0; r < rows; r++) {
+    const qr = q + <usize>r * <usize>rowStride;
+    const sr = scales + (<usize>r * <usize>groups << 2);
+    const outr = out + (<usize>r * <usize>cols << 2);
+    for (let j = 0; j < cols; j++) {
+      const s = load<f32>(sr + (<usize>(j / group) << 2));
+      store<f32>(outr + (<usize>j << 2), <f32>load<i8>(qr + <usize>j) * s);
+    }
+  }
+}
