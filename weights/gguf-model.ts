@@ -1,0 +1,76 @@
+// A GGUF file as a Llama model: the llama.* hyper-parameters to a LlamaConfig, the tensor directory to a
+// ModelLayout. GGUF stores Q/K rows permuted for adjacent-pair RoPE (convert_hf_to_gguf.py does it), so
+// the config says ropeStyle 'interleaved'.
+import type { LlamaConfig } from '../engine/config.js';
+import { WeightsFormatError, type ByteSource } from './byte-source.js';
+import { parseGguf, type GgufFile, type GgufValue } from './gguf.js';
+import type { ModelLayout, TensorEncoding, TensorRef } from './model-layout.js';
+
+const LOADABLE: Record<string, TensorEncoding['kind']> = { F32: 'F32', F16: 'F16', BF16: 'BF16', Q8_0: 'Q8_0' };
+
+export function ggufConfig(gguf: GgufFile, fileName: string): LlamaConfig {
+  const m = gguf.metadata;
+  const fail = (p: string): never => { throw new WeightsFormatError(fileName, p); };
+  const arch = m.get('general.architecture');
+  if (typeof arch !== 'string') fail('missing metadata general.architecture (not a model GGUF?)');
+  if (arch !== 'llama') fail(`unsupported architecture '${arch}' (jsonlm runs 'llama' models only)`);
+  const num = (key: string, fallback?: number): number => {
+    const v = m.get(`llama.${key}`);
+    if (v === undefined) {
+      if (fallback === undefined) fail(`missing metadata llama.${key}`);
+      return fallback!;
+    }
+    if (typeof v !== 'number') fail(`metadata llama.${key} is ${typeof v}, expected a number`);
+    return v as number;
+  };
+  const dim = num('embedding_length');
+  const nHeads = num('attention.head_count');
+  const headDim = num('attention.key_length', Math.floor(dim / nHeads));
+  const ropeDims = num('rope.dimension_count', headDim);
+  if (ropeDims !== headDim) fail(`partial RoPE (rope.dimension_count ${ropeDims} of head size ${headDim}) is not supported`);
+  const scaling = m.get('llama.rope.scaling.type');
+  if (typeof scaling === 'string' && scaling !== 'none') fail(`RoPE scaling '${scaling}' is not supported`);
+  const tokens = m.get('tokenizer.ggml.tokens');
+  const embd = gguf.tensors.find((t) => t.name === 'token_embd.weight');
+  const vocab = num('vocab_size', Array.isArray(tokens) ? tokens.length : embd ? embd.shape[0] : undefined);
+  return {
+    architecture: arch as string,
+    dim,
+    hiddenDim: num('feed_forward_length'),
+    nLayers: num('block_count'),
+    nHeads,
+    nKvHeads: num('attention.head_count_kv', nHeads),
+    headDim,
+    vocabSize: vocab,
+    contextLength: num('context_length'),
+    ropeTheta: num('rope.freq_base', 10000),
+    ropeStyle: 'interleaved',
+    normEps: num('attention.layer_norm_rms_epsilon', 1e-5),
+    tiedEmbeddings: !gguf.tensors.some((t) => t.name === 'output.weight'),
+  };
+}
+
+/** Reads a GGUF file's header and describes it as a Llama model. */
+export function readGgufLayout(source: ByteSource): ModelLayout {
+  const gguf = parseGguf(source, source.name);
+  const config = ggufConfig(gguf, source.name);
+  const tensors = new Map<string, TensorRef>();
+  for (const t of gguf.tensors) {
+    const kind = LOADABLE[t.typeName];
+    if (!kind) {
+      // Only fail for tensors the model uses; extra ones (e.g. rope_freqs) are skipped.
+      if (/^(token_embd|output|output_norm|blk\.\d+\.(attn_norm|attn_q|attn_k|attn_v|attn_output|ffn_norm|ffn_gate|ffn_up|ffn_down))\.weight$/.test(t.name)) {
+        throw new WeightsFormatError(source.name, `tensor ${t.name} has type ${t.typeName}, which jsonlm cannot load ` +
+          `(supported: F32, F16, BF16, Q8_0; re-quantize with llama-quantize ... Q8_0)`);
+      }
+      continue;
+    }
+    tensors.set(t.name, { name: t.name, fileTensorName: t.name, shape: t.shape, encoding: { kind } as TensorEncoding, source, offset: t.fileOffset });
+  }
+  return { format: 'gguf', fileName: source.name, config, tensors, tokenizerSource: { kind: 'gguf', metadata: gguf.metadata, metadataTypes: gguf.metadataTypes } };
+}
+
+export function ggufString(m: Map<string, GgufValue>, key: string): string | undefined {
+  const v = m.get(key);
+  return typeof v === 'string' ? v : undefined;
+}

@@ -1,0 +1,84 @@
+// Placing tensors into the kernels' WebAssembly memory, one tensor and one chunk of rows at a time, so
+// the JS heap never holds more than a chunk. Matrices become the kernels' int8 layout (Q8Matrix) or f32;
+// norm vectors are always f32. Quantization at load runs in the kernel (quantize_rows_q8) so its float
+// math is the module's, bit-identical everywhere; Q8_0 and llama2.c Q8 tensors are copied as they are.
+import type { Kernels, Ptr } from '../kernels/kernels.js';
+import type { F32Matrix, Matrix, Q8Matrix } from './model-weights.js';
+import type { TensorRef } from './model-layout.js';
+import { tensorCols, tensorRows, type TensorReader } from './tensor-read.js';
+import { Q8_0_BLOCK } from './ggml-types.js';
+
+export interface PlaceOptions {
+  dtype: 'q8' | 'f32';
+  /** Group size for matrices quantized at load (default 32). Q8_0 / llama2.c Q8 tensors keep theirs. */
+  group: number;
+}
+
+/** Rows per chunk so that a chunk's f32 values stay near 4 MiB. */
+function chunkRows(cols: number): number { return Math.max(1, Math.floor((4 << 20) / (cols * 4))); }
+
+export function quantizeKernel(k: Kernels): (x: Ptr, rows: number, cols: number, q: Ptr, scales: Ptr, group: number, f16Scale: number) => void {
+  const fn = k.exports.quantize_rows_q8;
+  if (typeof fn !== 'function') {
+    throw new Error('kernels: this build has no quantize_rows_q8 export (rebuild with npm run build:kernels)');
+  }
+  return fn as (x: Ptr, rows: number, cols: number, q: Ptr, scales: Ptr, group: number, f16Scale: number) => void;
+}
+
+export function placeVector(k: Kernels, reader: TensorReader, ref: TensorRef): Ptr {
+  const n = ref.shape.reduce((a, b) => a * b, 1);
+  const ptr = k.alloc(n * 4);
+  reader.readRowsF32({ ...ref, shape: [n] }, 0, 1, k.f32(ptr, n));
+  return ptr;
+}
+
+export function placeF32Matrix(k: Kernels, reader: TensorReader, ref: TensorRef): F32Matrix {
+  const rows = tensorRows(ref), cols = tensorCols(ref);
+  const data = k.alloc(rows * cols * 4);
+  const step = chunkRows(cols);
+  for (let r = 0; r < rows; r += step) {
+    const nr = Math.min(step, rows - r);
+    reader.readRowsF32(ref, r, nr, k.f32(data + r * cols * 4, nr * cols));
+  }
+  return { kind: 'f32', rows, cols, data };
+}
+
+export function placeQ8Matrix(k: Kernels, reader: TensorReader, ref: TensorRef, group: number): Q8Matrix {
+  const rows = tensorRows(ref), cols = tensorCols(ref);
+  const enc = ref.encoding;
+  const step = chunkRows(cols);
+  if (enc.kind === 'Q8_0' || (enc.kind === 'Q8_GROUPS' && cols % enc.group === 0)) {
+    // Already int8 in row-aligned groups: copy, no requantization (it would only add error).
+    const g = enc.kind === 'Q8_0' ? Q8_0_BLOCK : enc.group;
+    const perRow = cols / g;
+    const q = k.alloc(rows * cols, 16);
+    const scales = k.alloc(rows * perRow * 4, 16);
+    for (let r = 0; r < rows; r += step) {
+      const nr = Math.min(step, rows - r);
+      const qView = k.i8(q + r * cols, nr * cols);
+      if (enc.kind === 'Q8_0') reader.readRowsQ8_0(ref, r, nr, qView, k.u32(scales + r * perRow * 4, nr * perRow));
+      else reader.readRowsQ8Groups(ref, r, nr, qView, k.u8(scales + r * perRow * 4, nr * perRow * 4));
+    }
+    return { kind: 'q8', rows, cols, group: g, q, scales };
+  }
+  const quantize = quantizeKernel(k);
+  const perRow = Math.ceil(cols / group);
+  const rowStride = perRow * group;
+  const q = k.alloc(rows * rowStride, 16);
+  const scales = k.alloc(rows * perRow * 4, 16);
+  if (rowStride !== cols) k.u8(q, rows * rowStride).fill(0); // padding bytes must be zero
+  const mark = k.mark();
+  const nChunk = Math.min(step, rows);
+  const x = k.alloc(nChunk * cols * 4, 16);
+  for (let r = 0; r < rows; r += step) {
+    const nr = Math.min(step, rows - r);
+    reader.readRowsF32(ref, r, nr, k.f32(x, nr * cols));
+    quantize(x, nr, cols, q + r * rowStride, scales + r * perRow * 4, group, 0);
+  }
+  k.release(mark);
+  return { kind: 'q8', rows, cols, group, q, scales };
+}
+
+export function placeMatrix(k: Kernels, reader: TensorReader, ref: TensorRef, options: PlaceOptions): Matrix {
+  return options.dtype === 'f32' ? placeF32Matrix(k, reader, ref) : placeQ8Matrix(k, reader, ref, options.group);
+}
