@@ -13,7 +13,7 @@ const KERNEL_ENTRIES = [
   'kernels/matvec_f32', 'kernels/matmul_f32', 'kernels/rmsnorm', 'kernels/softmax+swiglu', 'kernels/rope_table',
   'kernels/rope', 'kernels/attention', 'kernels/elementwise', 'kernels/math',
 ];
-const MODEL_ENTRIES: string[] = [];
+const MODEL_ENTRIES = ['model/stories260K-f32', 'model/stories260K-q8'];
 const EXPECTED = [...KERNEL_ENTRIES, ...MODEL_ENTRIES].sort();
 
 const reports: Record<string, FingerprintReport> = {};
@@ -35,7 +35,14 @@ beforeAll(async () => {
     console.log(`  ${name.padEnd(10)} ${r.env.slice(0, 60)}: ${Object.keys(r.hashes).length} hashes, ` +
       `${Object.keys(r.errors).length} errors, ${r.ms.total} ms inside`);
   }
-  for (const key of EXPECTED) console.log(`  ${key.padEnd(34)} ${reports['node-x64'].hashes[key]?.slice(0, 16) ?? '-'}`);
+  for (const key of EXPECTED) {
+    const h = (n: string) => reports[n].hashes[key]?.slice(0, 16) ?? 'missing';
+    console.log(`  ${key.padEnd(28)} x64 ${h('node-x64')}  arm64 ${h('node-arm64')}  chromium ${h('chromium')}` +
+      (reports['node-x64'].notes[key] ? `  (${reports['node-x64'].notes[key]})` : ''));
+  }
+  for (const [name, r] of Object.entries(reports)) {
+    for (const [key, err] of Object.entries(r.errors)) console.log(`  ${name} ERROR ${key}: ${err}`);
+  }
   return () => rmSync(bundleDir, { recursive: true, force: true });
 }, 300_000);
 
