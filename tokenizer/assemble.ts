@@ -32,6 +32,7 @@ export function assembleTokenizer(parts: TokenizerParts): Tokenizer {
     vocabSize: pieces.length,
     bosId,
     eosIds,
+    dummyPrefix: parts.stripDummyPrefix,
     encode(text: string, options?: EncodeOptions): number[] {
       const addSpecialTokens = options?.addSpecialTokens ?? true;
       const ids = encodeText(text, addSpecialTokens);

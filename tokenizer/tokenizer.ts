@@ -21,14 +21,17 @@ export interface Tokenizer {
   readonly bosId: number | undefined;
   /** Every id that ends generation (EOS, and e.g. <|im_end|> for ChatML models). */
   readonly eosIds: readonly number[];
+  /** SentencePiece-style: encode puts a space in front of the text (the "dummy prefix", so every token
+   * of a word-initial piece carries its space) and decode drops it again. False/absent for byte-level BPE. */
+  readonly dummyPrefix?: boolean;
   /** Text -> ids. The text of a special token written in `text` (e.g. "<|im_start|>" in a rendered chat
    * prompt) becomes that token's id, as Hugging Face tokenizers and llama.cpp's parse_special do; so
    * untrusted user text that spells such a marker can inject it (strip them first if that matters). */
   encode(text: string, options?: EncodeOptions): number[];
   /** Ids -> text, decoding the concatenated bytes of all tokens once (split UTF-8 characters come out
    * whole). SentencePiece-style tokenizers drop their dummy-prefix space from the first text token when
-   * it opens the sequence or follows BOS. To stream generated text, use tokenBytes and a streaming
-   * TextDecoder instead of decoding ids one at a time. */
+   * it opens the sequence or follows BOS. To stream generated text, use createTextStream
+   * (tokenizer/text-stream.ts) rather than decoding ids one at a time. */
   decode(ids: readonly number[], options?: DecodeOptions): string;
   /** The exact bytes a token contributes to the output (may be a partial UTF-8 character). Special and
    * control tokens return their text form; use isSpecial to tell them apart. */
