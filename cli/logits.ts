@@ -1,4 +1,34 @@
-// Placeholder until its issue lands: reports that the command does not exist yet (exit 1).
-export async function run(_args: string[]): Promise<number> {
-  throw new Error('the logits command is not implemented yet');
+// `jsonlm logits`: the logits after the last of the given token ids, as one JSON array on stdout
+// (for parity checks against other engines).
+import { loadModelFromPath } from '../engine/load-model-node.js';
+import { parseFlags, UsageError } from './args.js';
+
+const HELP = `usage: jsonlm logits --model PATH --tokens 1,2,3 [--f32] [--tokenizer FILE]
+
+  --model PATH     GGUF file, Hugging Face folder, or llama2.c .bin
+  --tokens IDS     comma-separated token ids
+  --f32            keep f32 weights (default: int8)`;
+
+export function parseTokenList(text: string): number[] {
+  const parts = text.split(',').map((s) => s.trim());
+  if (parts.length === 0 || parts.some((p) => !/^\d+$/.test(p))) {
+    throw new UsageError(`--tokens must be comma-separated non-negative integers, got '${text}'`);
+  }
+  return parts.map(Number);
+}
+
+export async function run(args: string[]): Promise<number> {
+  const { values: v } = parseFlags(args, {
+    model: { type: 'string' }, tokens: { type: 'string' }, tokenizer: { type: 'string' }, f32: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (v.help) { console.log(HELP); return 0; }
+  if (!v.model) throw new UsageError(`--model is required\n\n${HELP}`);
+  if (v.tokens === undefined) throw new UsageError(`--tokens is required\n\n${HELP}`);
+  const ids = parseTokenList(v.tokens);
+  const model = await loadModelFromPath(v.model, { dtype: v.f32 ? 'f32' : 'q8', tokenizerPath: v.tokenizer });
+  const logits = model.logits(ids);
+  // Shortest round-trip decimal of each f32 (JSON.stringify of the float64 it widens to is exact).
+  process.stdout.write(JSON.stringify(Array.from(logits)) + '\n');
+  return 0;
 }

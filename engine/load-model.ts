@@ -2,7 +2,7 @@
 // what the model file carries (or given). Browser-safe: sources are byte sources, not paths
 // (engine/load-model-node.ts opens paths).
 import { Kernels } from '../kernels/kernels.js';
-import * as tokenizers from '../tokenizer/index.js';
+import { tokenizerFromGguf, tokenizerFromJson, tokenizerFromLlama2c } from '../tokenizer/index.js';
 import type { Tokenizer } from '../tokenizer/tokenizer.js';
 import { loadWeights, type ModelSource, type TokenizerSource } from '../weights/load.js';
 import { Model, type ModelOptions } from './model.js';
@@ -18,17 +18,10 @@ export interface LoadModelOptions extends ModelOptions {
 /** The tokenizer a model file carries; undefined when it has none (a llama2.c .bin without tokenizer). */
 export function tokenizerFromSource(source: TokenizerSource): Tokenizer | undefined {
   if (!source) return undefined;
-  // Looked up by name: each reader lands in tokenizer/index.ts as its format is done.
-  const readers = tokenizers as Record<string, unknown>;
-  const call = (name: string, ...args: unknown[]): Tokenizer => {
-    const f = readers[name];
-    if (typeof f !== 'function') throw new Error(`reading a ${source.kind} tokenizer is not supported yet (${name})`);
-    return f(...args) as Tokenizer;
-  };
   switch (source.kind) {
-    case 'gguf': return call('tokenizerFromGguf', source.metadata);
-    case 'hf': return call('tokenizerFromJson', source.tokenizerJson, source.tokenizerConfigJson);
-    case 'llama2c': return call('tokenizerFromLlama2c', source.bytes);
+    case 'gguf': return tokenizerFromGguf(source.metadata);
+    case 'hf': return tokenizerFromJson(source.tokenizerJson, source.tokenizerConfigJson);
+    case 'llama2c': return tokenizerFromLlama2c(source.bytes);
   }
 }
 
