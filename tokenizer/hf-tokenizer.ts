@@ -18,9 +18,16 @@ type Spelling = 'byte-level' | 'metaspace';
 const METASPACE = '\u2581';
 const UTF8 = new TextEncoder();
 
-export function tokenizerFromJson(tokenizerJson: string | object, tokenizerConfig?: string | object): Tokenizer {
+/**
+ * @param tokenizerJson tokenizer.json, as text or parsed
+ * @param tokenizerConfig tokenizer_config.json (bos_token, eos_token, add_bos_token, chat_template)
+ * @param modelConfig config.json (or generation_config.json): its bos_token_id / eos_token_id are used
+ *   when tokenizer_config.json does not name the tokens, as transformers' generate() does.
+ */
+export function tokenizerFromJson(tokenizerJson: string | object, tokenizerConfig?: string | object, modelConfig?: string | object): Tokenizer {
   const json = parseJsonObject(tokenizerJson, 'tokenizer.json');
   const config = tokenizerConfig === undefined ? {} : parseJsonObject(tokenizerConfig, 'tokenizer_config.json');
+  const modelIds = modelConfig === undefined ? {} : parseJsonObject(modelConfig, 'config.json');
   const model = json.model as Json | undefined;
   if (!model || typeof model !== 'object') throw new Error('tokenizer.json has no "model" object');
   const modelType = model.type ?? (model.merges ? 'BPE' : undefined);
@@ -67,14 +74,16 @@ export function tokenizerFromJson(tokenizerJson: string | object, tokenizerConfi
 
   const bosText = specialTokenText(config.bos_token);
   const eosText = specialTokenText(config.eos_token);
-  const bosId = bosText !== undefined ? requireToken(idOf, bosText, 'bos_token') : defaultBosId(idOf);
+  const configBos = configIds(modelIds.bos_token_id, 'bos_token_id', vocabSize)[0];
+  const configEos = configIds(modelIds.eos_token_id, 'eos_token_id', vocabSize);
+  const bosId = bosText !== undefined ? requireToken(idOf, bosText, 'bos_token') : configBos ?? defaultBosId(idOf);
   const eosId = eosText !== undefined ? requireToken(idOf, eosText, 'eos_token') : undefined;
 
   return assembleTokenizer({
     pieces,
     special,
     bosId,
-    eosIds: endOfGenerationIds([eosId], idOf),
+    eosIds: endOfGenerationIds([eosId, ...configEos], idOf),
     // tokenizer.json's post_processor adds BOS where the model wants it (tokenizers.js applies it);
     // tokenizer_config's add_bos_token=true asks for it too (transformers rebuilds the post-processor).
     addBos: config.add_bos_token === true,
@@ -199,6 +208,16 @@ function specialTokenText(value: unknown): string | undefined {
   if (typeof value === 'string') return value;
   if (value && typeof value === 'object' && typeof (value as Json).content === 'string') return (value as Json).content as string;
   return undefined;
+}
+
+/** config.json writes a token id as a number, a list of numbers, or null. */
+function configIds(value: unknown, field: string, vocabSize: number): number[] {
+  if (value === undefined || value === null) return [];
+  const ids = Array.isArray(value) ? value : [value];
+  for (const id of ids) {
+    if (!Number.isInteger(id) || id < 0 || id >= vocabSize) throw new Error(`config.json ${field} ${JSON.stringify(value)} is not a token id of this vocabulary (size ${vocabSize})`);
+  }
+  return ids as number[];
 }
 
 function requireToken(idOf: (text: string) => number | undefined, text: string, field: string): number {

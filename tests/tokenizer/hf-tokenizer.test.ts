@@ -80,6 +80,15 @@ describe('tokenizer.json: SmolLM2 byte-level BPE', () => {
     expect(withConfig.applyChatTemplate!([{ role: 'user', content: 'Hi' }])).toBe('[user]Hi<|im_end|>[assistant]');
   });
 
+  it('takes bos_token_id/eos_token_id from config.json, so the HF folder agrees with its GGUF conversion', () => {
+    const modelConfig = readFileSync(SMOLLM2_TOKENIZER_JSON.replace('tokenizer.json', 'config.json'), 'utf8');
+    const withIds = tokenizerFromJson(json, undefined, modelConfig);
+    expect(withIds.bosId).toBe(1); // <|im_start|>, as ref-bpe's GGUF says
+    expect(withIds.eosIds[0]).toBe(2);
+    expect(withIds.encode('Hi')).toEqual(tok.encode('Hi')); // still no BOS added
+    expect(() => tokenizerFromJson(json, undefined, { eos_token_id: 49152 })).toThrow(/config\.json eos_token_id 49152 is not a token id/);
+  });
+
   it('vocabularyBytes lists every id\'s bytes and special flag', () => {
     const vocab = vocabularyBytes(tok);
     expect(vocab.bytes).toHaveLength(49152);
