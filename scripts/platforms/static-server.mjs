@@ -20,12 +20,14 @@ const TYPES = {
 };
 
 /**
- * @param {{ mounts: Record<string, string>, port?: number, idleMs?: number, quiet?: boolean }} opts
+ * @param {{ mounts: Record<string, string>, port?: number, idleMs?: number, quiet?: boolean, isolate?: boolean }} opts
  *   mounts: URL prefix ('/' or '/models/') -> folder or single file on disk.
  *   idleMs: stop after this long without a request (0: never).
+ *   isolate: send COOP/COEP so the page is cross-origin isolated (SharedArrayBuffer: the Stop button's
+ *   flag that the worker reads between tokens).
  * @returns {Promise<{ url: string, port: number, close: () => Promise<void> }>}
  */
-export async function startServer({ mounts, port = 0, idleMs = 0, quiet = true }) {
+export async function startServer({ mounts, port = 0, idleMs = 0, quiet = true, isolate = true }) {
   const table = Object.entries(mounts)
     .map(([prefix, path]) => [prefix, resolve(path)])
     .sort((a, b) => b[0].length - a[0].length);
@@ -48,6 +50,7 @@ export async function startServer({ mounts, port = 0, idleMs = 0, quiet = true }
       'content-length': stat.size,
       'cache-control': 'no-store',
       'x-content-type-options': 'nosniff',
+      ...(isolate ? { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' } : {}),
     });
     if (req.method === 'HEAD') { res.end(); return; }
     createReadStream(file).pipe(res);
