@@ -1,0 +1,90 @@
+// The extraction metrics, per example and summed over a set:
+// - validity: the output parses as JSON;
+// - compliance: it parses and ajv accepts it under the example's schema;
+// - JSONExact: it parses and equals the gold after canonical key ordering (array order matters);
+// - Field F1: over leaf paths (see leaves.ts), micro-averaged: a predicted leaf whose path and value both
+//   match a gold leaf is a true positive; every other predicted leaf is a false positive; every gold leaf
+//   not matched is a false negative. Unparseable output predicts no leaves.
+import { sharedValidator } from '../../extract/validate.js';
+import { canonicalJson } from './canonical.js';
+import { flattenLeaves } from './leaves.js';
+
+export interface FieldCounts {
+  tp: number;
+  fp: number;
+  fn: number;
+}
+
+export interface ExampleScore extends FieldCounts {
+  valid: boolean;
+  compliant: boolean;
+  exact: boolean;
+}
+
+/** Parses model output; undefined when it is not JSON. */
+export function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch {
+    return { ok: false };
+  }
+}
+
+export function fieldCounts(predicted: unknown, gold: unknown): FieldCounts {
+  const p = flattenLeaves(predicted);
+  const g = flattenLeaves(gold);
+  let tp = 0;
+  for (const [path, v] of p) if (g.get(path) === v) tp++;
+  return { tp, fp: p.size - tp, fn: g.size - tp };
+}
+
+/** Scores one output text against the gold value under the schema. */
+export function scoreExample(outputText: string, gold: unknown, schema: unknown): ExampleScore {
+  const parsed = parseJson(outputText);
+  if (!parsed.ok) {
+    return { valid: false, compliant: false, exact: false, tp: 0, fp: 0, fn: flattenLeaves(gold).size };
+  }
+  return {
+    valid: true,
+    compliant: sharedValidator().validate(schema, parsed.value).valid,
+    exact: canonicalJson(parsed.value) === canonicalJson(gold),
+    ...fieldCounts(parsed.value, gold),
+  };
+}
+
+export interface F1 {
+  precision: number;
+  recall: number;
+  f1: number;
+}
+
+/** Precision, recall and F1 from summed counts; with nothing predicted and nothing to find, all are 1. */
+export function f1FromCounts({ tp, fp, fn }: FieldCounts): F1 {
+  const precision = tp + fp === 0 ? (fn === 0 ? 1 : 0) : tp / (tp + fp);
+  const recall = tp + fn === 0 ? (fp === 0 ? 1 : 0) : tp / (tp + fn);
+  const f1 = precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
+  return { precision, recall, f1 };
+}
+
+export interface Aggregate extends F1, FieldCounts {
+  n: number;
+  validity: number;
+  compliance: number;
+  jsonExact: number;
+}
+
+/** Rates over a set of scores (fractions in [0, 1]) and micro-averaged Field F1. */
+export function aggregate(scores: readonly ExampleScore[]): Aggregate {
+  const n = scores.length;
+  const sum = (f: (s: ExampleScore) => number) => scores.reduce((acc, s) => acc + f(s), 0);
+  const counts = { tp: sum((s) => s.tp), fp: sum((s) => s.fp), fn: sum((s) => s.fn) };
+  const rate = (f: (s: ExampleScore) => boolean) => (n === 0 ? 0 : sum((s) => (f(s) ? 1 : 0)) / n);
+  return {
+    n,
+    validity: rate((s) => s.valid),
+    compliance: rate((s) => s.compliant),
+    jsonExact: rate((s) => s.exact),
+    ...counts,
+    ...f1FromCounts(counts),
+  };
+}
