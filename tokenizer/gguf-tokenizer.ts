@@ -29,7 +29,7 @@ interface GgufVocab {
   chatTemplate: string | undefined;
 }
 
-export function tokenizerFromGguf(metadata: Map<string, unknown>): Tokenizer {
+export function tokenizerFromGguf(metadata: ReadonlyMap<string, unknown>): Tokenizer {
   const model = metadata.get('tokenizer.ggml.model');
   if (model === undefined) throw new Error('GGUF has no tokenizer.ggml.model: the file carries no tokenizer');
   if (model !== 'gpt2' && model !== 'llama') {
@@ -39,7 +39,7 @@ export function tokenizerFromGguf(metadata: Map<string, unknown>): Tokenizer {
   return model === 'gpt2' ? byteLevelBpe(metadata, vocab) : sentencePiece(metadata, vocab);
 }
 
-function readVocab(metadata: Map<string, unknown>): GgufVocab {
+function readVocab(metadata: ReadonlyMap<string, unknown>): GgufVocab {
   const tokens = stringArray(metadata, 'tokenizer.ggml.tokens');
   if (tokens.length === 0) throw new Error('GGUF tokenizer.ggml.tokens is empty');
   const types = metadata.has('tokenizer.ggml.token_type')
@@ -64,7 +64,7 @@ function readVocab(metadata: Map<string, unknown>): GgufVocab {
 }
 
 /** 'gpt2': an in-memory tokenizer.json for tokenizers.js, with llama.cpp's pre-tokenizer regexes. */
-function byteLevelBpe(metadata: Map<string, unknown>, vocab: GgufVocab): Tokenizer {
+function byteLevelBpe(metadata: ReadonlyMap<string, unknown>, vocab: GgufVocab): Tokenizer {
   const preName = metadata.get('tokenizer.ggml.pre');
   if (typeof preName !== 'string') throw new Error('GGUF tokenizer.ggml.pre is missing: cannot tell which byte-level BPE pre-tokenizer this vocabulary needs');
   const pre = bpePreTokenizer(preName);
@@ -129,7 +129,7 @@ function byteLevelBpe(metadata: Map<string, unknown>, vocab: GgufVocab): Tokeniz
 }
 
 /** 'llama': SentencePiece BPE by scores, as llama.cpp's llm_tokenizer_spm. */
-function sentencePiece(metadata: Map<string, unknown>, vocab: GgufVocab): Tokenizer {
+function sentencePiece(metadata: ReadonlyMap<string, unknown>, vocab: GgufVocab): Tokenizer {
   const { tokens, types } = vocab;
   const scores = numberArray(metadata, 'tokenizer.ggml.scores', tokens.length);
   const addSpacePrefix = optionalBool(metadata, 'tokenizer.ggml.add_space_prefix') ?? true;
@@ -200,14 +200,14 @@ function firstIdByText(tokens: string[]): Map<string, number> {
 
 // Metadata readers: each names the key and what was wrong with it.
 
-function stringArray(metadata: Map<string, unknown>, key: string): string[] {
+function stringArray(metadata: ReadonlyMap<string, unknown>, key: string): string[] {
   const value = metadata.get(key);
   if (value === undefined) throw new Error(`GGUF ${key} is missing`);
   if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) throw new Error(`GGUF ${key} must be an array of strings`);
   return value as string[];
 }
 
-function numberArray(metadata: Map<string, unknown>, key: string, length: number): number[] {
+function numberArray(metadata: ReadonlyMap<string, unknown>, key: string, length: number): number[] {
   const value = metadata.get(key);
   if (value === undefined) throw new Error(`GGUF ${key} is missing`);
   if (!Array.isArray(value) || !value.every((v) => typeof v === 'number')) throw new Error(`GGUF ${key} must be an array of numbers`);
@@ -215,7 +215,7 @@ function numberArray(metadata: Map<string, unknown>, key: string, length: number
   return value as number[];
 }
 
-function optionalId(metadata: Map<string, unknown>, key: string, vocabSize: number): number | undefined {
+function optionalId(metadata: ReadonlyMap<string, unknown>, key: string, vocabSize: number): number | undefined {
   const value = metadata.get(key);
   if (value === undefined) return undefined;
   const id = typeof value === 'bigint' ? Number(value) : value;
@@ -226,14 +226,14 @@ function optionalId(metadata: Map<string, unknown>, key: string, vocabSize: numb
   return id;
 }
 
-function optionalBool(metadata: Map<string, unknown>, key: string): boolean | undefined {
+function optionalBool(metadata: ReadonlyMap<string, unknown>, key: string): boolean | undefined {
   const value = metadata.get(key);
   if (value === undefined) return undefined;
   if (typeof value !== 'boolean') throw new Error(`GGUF ${key} must be a boolean`);
   return value;
 }
 
-function optionalString(metadata: Map<string, unknown>, key: string): string | undefined {
+function optionalString(metadata: ReadonlyMap<string, unknown>, key: string): string | undefined {
   const value = metadata.get(key);
   if (value === undefined) return undefined;
   if (typeof value !== 'string') throw new Error(`GGUF ${key} must be a string`);

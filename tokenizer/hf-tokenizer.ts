@@ -42,7 +42,7 @@ export function tokenizerFromJson(tokenizerJson: string | object, tokenizerConfi
     // tokenizers.js requires every top-level component key to exist, even when null.
     const complete = {
       normalizer: null, post_processor: null, decoder: null, ...json,
-      pre_tokenizer: withUnicodeDigits(json.pre_tokenizer ?? null), added_tokens: added,
+      pre_tokenizer: portablePreTokenizer(json.pre_tokenizer ?? null), added_tokens: added,
     };
     hf = new HfTokenizer(complete, config);
   } catch (err) {
@@ -144,17 +144,31 @@ function readBaseVocab(model: Json, modelType: 'BPE' | 'Unigram'): (string | und
   return out;
 }
 
-/** tokenizers.js's Digits pre-tokenizer splits on ASCII \d only; the Rust `tokenizers` crate (what the
- * model was trained with) and llama.cpp split on every Unicode number (char::is_numeric, \p{N}: "½",
- * "²", "٣"). So each Digits step is replaced by the equivalent Split on \p{N}. */
-function withUnicodeDigits(node: unknown): unknown {
+/** Rewrites the pre-tokenizer steps that tokenizers.js runs differently from the Rust `tokenizers` crate
+ * (what the model was trained with) into equivalent steps it runs right:
+ *  - Digits: tokenizers.js splits on ASCII \\d only; Rust (char::is_numeric) and llama.cpp (\\p{N}) split
+ *    on every Unicode number ("½", "²", "٣"). Becomes a Split on \\p{N}.
+ *  - Metaspace with split=true: tokenizers.js ignores `split`; Rust cuts the text before each '▁'
+ *    (MergedWithNext), so merges never cross a word start. Becomes Metaspace + a Split keeping
+ *    "▁word" pieces. */
+function portablePreTokenizer(node: unknown): unknown {
   if (!node || typeof node !== 'object') return node;
   const n = node as Json;
   if (n.type === 'Digits') {
     const pattern = n.individual_digits ? '\\p{N}' : '\\p{N}+';
     return { type: 'Split', pattern: { Regex: pattern }, behavior: 'Isolated', invert: false };
   }
-  if (Array.isArray(n.pretokenizers)) return { ...n, pretokenizers: n.pretokenizers.map(withUnicodeDigits) };
+  if (n.type === 'Metaspace' && n.split === true) {
+    const replacement = typeof n.replacement === 'string' ? n.replacement : METASPACE;
+    if ([...replacement].length !== 1) throw new Error(`tokenizer.json Metaspace replacement ${JSON.stringify(replacement)} must be one character`);
+    const r = replacement.replace(/[\\\]\[^-]/g, '\\$&');
+    // Matches only (invert): each "▁" with the text up to the next one, and text before the first.
+    return {
+      type: 'Sequence',
+      pretokenizers: [{ ...n, split: false }, { type: 'Split', pattern: { Regex: `[${r}][^${r}]*|[^${r}]+` }, behavior: 'Isolated', invert: true }],
+    };
+  }
+  if (Array.isArray(n.pretokenizers)) return { ...n, pretokenizers: n.pretokenizers.map(portablePreTokenizer) };
   return n;
 }
 

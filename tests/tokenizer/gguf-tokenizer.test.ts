@@ -41,6 +41,24 @@ describe('GGUF gpt2 (byte-level BPE): llama.cpp ggml-vocab-gpt-2', () => {
   });
 });
 
+describe('GGUF gpt2 with pre "llama-bpe" (Llama 3 regex)', () => {
+  // No llama.cpp vectors for a Llama 3 vocabulary are available here, so this checks the regex choice
+  // on the GPT-2 vocabulary: numbers split in groups of three, a punctuation mark joins the word after
+  // it, and BOS is added by default as llama.cpp does for this family.
+  it('splits as the Llama 3 pre-tokenizer does', () => {
+    const metadata = new Map(ggufMetadata(GGUF_GPT2));
+    metadata.set('tokenizer.ggml.pre', 'llama-bpe');
+    const tok = tokenizerFromGguf(metadata);
+    const pieces = (text: string) => tok.encode(text, { addSpecialTokens: false }).map((id) => new TextDecoder().decode(tok.tokenBytes(id)));
+    const boundaries = (ps: string[]) => ps.map((_, i) => ps.slice(0, i + 1).join('').length);
+    expect(boundaries(pieces('1234567'))).toEqual(expect.arrayContaining([3, 6, 7]));
+    const gpt2 = tokenizerFromGguf(ggufMetadata(GGUF_GPT2));
+    expect(gpt2.encode('1234567')).not.toEqual(tok.encode('1234567', { addSpecialTokens: false }));
+    expect(tok.encode('hi')[0]).toBe(50256);
+    expect(tok.decode(tok.encode('x $hello 1234567 ok', { addSpecialTokens: false }))).toBe('x $hello 1234567 ok');
+  });
+});
+
 describe('GGUF gpt2 (byte-level BPE, pre "smollm"): ref-bpe', () => {
   let tok: Tokenizer;
   beforeAll(() => { tok = tokenizerFromGguf(ggufMetadata(REF_BPE_GGUF)); });

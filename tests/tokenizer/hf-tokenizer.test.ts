@@ -135,6 +135,24 @@ describe('tokenizer.json: SentencePiece spelling (Metaspace + byte fallback)', (
   });
 });
 
+describe('tokenizer.json: Metaspace with split=true', () => {
+  // Merges could join across a word start ("a▁" then "a▁b") unless the text is cut before each '▁' first,
+  // as the Rust crate does for split=true (tokenizers.js alone ignores the flag).
+  const vocab: Record<string, number> = { '<unk>': 0, '▁': 1, a: 2, b: 3, '▁a': 4, 'a▁': 5, '▁b': 6, 'a▁b': 7 };
+  const make = (split: boolean) => tokenizerFromJson({
+    added_tokens: [{ id: 0, content: '<unk>', special: true }],
+    pre_tokenizer: { type: 'Metaspace', replacement: '▁', prepend_scheme: 'always', split },
+    decoder: { type: 'Metaspace', replacement: '▁', prepend_scheme: 'always', split },
+    model: { type: 'BPE', unk_token: '<unk>', vocab, merges: ['a ▁', 'a▁ b', '▁ a', '▁ b'] },
+  });
+
+  it('keeps merges inside words', () => {
+    expect(make(true).encode('a b')).toEqual([4, 6]); // "▁a" "▁b"
+    expect(make(false).encode('a b')).toEqual([1, 7]); // "▁" "a▁b": what split=false means
+    expect(make(true).decode([4, 6])).toBe('a b');
+  });
+});
+
 describe('tokenizer.json: bad input', () => {
   it('names the problem', () => {
     expect(() => tokenizerFromJson('{"model": ')).toThrow(/tokenizer\.json is not valid JSON/);
