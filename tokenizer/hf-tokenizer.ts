@@ -84,11 +84,13 @@ export function tokenizerFromJson(tokenizerJson: string | object, tokenizerConfi
     special,
     bosId,
     eosIds: endOfGenerationIds([eosId, ...configEos], idOf),
-    // tokenizer.json's post_processor adds BOS where the model wants it (tokenizers.js applies it);
-    // tokenizer_config's add_bos_token=true asks for it too (transformers rebuilds the post-processor).
+    // tokenizer.json's post_processor adds BOS where the model wants it (tokenizers.js applies it).
+    // tokenizer_config's add_bos_token overrides it either way, as transformers does by rebuilding the
+    // post-processor: true asks for BOS, false turns the post-processor's special tokens off.
     addBos: config.add_bos_token === true,
     encodeText: (text, addSpecialTokens) => {
-      const ids = hf.encode(text, { add_special_tokens: addSpecialTokens }).ids;
+      const postProcess = addSpecialTokens && config.add_bos_token !== false;
+      const ids = hf.encode(text, { add_special_tokens: postProcess }).ids;
       for (const id of ids) {
         if (id === undefined || id === null) throw new Error(`tokenizer.json cannot encode ${JSON.stringify(text)}: a piece is not in the vocabulary and there is no unk_token`);
       }

@@ -130,6 +130,8 @@ describe('tokenizer.json: SentencePiece spelling (Metaspace + byte fallback)', (
     expect(ids).toContain(vocab['▁hi']);
     expect(ids).toContain(3 + 0xf0); // 😀 by byte fallback
     expect(tok.decode(ids)).toBe('<s>hi 😀 é');
+    // add_bos_token=false in tokenizer_config.json turns the post-processor's BOS off.
+    expect(tokenizerFromJson(json, { add_bos_token: false }).encode('hi 😀 é')).toEqual(ids.slice(1));
     expect(tok.decode(ids, { skipSpecialTokens: true })).toBe('hi 😀 é');
     expect(tok.applyChatTemplate).toBeUndefined();
   });
