@@ -75,7 +75,8 @@ describe('GGUF gpt2 (byte-level BPE, pre "smollm"): ref-bpe', () => {
   it('agrees with the tokenizer.json of the same vocabulary, ids and bytes', () => {
     const fromJson = tokenizerFromJson(readFileSync(SMOLLM2_TOKENIZER_JSON, 'utf8'));
     expect(tok.vocabSize).toBe(fromJson.vocabSize);
-    for (const text of [...ROUND_TRIP_TEXTS, '<|im_start|>user\nHi<|im_end|>\n']) {
+    const llamaCppInputs = llamaCppVectors(GGUF_GPT2).map((v) => v.text);
+    for (const text of [...ROUND_TRIP_TEXTS, ...llamaCppInputs, '<|im_start|>user\nHi<|im_end|>\n']) {
       expect(tok.encode(text), text).toEqual(fromJson.encode(text));
     }
     for (let id = 0; id < tok.vocabSize; id += 97) {

@@ -98,6 +98,11 @@ describe('tokenizer.json: SmolLM2 byte-level BPE', () => {
     expect(vocab.bytes.every((b) => b.length > 0)).toBe(true);
   });
 
+  it('encodes and decodes nothing', () => {
+    expect(tok.encode('')).toEqual([]);
+    expect(tok.decode([])).toBe('');
+  });
+
   it('rejects out-of-range ids', () => {
     expect(() => tok.tokenBytes(49152)).toThrow(/outside the vocabulary/);
     expect(() => tok.decode([5, -1])).toThrow(/outside the vocabulary/);
