@@ -4,9 +4,9 @@
 // input lists are written beside them (*.meta.json) for tests/platforms/browser-bundle.test.ts.
 import { build } from 'esbuild';
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
-import { builtinModules } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { nodeBuiltinImports } from './platforms/node-builtins.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const common = { bundle: true, format: 'esm', target: 'es2022', sourcemap: true, logLevel: 'warning', absWorkingDir: root };
@@ -19,11 +19,10 @@ const [core, web] = await Promise.all([
   build({ ...common, entryPoints: ['cli/main.ts'], outfile: 'dist/cli.mjs', platform: 'node', packages: 'external' }),
 ]);
 
-const builtins = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
 for (const [name, result] of [['dist/jsonlm.browser.mjs', core], ['dist/web', web]]) {
   const inputs = Object.keys(result.metafile.inputs);
   const external = Object.values(result.metafile.outputs).flatMap((o) => o.imports.filter((i) => i.external).map((i) => i.path));
-  const bad = [...inputs, ...external].filter((p) => builtins.has(p) || p.startsWith('node:'));
+  const bad = nodeBuiltinImports(result.metafile);
   if (bad.length) throw new Error(`${name}: the browser build pulls in Node built-ins: ${bad.join(', ')}`);
   const metaFile = name.endsWith('.mjs') ? name.replace(/\.mjs$/, '.meta.json') : join(name, 'meta.json');
   writeFileSync(join(root, metaFile), JSON.stringify({ inputs, external }, null, 1) + '\n');

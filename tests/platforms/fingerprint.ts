@@ -6,7 +6,10 @@
 //
 // Browser-safe: no Node built-ins; inputs arrive as bytes from the caller (fs in Node, fetch in the page).
 import { Kernels } from '../../kernels/kernels.js';
+import { assertNoNaN, sha256Hex } from '../../web/logits-trace.js';
 import { modelFingerprints, type ModelInputs } from './model-fingerprint.js';
+
+export { assertNoNaN, sha256Hex };
 
 export interface FingerprintReport {
   /** Where it ran, as the environment describes itself (user agent or process.arch + version). */
@@ -19,18 +22,6 @@ export interface FingerprintReport {
   ms: Record<string, number>;
   /** Free-form facts worth printing (argmax tokens, logits counts). */
   notes: Record<string, string>;
-}
-
-export async function sha256Hex(bytes: Uint8Array): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', bytes.slice() as BufferSource);
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
-}
-
-/** Throws when any value is NaN: NaN payloads differ between x86 and ARM, so NaN must never be hashed. */
-export function assertNoNaN(values: Float32Array, what: string): void {
-  for (let i = 0; i < values.length; i++) {
-    if (values[i] !== values[i]) throw new Error(`${what}: NaN at index ${i} of ${values.length}`);
-  }
 }
 
 /** xorshift32 with integer-only arithmetic: the same sequence in every JS engine. */
@@ -72,7 +63,7 @@ export class Recorder {
 function now(): number { return typeof performance !== 'undefined' ? performance.now() : Date.now(); }
 
 function need(k: Kernels, name: string): (...args: number[]) => number {
-  const f = k.exports[name];
+  const f = (k.exports as unknown as Record<string, unknown>)[name];
   if (typeof f !== 'function') throw new Error(`kernels export '${name}' is missing`);
   return f as (...args: number[]) => number;
 }

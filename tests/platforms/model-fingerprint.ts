@@ -2,9 +2,9 @@
 // prefill, the int8 matmul path) and then after each of several greedy decode steps (the matvec path),
 // NaN-checked and hashed as raw f32 bytes. Browser-safe: the model arrives as bytes.
 import { loadModel } from '../../engine/load-model.js';
-import type { Model } from '../../engine/model.js';
 import { modelSourceFromBytes, type ModelSource } from '../../weights/load.js';
-import { assertNoNaN, type Recorder } from './fingerprint.js';
+import { logitsTrace } from '../../web/logits-trace.js';
+import type { Recorder } from './fingerprint.js';
 
 export interface ModelInputs {
   /** The bytes of ../shared/models/stories260K/stories260K.bin (llama2.c format). */
@@ -14,30 +14,6 @@ export interface ModelInputs {
 /** A fixed prompt of token ids (stories260K's vocabulary is 512; BOS is 1). */
 export const PROMPT_IDS = [1, 365, 301, 261, 400, 290, 415, 274];
 export const DECODE_STEPS = 6;
-
-/** Lowest index of the largest value (NaN-free input). */
-function argmax(x: Float32Array): number {
-  let best = 0;
-  for (let i = 1; i < x.length; i++) if (x[i] > x[best]) best = i;
-  return best;
-}
-
-/** Concatenated logits: every prompt position, then each greedy decode step. Also returns the greedy ids. */
-export function logitsTrace(model: Model, prompt: readonly number[], steps: number): { logits: Float32Array; ids: number[] } {
-  const rows = model.logitsAll(prompt);
-  const ids = [...prompt];
-  let last = rows[rows.length - 1];
-  for (let s = 0; s < steps; s++) {
-    assertNoNaN(last, `logits after ${ids.length} tokens`);
-    ids.push(argmax(last));
-    last = model.logits(ids); // reuses the cached prefix: one decode step
-    rows.push(last);
-  }
-  const vocab = model.config.vocabSize;
-  const out = new Float32Array(rows.length * vocab);
-  rows.forEach((r, i) => out.set(r, i * vocab));
-  return { logits: out, ids: ids.slice(prompt.length) };
-}
 
 async function modelEntry(rec: Recorder, name: string, source: () => ModelSource, dtype: 'q8' | 'f32'): Promise<void> {
   await rec.entry(name, async () => {
