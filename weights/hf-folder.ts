@@ -119,6 +119,11 @@ export function readHfLayout(folder: string, files: Map<string, ByteSource>): Mo
     tokenizerSource: tokenizer ? {
       kind: 'hf', tokenizerJson: utf8.decode(tokenizer.read(0, tokenizer.size)),
       tokenizerConfigJson: tokCfg ? utf8.decode(tokCfg.read(0, tokCfg.size)) : undefined,
+      specialTokenIds: {
+        bos: Number.isInteger(configJson.bos_token_id) ? configJson.bos_token_id : undefined,
+        eos: Number.isInteger(configJson.eos_token_id) ? configJson.eos_token_id : undefined,
+        pad: Number.isInteger(configJson.pad_token_id) ? configJson.pad_token_id : undefined,
+      },
     } : undefined,
   };
 }

@@ -30,7 +30,9 @@ export interface TensorRef {
 /** What the tokenizer needs, by format. */
 export type TokenizerSource =
   | { kind: 'gguf'; metadata: Map<string, GgufValue>; metadataTypes?: Map<string, GgufTypeTag> }
-  | { kind: 'hf'; tokenizerJson: string; tokenizerConfigJson?: string }
+  | { kind: 'hf'; tokenizerJson: string; tokenizerConfigJson?: string;
+      /** bos/eos/pad ids from config.json, where it names them. */
+      specialTokenIds?: { bos?: number; eos?: number; pad?: number } }
   | { kind: 'llama2c'; bytes: Uint8Array }
   | undefined;
 

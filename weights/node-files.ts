@@ -1,9 +1,10 @@
 // Node-only: model sources over files. A FileSource reads ranges with fs.readSync straight into the
 // destination (often a view of WebAssembly memory), so a model is never held whole in the JS heap.
-import { closeSync, fstatSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkRange, WeightsFormatError, type ByteSource } from './byte-source.js';
 import type { ModelSource } from './load.js';
+import type { OutputFile } from './hf-writer.js';
 
 export class FileSource implements ByteSource {
   readonly size: number;
@@ -72,3 +73,31 @@ export function readModelSource(path: string, tokenizerPath?: string): ModelSour
   return { kind: 'llama2c', file, tokenizer: tokenizerPath ? new FileSource(tokenizerPath, tokenizerPath) : undefined };
 }
 
+
+/** A ByteSink writing sequentially to a file. */
+export class FileSink {
+  private fd: number;
+  written = 0;
+  constructor(readonly path: string) { this.fd = openSync(path, 'w'); }
+  write(bytes: Uint8Array): void {
+    let done = 0;
+    while (done < bytes.length) done += writeSync(this.fd, bytes, done, bytes.length - done);
+    this.written += bytes.length;
+  }
+  close(): void { closeSync(this.fd); }
+}
+
+/** Writes output files (an HF folder, say) into `dir`, creating it. */
+export function writeFilesToDir(dir: string, files: OutputFile[]): void {
+  mkdirSync(dir, { recursive: true });
+  for (const f of files) {
+    const sink = new FileSink(join(dir, f.name));
+    try { f.write(sink); } finally { sink.close(); }
+  }
+}
+
+/** Runs `write` against a file sink at `path`. */
+export function writeToFile<T>(path: string, write: (sink: FileSink) => T): T {
+  const sink = new FileSink(path);
+  try { return write(sink); } finally { sink.close(); }
+}

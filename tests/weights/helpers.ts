@@ -68,3 +68,21 @@ export function expectWithinQ8Error(actual: Float32Array, exact: Float32Array, c
     }
   }
 }
+
+/** Bitwise equality of two f32 arrays, fast on millions of values; names the first difference. */
+export function expectSameF32(actual: Float32Array | undefined, expected: Float32Array, label: string): void {
+  if (!actual) throw new Error(`${label}: missing`);
+  if (actual.length !== expected.length) throw new Error(`${label}: length ${actual.length} != ${expected.length}`);
+  const a = new Uint32Array(actual.buffer, actual.byteOffset, actual.length);
+  const b = new Uint32Array(expected.buffer, expected.byteOffset, expected.length);
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] !== b[i]) throw new Error(`${label}: value ${i} is ${actual[i]}, expected ${expected[i]}`);
+  }
+}
+
+/** Equality of string/number arrays without vitest's slow deep diff on 50k-element arrays. */
+export function expectSameArray(actual: unknown, expected: unknown[], label: string): void {
+  if (!Array.isArray(actual)) throw new Error(`${label}: not an array`);
+  if (actual.length !== expected.length) throw new Error(`${label}: length ${actual.length} != ${expected.length}`);
+  for (let i = 0; i < actual.length; i++) if (actual[i] !== expected[i]) throw new Error(`${label}[${i}]: ${String(actual[i])} != ${String(expected[i])}`);
+}

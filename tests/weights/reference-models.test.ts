@@ -1,0 +1,136 @@
+// The llama.cpp parity fixtures: ref-*/hf (F32 safetensors, HF row order) and ref-*-q8_0.gguf (written by
+// llama-quantize) are the same model. Checked: the loaders agree within Q8_0 error; HF -> GGUF F32
+// conversion permutes Q/K rows as convert_hf_to_gguf.py does (bit for bit); HF -> GGUF Q8_0 conversion
+// reproduces llama-quantize's blocks.
+import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { Kernels } from '../../kernels/kernels.js';
+import { loadWeights, readModelLayout, modelSourceFromBytes } from '../../weights/load.js';
+import { closeModelSource, readModelSource } from '../../weights/node-files.js';
+import { exportFromLayout, withRopeStyle } from '../../weights/model-export.js';
+import { writeModelGguf } from '../../weights/gguf-convert.js';
+import { MemorySink } from '../../weights/gguf-writer.js';
+import { parseGguf } from '../../weights/gguf.js';
+import { halfRowForInterleavedRow, permuteRows } from '../../weights/rope-permute.js';
+import { REFERENCE } from '../paths.js';
+import { expectSameArray, expectSameF32, placedTensors } from './helpers.js';
+
+async function loadPath(path: string, dtype: 'q8' | 'f32') {
+  const k = await Kernels.create();
+  const src = readModelSource(path);
+  try {
+    const loaded = await loadWeights(src, k, { dtype });
+    return { ...loaded, tensors: placedTensors(k, loaded.weights) };
+  } finally { closeModelSource(src); }
+}
+
+function hfAsInterleaved(t: Map<string, Float32Array>, headDim: number, dim: number): Map<string, Float32Array> {
+  const out = new Map(t);
+  for (const [name, v] of t) {
+    if (/attn_[qk]\.weight$/.test(name)) out.set(name, permuteRows(v, v.length / dim, dim, (r) => halfRowForInterleavedRow(r, headDim)));
+  }
+  return out;
+}
+
+for (const ref of ['ref-bpe', 'ref-spm']) {
+  describe(ref, () => {
+    it('HF folder (f32) and llama.cpp Q8_0 GGUF load to the same weights within Q8_0 error', async () => {
+      const hf = await loadPath(join(REFERENCE, ref, 'hf'), 'f32');
+      const q8 = await loadPath(join(REFERENCE, ref, `${ref}-q8_0.gguf`), 'q8');
+      expect(hf.config.ropeStyle).toBe('half');
+      expect(q8.config.ropeStyle).toBe('interleaved');
+      expect({ ...q8.config, ropeStyle: 'half', normEps: hf.config.normEps }).toEqual(hf.config);
+      expect(hf.tokenizerSource?.kind).toBe(ref === 'ref-bpe' ? 'hf' : undefined);
+      expect(q8.tokenizerSource?.kind).toBe('gguf');
+      const want = hfAsInterleaved(hf.tensors, hf.config.headDim, hf.config.dim);
+      for (const [name, exact] of want) {
+        const got = q8.tensors.get(name)!;
+        if (name.endsWith('norm.weight')) { expectSameF32(got, exact, name); continue; }
+        // Q8_0: |x - q*d16| <= d/2 + 127*|d - d16| <= (0.5 + 127 * 2^-11) * amax/127 per 32-block.
+        const rowLen = name.includes('ffn_down') ? hf.config.hiddenDim : hf.config.dim;
+        for (let b = 0; b < exact.length; b += 32) {
+          let amax = 0;
+          for (let j = 0; j < 32; j++) amax = Math.max(amax, Math.abs(exact[b + j]));
+          for (let j = 0; j < 32; j++) {
+            const err = Math.abs(got[b + j] - exact[b + j]);
+            if (err > (0.5 + 127 / 2048) * amax / 127 + 1e-12) throw new Error(`${name}[${b + j}] (${rowLen} per row): err ${err}, amax ${amax}`);
+          }
+        }
+      }
+    });
+
+    it('converting the HF folder to GGUF F32 permutes Q/K exactly like convert_hf_to_gguf.py', async () => {
+      const src = readModelSource(join(REFERENCE, ref, 'hf'));
+      const sink = new MemorySink();
+      writeModelGguf(exportFromLayout(readModelLayout(src), ref), sink, 'f32');
+      closeModelSource(src);
+      const bytes = sink.bytes();
+      const k = await Kernels.create();
+      const conv = await loadWeights(modelSourceFromBytes(bytes, `${ref}-f32.gguf`), k, { dtype: 'f32' });
+      const hf = await loadPath(join(REFERENCE, ref, 'hf'), 'f32');
+      const want = hfAsInterleaved(hf.tensors, hf.config.headDim, hf.config.dim);
+      const got = placedTensors(k, conv.weights);
+      for (const [name, v] of want) expectSameF32(got.get(name), v, name);
+      expect(conv.config).toEqual({ ...hf.config, ropeStyle: 'interleaved', normEps: Math.fround(hf.config.normEps) });
+      // The tokenizer metadata matches what llama.cpp's converter wrote into the reference GGUF.
+      const ours = parseGguf(bytes, 'ours').metadata;
+      const theirs = parseGguf(readModelSource(join(REFERENCE, ref, `${ref}-q8_0.gguf`)).file as never, 'ref').metadata;
+      if (ref === 'ref-bpe') {
+        for (const key of ['tokenizer.ggml.model', 'tokenizer.ggml.pre', 'tokenizer.ggml.tokens', 'tokenizer.ggml.token_type',
+          'tokenizer.ggml.merges', 'tokenizer.ggml.bos_token_id', 'tokenizer.ggml.eos_token_id', 'tokenizer.ggml.padding_token_id',
+          'tokenizer.ggml.add_bos_token']) {
+          const v = theirs.get(key);
+          if (Array.isArray(v)) expectSameArray(ours.get(key), v, key); else expect(ours.get(key), key).toEqual(v);
+        }
+      }
+      for (const key of ['llama.context_length', 'llama.embedding_length', 'llama.block_count', 'llama.feed_forward_length',
+        'llama.attention.head_count', 'llama.attention.head_count_kv', 'llama.rope.freq_base', 'llama.attention.layer_norm_rms_epsilon',
+        'llama.rope.dimension_count', 'llama.vocab_size', 'general.architecture']) expect(ours.get(key), key).toEqual(theirs.get(key));
+    });
+
+    // llama-quantize rounds q half away from zero (quantize_row_q8_0_ref's roundf); the kernel's
+    // quantize_rows_q8 rounds half to even unless it implements the ggml-weights mode (f16Scale = 2)
+    // that conversion asks for. So: every scale must match, and any differing q must sit on an exact tie.
+    it('converting the HF folder to Q8_0 reproduces llama-quantize\'s Q8_0 blocks (up to round-half ties)', async () => {
+      const src = readModelSource(join(REFERENCE, ref, 'hf'));
+      const sink = new MemorySink();
+      const k = await Kernels.create();
+      writeModelGguf(exportFromLayout(readModelLayout(src), ref), sink, 'q8_0', k);
+      closeModelSource(src);
+      const ours = sink.bytes();
+      const ourDir = parseGguf(ours, 'ours');
+      const refSrc = readModelSource(join(REFERENCE, ref, `${ref}-q8_0.gguf`));
+      const refFile = refSrc.kind === 'gguf' ? refSrc.file : undefined!;
+      const refDir = parseGguf(refFile, 'ref');
+      const hfModel = withRopeStyle(exportFromLayout(readModelLayout(readModelSource(join(REFERENCE, ref, 'hf')))), 'interleaved');
+      let ties = 0, total = 0;
+      for (const t of refDir.tensors) {
+        const o = ourDir.tensors.find((x) => x.name === t.name)!;
+        expect(o.typeName, t.name).toBe(t.typeName);
+        const a = ours.subarray(o.fileOffset, o.fileOffset + o.byteLength), b = refFile.read(t.fileOffset, t.byteLength);
+        total += a.length;
+        if (t.typeName !== 'Q8_0') { expect(a, t.name).toEqual(b); continue; }
+        let x: Float32Array | undefined;
+        for (let i = 0; i < a.length; i++) {
+          if (a[i] === b[i]) continue;
+          const block = Math.floor(i / 34), j = i % 34;
+          if (j < 2) throw new Error(`${t.name}: scale of block ${block} differs`);
+          if (!x) {
+            const et = hfModel.tensors.find((e) => e.name === t.name)!;
+            x = new Float32Array(t.nElements);
+            et.readRowsF32(0, et.shape[0], x);
+          }
+          // Independent check that this value is an exact tie: x * (1/d) == k + 0.5 in f32.
+          let amax = 0;
+          for (let m = 0; m < 32; m++) amax = Math.max(amax, Math.abs(x[block * 32 + m]));
+          const d = Math.fround(amax / 127), v = Math.fround(x[block * 32 + j - 2] * Math.fround(1 / d));
+          expect(Math.abs(v % 1), `${t.name} block ${block} value ${j - 2}`).toBe(0.5);
+          expect(Math.abs(((a[i] << 24) >> 24) - ((b[i] << 24) >> 24))).toBe(1);
+          ties++;
+        }
+      }
+      closeModelSource(refSrc);
+      console.log(`${ref}: Q8_0 conversion differs from llama-quantize in ${ties} of ${total} bytes, all round-half ties`);
+    });
+  });
+}
