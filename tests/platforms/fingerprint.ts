@@ -123,6 +123,16 @@ export async function kernelFingerprints(rec: Recorder): Promise<void> {
     need(k, 'matmul_f32')(out, w, x, rows, cols, ntok);
     return k.f32(out, rows * ntok).slice();
   });
+  // Subnormal f32 in SIMD code: products near 1e-40 and a sum of them. 64-bit ARM (NEON in AArch64 mode)
+  // keeps subnormals as x86 does; 32-bit ARM NEON flushes them to zero, which this entry would show.
+  await rec.entry('kernels/subnormals', () => {
+    const w = put(k, rng.fill(new Float32Array(rows * cols), 1e-20)), x = put(k, rng.fill(new Float32Array(cols), 1e-20));
+    const out = k.alloc(rows * 4);
+    need(k, 'matvec_f32')(out, w, x, rows, cols);
+    const v = k.f32(out, rows).slice();
+    if (!v.some((y) => y !== 0 && Math.abs(y) < 1.1754943508222875e-38)) throw new Error('no subnormal result: the entry tests nothing');
+    return v;
+  });
   await rec.entry('kernels/rmsnorm', () => {
     const x = put(k, X), w = put(k, rng.fill(new Float32Array(cols))), out = k.alloc(ntok * cols * 4);
     need(k, 'rmsnorm')(out, x, w, cols, 1e-5, ntok);

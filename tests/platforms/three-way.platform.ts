@@ -11,7 +11,7 @@ import type { FingerprintReport } from './fingerprint.js';
 const KERNEL_ENTRIES = [
   'kernels/quantize_rows_q8', 'kernels/dequantize_rows_q8', 'kernels/matvec_q8', 'kernels/matmul_q8',
   'kernels/matvec_f32', 'kernels/matmul_f32', 'kernels/rmsnorm', 'kernels/softmax+swiglu', 'kernels/rope_table',
-  'kernels/rope', 'kernels/attention', 'kernels/elementwise', 'kernels/math',
+  'kernels/rope', 'kernels/attention', 'kernels/elementwise', 'kernels/math', 'kernels/subnormals',
 ];
 const MODEL_ENTRIES = ['model/stories260K-f32', 'model/stories260K-q8'];
 const EXPECTED = [...KERNEL_ENTRIES, ...MODEL_ENTRIES].sort();
