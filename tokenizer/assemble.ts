@@ -40,7 +40,7 @@ export function assembleTokenizer(parts: TokenizerParts): Tokenizer {
       return withBos && ids[0] !== bosId ? [bosId, ...ids] : ids;
     },
     decode(ids: readonly number[], options?: DecodeOptions): string {
-      return decodeIds(ids, decodeRules, options?.skipSpecialTokens ?? false);
+      return decodeIds(ids, decodeRules, options?.skipSpecialTokens ?? false, options?.precedingIds);
     },
     /** The table's own array: callers must not modify it. */
     tokenBytes(id: number): Uint8Array {

@@ -15,17 +15,24 @@ export interface DecodeRules {
 
 const SPACE = 0x20;
 
-export function decodeIds(ids: readonly number[], rules: DecodeRules, skipSpecialTokens: boolean): string {
+/** Whether the token at `position` of a sequence starting with `firstId` opens the text: it is the first
+ * token, or the second after BOS. */
+export function opensText(position: number, firstId: number | undefined, bosId: number | undefined): boolean {
+  return position === 0 || (position === 1 && firstId !== undefined && firstId === bosId);
+}
+
+export function decodeIds(ids: readonly number[], rules: DecodeRules, skipSpecialTokens: boolean, precedingIds: readonly number[] = []): string {
   const chunks: Uint8Array[] = [];
   let total = 0;
+  const offset = precedingIds.length;
+  const firstId = offset > 0 ? precedingIds[0] : ids[0];
   for (let i = 0; i < ids.length; i++) {
     const id = ids[i];
     const piece = rules.pieces[id];
     if (piece === undefined) throw new RangeError(`token id ${id} is outside the vocabulary (size ${rules.pieces.length})`);
     if (skipSpecialTokens && rules.special[id]) continue;
     let bytes = piece;
-    const opensText = i === 0 || (i === 1 && ids[0] === rules.bosId);
-    if (rules.stripDummyPrefix && opensText && !rules.special[id] && bytes.length > 0 && bytes[0] === SPACE) {
+    if (rules.stripDummyPrefix && opensText(offset + i, firstId, rules.bosId) && !rules.special[id] && bytes.length > 0 && bytes[0] === SPACE) {
       bytes = bytes.subarray(1);
     }
     chunks.push(bytes);

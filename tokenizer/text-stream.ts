@@ -1,6 +1,7 @@
 // Generated text as it is produced: each new id's bytes go through one streaming UTF-8 decoder, so a
 // character split across tokens (byte-level BPE, byte fallback) is emitted once it is complete, and
 // the result equals tokenizer.decode of the same ids.
+import { opensText } from './decode.js';
 import type { Tokenizer } from './tokenizer.js';
 
 export interface TextStreamOptions {
@@ -28,7 +29,6 @@ export function createTextStream(
   const decoder = new TextDecoder('utf-8');
   // Position of the next id in the whole sequence, to apply decode's dummy-prefix rule.
   let position = preceding.length;
-  const opensAfterBos = preceding.length === 1 && preceding[0] === tokenizer.bosId;
   let firstId: number | undefined = preceding[0];
   return {
     push(id: number): string {
@@ -37,8 +37,7 @@ export function createTextStream(
       let bytes = tokenizer.tokenBytes(id);
       const special = tokenizer.isSpecial(id);
       if (skipSpecial && special) return '';
-      const opensText = at === 0 || (at === 1 && (opensAfterBos || firstId === tokenizer.bosId));
-      if (tokenizer.dummyPrefix && opensText && !special && bytes[0] === 0x20) bytes = bytes.subarray(1);
+      if (tokenizer.dummyPrefix && opensText(at, firstId, tokenizer.bosId) && !special && bytes[0] === 0x20) bytes = bytes.subarray(1);
       return decoder.decode(bytes, { stream: true });
     },
     end(): string {

@@ -14,6 +14,10 @@ export interface EncodeOptions {
 export interface DecodeOptions {
   /** Leave out special/control tokens (BOS, EOS, <|im_end|>, ...); default false (they appear as text). */
   skipSpecialTokens?: boolean;
+  /** The ids that come before `ids` in the sequence (e.g. the prompt, when decoding a continuation).
+   * They are not decoded; they tell a dummy-prefix tokenizer whether `ids` open the text (then the
+   * first space is dropped) or continue it (then it is kept). Default [] (ids open the text). */
+  precedingIds?: readonly number[];
 }
 
 export interface Tokenizer {

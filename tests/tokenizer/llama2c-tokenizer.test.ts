@@ -41,6 +41,13 @@ describe('llama2.c tok512 (stories260K)', () => {
   it('decodes the greedy reference ids (after BOS) to the reference text exactly', () => {
     const ref = JSON.parse(readFileSync(GREEDY_REFERENCE, 'utf8')) as { prompt_ids: number[]; greedy_ids: number[]; text: string };
     expect(tok.decode([...ref.prompt_ids, ...ref.greedy_ids], { skipSpecialTokens: true })).toBe(ref.text);
+    // Decoding the generated ids alone, told what precedes them: the same text, and a continuation
+    // after a real prompt keeps its space.
+    expect(tok.decode(ref.greedy_ids, { skipSpecialTokens: true, precedingIds: ref.prompt_ids })).toBe(ref.text);
+    const prompt = tok.encode('Once upon a time');
+    const continuation = tok.encode('there', { addSpecialTokens: false });
+    expect(tok.decode(continuation, { precedingIds: prompt })).toBe(' there');
+    expect(tok.decode(continuation)).toBe('there');
     // Streaming the same ids through tokenBytes gives the text with run.c's space after BOS.
     expect(new TextDecoder().decode(joinedTokenBytes(tok, ref.greedy_ids))).toBe(` ${ref.text}`);
   });
