@@ -1,0 +1,237 @@
+// The extraction loop for one model: render the prompt (instruction + schema, then the text), prefill it
+// in a session that keeps the previous prompt's KV cache (so the shared instruction + schema prefix is
+// not recomputed), then per step: feed the bytes the grammar forces without sampling (jump-forward, in
+// one batched pass), mask the logits with the grammar's allowed set, sample, advance. Stops when the
+// JSON is complete and EOS is sampled (or nothing but EOS is allowed), at the token limit, or when the
+// context is full. Then JSON.parse + ajv.
+import type { Kernels, Ptr } from '../kernels/kernels.js';
+import type { Model } from '../engine/model.js';
+import { Sampler, type SamplingOptions } from '../engine/sampler.js';
+import type { Session } from '../engine/session.js';
+import { createTextStream } from '../tokenizer/text-stream.js';
+import type { Tokenizer } from '../tokenizer/tokenizer.js';
+import type { CompiledConstraint, ConstraintCompiler, TokenConstraint } from './constraint.js';
+import { ExtractSetupError, TextTooLongError } from './errors.js';
+import { ForcedTokenizer } from './forced-tokens.js';
+import { renderExtractionPrompt } from './prompt.js';
+import { sharedValidator } from './validate.js';
+
+/** Positions that must stay free after the prompt, or the text is "too long for the context". */
+export const MIN_OUTPUT_TOKENS = 16;
+
+export interface ExtractOptions extends SamplingOptions {
+  /** Constrain every step with the schema's grammar (default true). Off: the model writes freely and the
+   * result is only checked afterwards (for comparing, as `--no-grammar` does). */
+  grammar?: boolean;
+  /** Most tokens to generate, forced ones included (default: whatever the context has left). */
+  maxTokens?: number;
+  signal?: AbortSignal;
+}
+
+export type ExtractFinishReason = 'complete' | 'eos' | 'length' | 'context' | 'abort';
+
+export interface ExtractTimings {
+  /** Tokens in the rendered prompt. */
+  promptTokens: number;
+  /** Prompt tokens taken from the KV cache of the previous call (the shared instruction + schema prefix). */
+  cachedPromptTokens: number;
+  prefillMs: number;
+  /** Everything after the prompt: model steps, masking, sampling, forced-token batches. */
+  decodeMs: number;
+  /** Generated tokens (sampled and forced) per second of decodeMs. */
+  tokensPerSecond: number;
+}
+
+export interface ExtractResult {
+  /** The parsed JSON value; undefined when the output is not JSON. */
+  value: unknown;
+  /** The generated text. */
+  text: string;
+  /** The output parses and ajv accepts it under the schema. */
+  valid: boolean;
+  /** Why it is not valid (parse error or ajv messages). */
+  errors?: string[];
+  /** Generated tokens, sampled and forced. */
+  tokens: number;
+  /** Of those, tokens appended without running the sampler (jump-forward). */
+  forcedTokens: number;
+  finishReason: ExtractFinishReason;
+  timings: ExtractTimings;
+  /** Grammar compiler warnings (keywords relaxed or not enforced). */
+  warnings: readonly string[];
+}
+
+export interface ExtractRequest {
+  text: string;
+  schema: unknown;
+  options?: ExtractOptions;
+}
+
+/** Per-model state that outlives one call: the session (its KV cache is the prefix cache), kernel
+ * scratch for the mask and the sampler, the forced-bytes tokenizer, compiled grammars by schema. */
+export class Extractor {
+  readonly tokenizer: Tokenizer;
+  private readonly kernels: Kernels;
+  private readonly vocabSize: number;
+  private readonly maskWords: number;
+  private readonly maskPtr: Ptr;
+  private readonly samplerScratch: Ptr;
+  private readonly session: Session;
+  private forced: ForcedTokenizer | undefined;
+  private compiler: ConstraintCompiler | undefined;
+  private readonly compiled = new Map<string, CompiledConstraint>();
+
+  constructor(readonly model: Model, private readonly makeCompiler: (tokenizer: Tokenizer) => ConstraintCompiler) {
+    if (!model.tokenizer) throw new ExtractSetupError('the model has no tokenizer: extraction needs one to write the prompt');
+    this.tokenizer = model.tokenizer;
+    this.kernels = model.kernels;
+    this.vocabSize = model.config.vocabSize;
+    this.maskWords = (this.vocabSize + 31) >>> 5;
+    this.maskPtr = this.kernels.alloc(this.maskWords * 4);
+    this.samplerScratch = this.kernels.alloc(this.vocabSize * 4);
+    this.session = model.createSession();
+  }
+
+  /** Compiles (once per schema) the grammar constraint; throws the grammar's error for an unsupported
+   * keyword. */
+  constraintFor(schema: unknown): CompiledConstraint {
+    const key = JSON.stringify(schema);
+    let c = this.compiled.get(key);
+    if (!c) {
+      this.compiler ??= this.makeCompiler(this.tokenizer);
+      c = this.compiler.compile(schema);
+      this.compiled.set(key, c);
+    }
+    return c;
+  }
+
+  /** The prompt's token ids, checked against the context. */
+  promptIds(schema: unknown, text: string): number[] {
+    const ids = this.tokenizer.encode(renderExtractionPrompt(this.tokenizer, schema, text), { addSpecialTokens: true });
+    if (ids.length + MIN_OUTPUT_TOKENS > this.session.contextLength) {
+      throw new TextTooLongError(ids.length, this.session.contextLength, MIN_OUTPUT_TOKENS);
+    }
+    return ids;
+  }
+
+  /** The loop as a generator of text pieces (partial JSON as it grows); returns the result. */
+  *steps({ text, schema, options = {} }: ExtractRequest): Generator<string, ExtractResult, void> {
+    const useGrammar = options.grammar ?? true;
+    const validator = sharedValidator();
+    validator.compile(schema); // an invalid schema fails here, before any model work
+    const compiled = useGrammar ? this.constraintFor(schema) : undefined;
+    const constraint = compiled?.create();
+    const prompt = this.promptIds(schema, text);
+    const room = this.session.contextLength - prompt.length;
+    const maxTokens = Math.min(options.maxTokens ?? room, room);
+    if (!Number.isInteger(maxTokens) || maxTokens < 0) throw new RangeError(`maxTokens must be an integer >= 0, got ${options.maxTokens}`);
+    const sampler = new Sampler(this.kernels, this.samplerScratch, this.vocabSize, options);
+    const eos = new Set(this.tokenizer.eosIds);
+    const stream = createTextStream(this.tokenizer, { precedingIds: prompt });
+
+    let t0 = performance.now();
+    const before = this.session.evaluated;
+    let logits = this.session.prefill(prompt);
+    const computed = this.session.evaluated - before;
+    const prefillMs = performance.now() - t0;
+    t0 = performance.now();
+
+    const seq = prompt.slice();
+    let generated = 0, forcedTokens = 0, out = '';
+    let finishReason: ExtractFinishReason = 'length';
+    const emit = (id: number) => { seq.push(id); generated++; const piece = stream.push(id); out += piece; return piece; };
+
+    for (;;) {
+      if (options.signal?.aborted) { finishReason = 'abort'; break; }
+      if (constraint) {
+        // Jump-forward: append what the grammar forces, without sampling.
+        const forcedIds = this.acceptForced(constraint, maxTokens - generated);
+        if (forcedIds.length > 0) {
+          forcedTokens += forcedIds.length;
+          let piece = '';
+          for (const id of forcedIds) piece += emit(id);
+          if (piece) yield piece;
+          continue; // the grammar may force more, or now allow a choice
+        }
+        if (constraint.isComplete() && !this.allowsMoreThanEos(constraint.allowed(), eos)) { finishReason = 'complete'; break; }
+      }
+      if (generated >= maxTokens) { finishReason = 'length'; break; }
+      if (seq.length >= this.session.contextLength) { finishReason = 'context'; break; }
+      // One batched pass over whatever was appended since the last model run (forced tokens included).
+      if (this.session.tokens.length !== seq.length) logits = this.session.prefill(seq);
+      if (constraint) this.applyMask(logits, constraint, eos);
+      const id = sampler.sample(logits, seq);
+      if (eos.has(id)) { finishReason = constraint?.isComplete() ? 'complete' : 'eos'; break; }
+      constraint?.advance(id);
+      const piece = emit(id);
+      if (piece) yield piece;
+    }
+    const tail = stream.end();
+    if (tail) { out += tail; yield tail; }
+    const decodeMs = performance.now() - t0;
+
+    const result: ExtractResult = {
+      value: undefined, text: out, valid: false, tokens: generated, forcedTokens, finishReason,
+      timings: {
+        promptTokens: prompt.length, cachedPromptTokens: prompt.length - computed, prefillMs, decodeMs,
+        tokensPerSecond: decodeMs > 0 ? generated / (decodeMs / 1000) : 0,
+      },
+      warnings: compiled?.warnings ?? [],
+    };
+    try {
+      result.value = JSON.parse(out);
+    } catch (e) {
+      const why = finishReason === 'length' || finishReason === 'context'
+        ? `generation stopped (${finishReason === 'length' ? `token limit of ${maxTokens}` : 'context full'}) before the JSON was complete`
+        : `the output is not JSON (${(e as Error).message})`;
+      result.errors = [why];
+      return result;
+    }
+    const check = validator.validate(schema, result.value);
+    result.valid = check.valid;
+    if (!check.valid) result.errors = check.errors;
+    return result;
+  }
+
+  /** Feeds the grammar the tokens of its forced bytes that it accepts, at most `budget`; returns them. */
+  private acceptForced(constraint: TokenConstraint, budget: number): number[] {
+    const bytes = constraint.forcedBytes();
+    if (bytes.length === 0 || budget <= 0) return [];
+    this.forced ??= new ForcedTokenizer(this.tokenizer);
+    const accepted: number[] = [];
+    for (const id of this.forced.encode(bytes)) {
+      if (accepted.length >= budget || !hasBit(constraint.allowed(), id)) break;
+      constraint.advance(id);
+      accepted.push(id);
+    }
+    return accepted;
+  }
+
+  private allowsMoreThanEos(allowed: Uint32Array, eos: ReadonlySet<number>): boolean {
+    for (let w = 0; w < allowed.length; w++) {
+      let word = allowed[w];
+      while (word !== 0) {
+        const bit = 31 - Math.clz32(word & -word);
+        if (!eos.has(w * 32 + bit)) return true;
+        word &= word - 1;
+      }
+    }
+    return false;
+  }
+
+  /** Sets every logit the grammar forbids to -Infinity, in WebAssembly (apply_mask). A complete document
+   * also allows EOS, whatever the grammar's vocabulary says. */
+  private applyMask(logits: Ptr, constraint: TokenConstraint, eos: ReadonlySet<number>): void {
+    const bits = this.kernels.u32(this.maskPtr, this.maskWords);
+    bits.fill(0);
+    const allowed = constraint.allowed();
+    bits.set(allowed.length > this.maskWords ? allowed.subarray(0, this.maskWords) : allowed);
+    if (constraint.isComplete()) for (const id of eos) if (id < this.vocabSize) bits[id >>> 5] |= 1 << (id & 31);
+    this.kernels.exports.apply_mask(logits, this.maskPtr, this.vocabSize, -Infinity);
+  }
+}
+
+export function hasBit(bits: Uint32Array, id: number): boolean {
+  const w = id >>> 5;
+  return w < bits.length && (bits[w] & (1 << (id & 31))) !== 0;
+}
