@@ -19,12 +19,19 @@ export function jinjaChatRenderer(template: string, specials: TemplateSpecials):
   } catch (err) {
     throw new Error(`chat template does not parse: ${(err as Error).message}`);
   }
-  return (messages) => compiled.render({
-    messages,
-    add_generation_prompt: true,
-    bos_token: specials.bosToken ?? '',
-    eos_token: specials.eosToken ?? '',
-  });
+  // raise_exception and strftime_now, which some templates call, are @huggingface/jinja built-ins.
+  return (messages) => {
+    try {
+      return compiled.render({
+        messages,
+        add_generation_prompt: true,
+        bos_token: specials.bosToken ?? '',
+        eos_token: specials.eosToken ?? '',
+      });
+    } catch (err) {
+      throw new Error(`chat template failed to render: ${(err as Error).message}`);
+    }
+  };
 }
 
 /** ChatML, written out: `<|im_start|>role\ncontent<|im_end|>\n` per message, then `<|im_start|>assistant\n`.

@@ -27,6 +27,11 @@ describe('chat templates', () => {
       '<|im_start|>user\nAda was born in 1815.<|im_end|>\n<|im_start|>assistant\n');
   });
 
+  it('reports a template\'s own refusal clearly', () => {
+    const strict = jinjaChatRenderer("{% if messages[0].role == 'system' %}{{ raise_exception('System role not supported') }}{% endif %}", {});
+    expect(() => strict(conversation)).toThrow(/chat template failed to render: .*System role not supported/);
+  });
+
   it('renders with add_generation_prompt and the template\'s own defaults', () => {
     const rendered = jinjaChatRenderer(SMOLLM2_TEMPLATE, {})([{ role: 'user', content: 'Hi' }]);
     expect(rendered).toBe('<|im_start|>system\nYou are a helpful AI assistant named SmolLM, trained by Hugging Face<|im_end|>\n' +
