@@ -8,6 +8,7 @@ import type { ForwardContext } from './forward.js';
 import { generate, generateSteps, type GenerateOptions, type GenerateResult, type GeneratedToken } from './generate.js';
 import { createKvCache } from './kv-cache.js';
 import { createRunState, DEFAULT_MAX_CHUNK } from './run-state.js';
+import { Sampler, type SamplingOptions } from './sampler.js';
 import { Session } from './session.js';
 
 export interface ModelOptions {
@@ -46,6 +47,12 @@ export class Model {
   /** A new sequence with its own KV cache (allocated now, resident only as it fills). */
   createSession(options: { contextLength?: number } = {}): Session {
     return new Session(this.ctx, createKvCache(this.kernels, this.config, options.contextLength ?? this.contextLength));
+  }
+
+  /** A sampler over this model's vocabulary, for loops driven by hand (session.prefill / decode /
+   * append, then sampler.sample(logits, ids)). Samplers share one scratch row: use one at a time. */
+  createSampler(options: SamplingOptions = {}): Sampler {
+    return new Sampler(this.kernels, this.samplerScratch, this.config.vocabSize, options);
   }
 
   /** The session generate() and logits() use when none is given; it keeps the last sequence cached. */

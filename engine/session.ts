@@ -39,6 +39,16 @@ export class Session {
     return this.ctx.state.logits;
   }
 
+  /** Appends several known tokens in one batched pass (e.g. tokens a grammar forces) and returns the
+   * logits after the last. */
+  append(ids: readonly number[]): Ptr {
+    if (ids.length === 0) throw new TokenIdError('append needs at least one token');
+    const all = [...this.cache.tokens, ...ids];
+    this.check(all, 'the sequence');
+    this.run(all, this.cache.tokens.length, 'last');
+    return this.ctx.state.logits;
+  }
+
   /** Logits after every position of `ids` (for parity checks), computed from position 0; each row is
    * a copy. Leaves the cache holding `ids`. */
   logitsAll(ids: readonly number[]): Float32Array[] {

@@ -72,6 +72,29 @@ describe('Session', () => {
     expect(second.prefillTokens).toBe(2);
   });
 
+  it('append() feeds known tokens in one pass; a hand-driven loop with createSampler() equals generate()', () => {
+    const s = model.createSession();
+    s.prefill(seq.slice(0, 10));
+    s.append(seq.slice(10, 30));
+    expect(s.tokens).toEqual(seq.slice(0, 30));
+    const fresh = model.createSession();
+    fresh.prefill(seq.slice(0, 30));
+    expect(s.logitsView()).toEqual(fresh.logitsView());
+    expect(() => s.append([])).toThrow(/at least one token/);
+
+    const h = model.createSession();
+    const sampler = model.createSampler({ temperature: 0.9, topK: 40, seed: 21 });
+    const ids = [1];
+    let logits = h.prefill(ids);
+    for (let i = 0; i < 20; i++) {
+      const id = sampler.sample(logits, ids);
+      ids.push(id);
+      logits = h.decode(id);
+    }
+    const g = model.generate([1], { maxTokens: 20, temperature: 0.9, topK: 40, seed: 21, eosIds: [] }, model.createSession());
+    expect(ids.slice(1)).toEqual(g.ids);
+  });
+
   it('fails clearly on empty, too long and out-of-range input', () => {
     const s = model.createSession({ contextLength: 16 });
     expect(() => s.prefill([])).toThrow(/the prompt is empty/);

@@ -1,0 +1,13 @@
+// The engine room's public surface: what index.ts (browser-safe) re-exports. Node path loading lives in
+// engine/load-model-node.ts (loadModelFromPath), for node.ts.
+export type { LlamaConfig, RopeStyle } from './config.js';
+export { loadModel, tokenizerFromSource, type LoadModelOptions } from './load-model.js';
+export { Model, type ModelOptions } from './model.js';
+export { Session, TokenIdError } from './session.js';
+export { ContextOverflowError } from './kv-cache.js';
+export { Sampler, NoTokenAllowedError, SamplingOptionsError, type SamplingOptions } from './sampler.js';
+export { Prng } from './prng.js';
+export {
+  GenerateOptionsError, type FinishReason, type GenerateOptions, type GenerateResult, type GeneratedToken,
+  type LogitsProcessor, type LogitsProcessorContext,
+} from './generate.js';
