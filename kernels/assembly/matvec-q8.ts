@@ -11,11 +11,21 @@
 // f32(dot) is exact while |dot| < 2^24 (any group up to 1040 wide). The SIMD lanes hold different rows or
 // tokens, never parts of one sum, so decode (matvec) and prefill (matmul) give the same bits.
 
+// Widening happens in the load: v128.load8x8_s is one x64 pmovsxbw with a memory operand, where
+// v128.load + extend_low/extend_high costs a load and three shuffle-port uops per 16 bytes.
+
+/** Exact i32 lane sums of 32 int8 products: weights at p, activation pre-widened in xl0, xh0, xl1, xh1. */
 // @ts-ignore: decorator
-@inline function dotChunk(acc: v128, w: v128, xl: v128, xh: v128): v128 {
-  return i32x4.add(acc, i32x4.add(
-    i32x4.dot_i16x8_s(i16x8.extend_low_i8x16_s(w), xl),
-    i32x4.dot_i16x8_s(i16x8.extend_high_i8x16_s(w), xh)));
+@inline function dot32(p: usize, xl0: v128, xh0: v128, xl1: v128, xh1: v128): v128 {
+  return i32x4.add(
+    i32x4.add(i32x4.dot_i16x8_s(v128.load8x8_s(p), xl0), i32x4.dot_i16x8_s(v128.load8x8_s(p, 8), xh0)),
+    i32x4.add(i32x4.dot_i16x8_s(v128.load8x8_s(p, 16), xl1), i32x4.dot_i16x8_s(v128.load8x8_s(p, 24), xh1)));
+}
+
+/** acc + lane sums of 16 int8 products. */
+// @ts-ignore: decorator
+@inline function dot16(acc: v128, p: usize, xl: v128, xh: v128): v128 {
+  return i32x4.add(acc, i32x4.add(i32x4.dot_i16x8_s(v128.load8x8_s(p), xl), i32x4.dot_i16x8_s(v128.load8x8_s(p, 8), xh)));
 }
 
 /** [sum(a0), sum(a1), sum(a2), sum(a3)]: a 4x4 transpose folded into adds. */
@@ -31,7 +41,7 @@
   return (i32x4.extract_lane(a, 0) + i32x4.extract_lane(a, 1)) + (i32x4.extract_lane(a, 2) + i32x4.extract_lane(a, 3));
 }
 
-/** Scales of rows r..r+3 at group g (row stride `sstride` bytes) as one vector. */
+/** Scales of rows r..r+3 at one group (row stride `sstride` bytes) as one vector. */
 // @ts-ignore: decorator
 @inline function scales4(s: usize, sstride: usize): v128 {
   let v = v128.load32_zero(s);
@@ -40,28 +50,60 @@
   return v128.load32_lane(s + 3 * sstride, v, 3);
 }
 
-/** Four consecutive rows against one token: out4[0..3]. */
+/** The f32 step of the documented order for four outputs: (scale * xs) * f32(dot), to be added to acc. */
+// @ts-ignore: decorator
+@inline function term4(ws4: v128, xs: v128, dots: v128): v128 {
+  return f32x4.mul(f32x4.mul(ws4, xs), f32x4.convert_i32x4_s(dots));
+}
+
+/** Eight rows against one token, group 32 (Q8_0's): the x group is widened once for all eight rows. */
+// @ts-ignore: decorator
+@inline function rows8g32(out: usize, w: usize, s: usize, xq: usize, xs: usize, groups: i32, rowStride: usize): void {
+  const sstride = <usize>groups << 2;
+  const w1 = w + rowStride, w2 = w + 2 * rowStride, w3 = w + 3 * rowStride;
+  const w4 = w + 4 * rowStride, w5 = w + 5 * rowStride, w6 = w + 6 * rowStride, w7 = w + 7 * rowStride;
+  const s4 = s + 4 * sstride;
+  let acc = f32x4.splat(0), accB = f32x4.splat(0);
+  for (let g = 0; g < groups; g++) {
+    const o = <usize>g << 5;
+    const xp = xq + o;
+    const xl0 = v128.load8x8_s(xp), xh0 = v128.load8x8_s(xp, 8), xl1 = v128.load8x8_s(xp, 16), xh1 = v128.load8x8_s(xp, 24);
+    const a0 = dot32(w + o, xl0, xh0, xl1, xh1);
+    const a1 = dot32(w1 + o, xl0, xh0, xl1, xh1);
+    const a2 = dot32(w2 + o, xl0, xh0, xl1, xh1);
+    const a3 = dot32(w3 + o, xl0, xh0, xl1, xh1);
+    const a4 = dot32(w4 + o, xl0, xh0, xl1, xh1);
+    const a5 = dot32(w5 + o, xl0, xh0, xl1, xh1);
+    const a6 = dot32(w6 + o, xl0, xh0, xl1, xh1);
+    const a7 = dot32(w7 + o, xl0, xh0, xl1, xh1);
+    const gs = <usize>g << 2;
+    const xsv = v128.load32_splat(xs + gs);
+    acc = f32x4.add(acc, term4(scales4(s + gs, sstride), xsv, hsum4(a0, a1, a2, a3)));
+    accB = f32x4.add(accB, term4(scales4(s4 + gs, sstride), xsv, hsum4(a4, a5, a6, a7)));
+  }
+  v128.store(out, acc);
+  v128.store(out, accB, 16);
+}
+
+/** Four rows against one token, any group that is a multiple of 16. */
 // @ts-ignore: decorator
 @inline function rows4(out: usize, w: usize, s: usize, xq: usize, xs: usize, groups: i32, group: i32, rowStride: usize): void {
   const sstride = <usize>groups << 2;
+  const w1 = w + rowStride, w2 = w + 2 * rowStride, w3 = w + 3 * rowStride;
   let acc = f32x4.splat(0);
   let o: usize = 0;
   for (let g = 0; g < groups; g++) {
     let a0 = i32x4.splat(0), a1 = i32x4.splat(0), a2 = i32x4.splat(0), a3 = i32x4.splat(0);
     const end = o + <usize>group;
     for (; o < end; o += 16) {
-      const xv = v128.load(xq + o);
-      const xl = i16x8.extend_low_i8x16_s(xv);
-      const xh = i16x8.extend_high_i8x16_s(xv);
-      const p = w + o;
-      a0 = dotChunk(a0, v128.load(p), xl, xh);
-      a1 = dotChunk(a1, v128.load(p + rowStride), xl, xh);
-      a2 = dotChunk(a2, v128.load(p + 2 * rowStride), xl, xh);
-      a3 = dotChunk(a3, v128.load(p + 3 * rowStride), xl, xh);
+      const xl = v128.load8x8_s(xq + o), xh = v128.load8x8_s(xq + o, 8);
+      a0 = dot16(a0, w + o, xl, xh);
+      a1 = dot16(a1, w1 + o, xl, xh);
+      a2 = dot16(a2, w2 + o, xl, xh);
+      a3 = dot16(a3, w3 + o, xl, xh);
     }
     const gs = <usize>g << 2;
-    const scale = f32x4.mul(scales4(s + gs, sstride), v128.load32_splat(xs + gs));
-    acc = f32x4.add(acc, f32x4.mul(scale, f32x4.convert_i32x4_s(hsum4(a0, a1, a2, a3))));
+    acc = f32x4.add(acc, term4(scales4(s + gs, sstride), v128.load32_splat(xs + gs), hsum4(a0, a1, a2, a3)));
   }
   v128.store(out, acc);
 }
@@ -74,21 +116,23 @@
   for (let g = 0; g < groups; g++) {
     let a = i32x4.splat(0);
     const end = o + <usize>group;
-    for (; o < end; o += 16) {
-      const xv = v128.load(xq + o);
-      a = dotChunk(a, v128.load(w + o), i16x8.extend_low_i8x16_s(xv), i16x8.extend_high_i8x16_s(xv));
-    }
+    for (; o < end; o += 16) a = dot16(a, w + o, v128.load8x8_s(xq + o), v128.load8x8_s(xq + o, 8));
     const gs = <usize>g << 2;
     acc = acc + (load<f32>(s + gs) * load<f32>(xs + gs)) * <f32>hsum1(a);
   }
   return acc;
 }
 
-/** out[r] = W[r,:] . x for one quantized token (decode). */
-export function matvec_q8(out: usize, wq: usize, ws: usize, xq: usize, xs: usize, rows: i32, cols: i32, group: i32): void {
-  const groups = (cols + group - 1) / group;
+/** All rows of one token: blocks of 8 (group 32) or 4, then single rows. */
+// @ts-ignore: decorator
+@inline function rowsFrom(out: usize, wq: usize, ws: usize, xq: usize, xs: usize, rows: i32, groups: i32, group: i32): void {
   const rowStride = <usize>(groups * group);
   let r = 0;
+  if (group == 32) {
+    for (; r + 8 <= rows; r += 8) {
+      rows8g32(out + (<usize>r << 2), wq + <usize>r * rowStride, ws + (<usize>(r * groups) << 2), xq, xs, groups, rowStride);
+    }
+  }
   for (; r + 4 <= rows; r += 4) {
     rows4(out + (<usize>r << 2), wq + <usize>r * rowStride, ws + (<usize>(r * groups) << 2), xq, xs, groups, group, rowStride);
   }
@@ -97,11 +141,17 @@ export function matvec_q8(out: usize, wq: usize, ws: usize, xq: usize, xs: usize
   }
 }
 
-/** Four rows against two tokens: each weight chunk is loaded and widened once for both tokens. */
+/** out[r] = W[r,:] . x for one quantized token (decode). */
+export function matvec_q8(out: usize, wq: usize, ws: usize, xq: usize, xs: usize, rows: i32, cols: i32, group: i32): void {
+  rowsFrom(out, wq, ws, xq, xs, rows, (cols + group - 1) / group, group);
+}
+
+/** Four rows against two tokens: each weight chunk is widened once and serves both tokens. */
 // @ts-ignore: decorator
 @inline function rows4tok2(out0: usize, out1: usize, w: usize, s: usize, xq0: usize, xs0: usize, xq1: usize, xs1: usize,
   groups: i32, group: i32, rowStride: usize): void {
   const sstride = <usize>groups << 2;
+  const w1 = w + rowStride, w2 = w + 2 * rowStride, w3 = w + 3 * rowStride;
   let acc0 = f32x4.splat(0), acc1 = f32x4.splat(0);
   let o: usize = 0;
   for (let g = 0; g < groups; g++) {
@@ -109,62 +159,61 @@ export function matvec_q8(out: usize, wq: usize, ws: usize, xq: usize, xs: usize
     let b0 = i32x4.splat(0), b1 = i32x4.splat(0), b2 = i32x4.splat(0), b3 = i32x4.splat(0);
     const end = o + <usize>group;
     for (; o < end; o += 16) {
-      const xv0 = v128.load(xq0 + o);
-      const xl0 = i16x8.extend_low_i8x16_s(xv0), xh0 = i16x8.extend_high_i8x16_s(xv0);
-      const xv1 = v128.load(xq1 + o);
-      const xl1 = i16x8.extend_low_i8x16_s(xv1), xh1 = i16x8.extend_high_i8x16_s(xv1);
-      const p = w + o;
-      let wv = v128.load(p);
-      let wl = i16x8.extend_low_i8x16_s(wv), wh = i16x8.extend_high_i8x16_s(wv);
+      const xl0 = v128.load8x8_s(xq0 + o), xh0 = v128.load8x8_s(xq0 + o, 8);
+      const xl1 = v128.load8x8_s(xq1 + o), xh1 = v128.load8x8_s(xq1 + o, 8);
+      let wl = v128.load8x8_s(w + o), wh = v128.load8x8_s(w + o, 8);
       a0 = i32x4.add(a0, i32x4.add(i32x4.dot_i16x8_s(wl, xl0), i32x4.dot_i16x8_s(wh, xh0)));
       b0 = i32x4.add(b0, i32x4.add(i32x4.dot_i16x8_s(wl, xl1), i32x4.dot_i16x8_s(wh, xh1)));
-      wv = v128.load(p + rowStride);
-      wl = i16x8.extend_low_i8x16_s(wv); wh = i16x8.extend_high_i8x16_s(wv);
+      wl = v128.load8x8_s(w1 + o); wh = v128.load8x8_s(w1 + o, 8);
       a1 = i32x4.add(a1, i32x4.add(i32x4.dot_i16x8_s(wl, xl0), i32x4.dot_i16x8_s(wh, xh0)));
       b1 = i32x4.add(b1, i32x4.add(i32x4.dot_i16x8_s(wl, xl1), i32x4.dot_i16x8_s(wh, xh1)));
-      wv = v128.load(p + 2 * rowStride);
-      wl = i16x8.extend_low_i8x16_s(wv); wh = i16x8.extend_high_i8x16_s(wv);
+      wl = v128.load8x8_s(w2 + o); wh = v128.load8x8_s(w2 + o, 8);
       a2 = i32x4.add(a2, i32x4.add(i32x4.dot_i16x8_s(wl, xl0), i32x4.dot_i16x8_s(wh, xh0)));
       b2 = i32x4.add(b2, i32x4.add(i32x4.dot_i16x8_s(wl, xl1), i32x4.dot_i16x8_s(wh, xh1)));
-      wv = v128.load(p + 3 * rowStride);
-      wl = i16x8.extend_low_i8x16_s(wv); wh = i16x8.extend_high_i8x16_s(wv);
+      wl = v128.load8x8_s(w3 + o); wh = v128.load8x8_s(w3 + o, 8);
       a3 = i32x4.add(a3, i32x4.add(i32x4.dot_i16x8_s(wl, xl0), i32x4.dot_i16x8_s(wh, xh0)));
       b3 = i32x4.add(b3, i32x4.add(i32x4.dot_i16x8_s(wl, xl1), i32x4.dot_i16x8_s(wh, xh1)));
     }
     const gs = <usize>g << 2;
     const sv = scales4(s + gs, sstride);
-    acc0 = f32x4.add(acc0, f32x4.mul(f32x4.mul(sv, v128.load32_splat(xs0 + gs)), f32x4.convert_i32x4_s(hsum4(a0, a1, a2, a3))));
-    acc1 = f32x4.add(acc1, f32x4.mul(f32x4.mul(sv, v128.load32_splat(xs1 + gs)), f32x4.convert_i32x4_s(hsum4(b0, b1, b2, b3))));
+    acc0 = f32x4.add(acc0, term4(sv, v128.load32_splat(xs0 + gs), hsum4(a0, a1, a2, a3)));
+    acc1 = f32x4.add(acc1, term4(sv, v128.load32_splat(xs1 + gs), hsum4(b0, b1, b2, b3)));
   }
   v128.store(out0, acc0);
   v128.store(out1, acc1);
 }
 
-/** out[t*rows + r] = W[r,:] . x_t for ntok quantized tokens (prefill): blocks of 4 rows stay hot in cache
- * while every token passes over them, two tokens per pass. Bit-identical to matvec_q8 per token. */
+/** out[t*rows + r] = W[r,:] . x_t for ntok quantized tokens (prefill). Rows go in blocks of about 32 KiB that
+ * stay in L1/L2 while every token passes over them (each weight byte comes from memory once per call, not
+ * once per token), and within a block 4-row x 2-token register tiles widen each weight chunk once for two
+ * tokens. Per output the order is matvec_q8's, so the results are bit-identical to it. */
 export function matmul_q8(out: usize, wq: usize, ws: usize, xq: usize, xs: usize, rows: i32, cols: i32, group: i32, ntok: i32): void {
   const groups = (cols + group - 1) / group;
   const rowStride = <usize>(groups * group);
   const xsStride = <usize>groups << 2;
   const outStride = <usize>rows << 2;
-  let r = 0;
-  for (; r + 4 <= rows; r += 4) {
-    const w = wq + <usize>r * rowStride;
-    const s = ws + (<usize>(r * groups) << 2);
-    const o = out + (<usize>r << 2);
+  const block = max<i32>(4, (32768 / <i32>rowStride) & ~3);
+  for (let r0 = 0; r0 < rows; r0 += block) {
+    const r1 = min<i32>(rows, r0 + block);
     let t = 0;
     for (; t + 2 <= ntok; t += 2) {
-      rows4tok2(o + <usize>t * outStride, o + <usize>(t + 1) * outStride, w, s,
-        xq + <usize>t * rowStride, xs + <usize>t * xsStride,
-        xq + <usize>(t + 1) * rowStride, xs + <usize>(t + 1) * xsStride, groups, group, rowStride);
+      const xq0 = xq + <usize>t * rowStride, xs0 = xs + <usize>t * xsStride;
+      const xq1 = xq0 + rowStride, xs1 = xs0 + xsStride;
+      const o0 = out + <usize>t * outStride, o1 = o0 + outStride;
+      let r = r0;
+      for (; r + 4 <= r1; r += 4) {
+        const rb = <usize>r << 2;
+        rows4tok2(o0 + rb, o1 + rb, wq + <usize>r * rowStride, ws + (<usize>(r * groups) << 2), xq0, xs0, xq1, xs1, groups, group, rowStride);
+      }
+      for (; r < r1; r++) {
+        const w = wq + <usize>r * rowStride, s = ws + (<usize>(r * groups) << 2);
+        store<f32>(o0 + (<usize>r << 2), row1(w, s, xq0, xs0, groups, group));
+        store<f32>(o1 + (<usize>r << 2), row1(w, s, xq1, xs1, groups, group));
+      }
     }
-    if (t < ntok) rows4(o + <usize>t * outStride, w, s, xq + <usize>t * rowStride, xs + <usize>t * xsStride, groups, group, rowStride);
-  }
-  for (; r < rows; r++) {
-    const w = wq + <usize>r * rowStride;
-    const s = ws + (<usize>(r * groups) << 2);
-    for (let t = 0; t < ntok; t++) {
-      store<f32>(out + <usize>t * outStride + (<usize>r << 2), row1(w, s, xq + <usize>t * rowStride, xs + <usize>t * xsStride, groups, group));
+    if (t < ntok) { // odd token count: the last token takes the matvec path over this block
+      rowsFrom(out + <usize>t * outStride + (<usize>r0 << 2), wq + <usize>r0 * rowStride, ws + (<usize>(r0 * groups) << 2),
+        xq + <usize>t * rowStride, xs + <usize>t * xsStride, r1 - r0, groups, group);
     }
   }
 }

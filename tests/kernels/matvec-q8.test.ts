@@ -113,7 +113,7 @@ describe('matmul_q8', () => {
   it('equals matvec_q8 per token bit for bit, for any token count and row remainder', async () => {
     const k = await kernels();
     const cases: [number, number, number, number][] = [
-      [1, 1, 32, 1], [3, 15, 16, 2], [4, 17, 16, 3], [5, 64, 32, 4], [9, 172, 32, 5], [8, 576, 32, 8], [7, 100, 64, 7], [12, 48, 48, 9],
+      [1, 1, 32, 1], [3, 15, 16, 2], [4, 17, 16, 3], [5, 64, 32, 4], [9, 172, 32, 5], [8, 576, 32, 8], [7, 100, 64, 7], [12, 48, 48, 9], [70, 576, 32, 3], [9, 4100, 32, 2], [11, 1000, 16, 4],
     ];
     cases.forEach(([rows, cols, group, ntok], n) => scoped(k, () => {
       const o = operands(rng(400 + n), rows, cols, group, ntok);
