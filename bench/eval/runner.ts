@@ -1,0 +1,56 @@
+// Runs an extractor over dataset examples and scores each output. The extractor is a function, so the
+// same runner serves the CLI (a loaded model), tests (a random-weight model) and the web page.
+import type { Example } from '../edgejson/compose.js';
+import { scoreExample, type ExampleScore } from './metrics.js';
+
+export type EvalExample = Pick<Example, 'id' | 'tier' | 'schema' | 'text' | 'gold'>;
+
+/** What one extraction reports back to the runner. */
+export interface ExtractionOutcome {
+  text: string;
+  tokens: number;
+  promptTokens: number;
+  prefillMs: number;
+  decodeMs: number;
+}
+
+export interface EvalRecord extends ExampleScore {
+  id: string;
+  tier: string;
+  output: string;
+  tokens: number;
+  promptTokens: number;
+  prefillMs: number;
+  decodeMs: number;
+  /** Wall time of the whole extraction call, prompt rendering and validation included. */
+  latencyMs: number;
+  /** Set when the extraction threw (e.g. text too long for the context); the output counts as empty. */
+  error?: string;
+}
+
+export type ExtractFn = (example: EvalExample) => Promise<ExtractionOutcome> | ExtractionOutcome;
+
+export async function evaluate(examples: readonly EvalExample[], extract: ExtractFn,
+  onRecord?: (record: EvalRecord, done: number) => void): Promise<EvalRecord[]> {
+  const records: EvalRecord[] = [];
+  for (const example of examples) {
+    const t0 = performance.now();
+    let outcome: ExtractionOutcome, error: string | undefined;
+    try {
+      outcome = await extract(example);
+    } catch (e) {
+      error = (e as Error).message ?? String(e);
+      outcome = { text: '', tokens: 0, promptTokens: 0, prefillMs: 0, decodeMs: 0 };
+    }
+    const latencyMs = performance.now() - t0;
+    const record: EvalRecord = {
+      id: example.id, tier: example.tier, output: outcome.text,
+      ...scoreExample(outcome.text, example.gold, example.schema),
+      tokens: outcome.tokens, promptTokens: outcome.promptTokens, prefillMs: outcome.prefillMs, decodeMs: outcome.decodeMs, latencyMs,
+      ...(error !== undefined ? { error } : {}),
+    };
+    records.push(record);
+    onRecord?.(record, records.length);
+  }
+  return records;
+}
