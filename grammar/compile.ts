@@ -1,0 +1,748 @@
+// JSON Schema -> Grammar. A schema position is compiled as the conjunction of the schema objects that
+// apply there (the schema itself, what its $ref and allOf bring in), so allOf is merged rather than
+// approximated; anyOf/oneOf distribute over that conjunction into alternatives. Every conjunction is
+// compiled once (memoised), which is also what makes recursive schemas finite. The decisions about each
+// keyword are listed in grammar/README.md.
+
+import { GrammarError, pointerToken } from './errors.js';
+import { lookupFormat } from './formats.js';
+import { Grammar, LiteralTrie, type Alternative, type ObjectSpec, type PropertySpec, type StringSpec, type ValueNode } from './grammar.js';
+import { toGrid, type NumberSpec } from './number-range.js';
+import { Pda } from './pda.js';
+import { parsePattern, RegexSyntaxError, type ParsedPattern } from './regex.js';
+import { SchemaResources, detectDraft, type Draft } from './schema-resources.js';
+import {
+  AutomatonTooLargeError, freeStringDfa, intersectStringDfas, keyClassifierDfa, patternsDfa, type StringDfa,
+} from './string-dfa.js';
+
+export interface CompileOptions {
+  /** Report keywords the grammar cannot enforce as warnings instead of refusing the schema. */
+  lenient?: boolean;
+  /** 'compact' (default): no whitespace at all; { pretty: n }: up to n spaces/newlines in each gap. */
+  whitespace?: 'compact' | { pretty: number };
+  /** Draft assumed when the schema has no $schema (default 2020-12). */
+  defaultDraft?: Draft;
+}
+
+export interface CompileResult { grammar: Grammar; warnings: string[] }
+
+/** Assertions a context-free grammar cannot enforce (or that we do not): refused, or warned when lenient. */
+const UNSUPPORTED = new Set(['not', 'if', 'then', 'else', 'uniqueItems', 'contains', 'minContains', 'maxContains',
+  'dependencies', 'dependentRequired', 'dependentSchemas', 'unevaluatedProperties', 'unevaluatedItems',
+  '$dynamicRef', '$recursiveRef', 'propertyNames']);
+
+const TYPES = ['null', 'boolean', 'object', 'array', 'string', 'number', 'integer'] as const;
+type TypeName = (typeof TYPES)[number];
+
+type Json = Record<string, unknown>;
+
+/** A conjunction: the schema objects that all apply, plus which anyOf/oneOf keywords were already split. */
+interface Conj { atoms: Json[]; split: Set<string>; never: boolean }
+
+const MAX_ALTERNATIVES = 256;
+const ENCODER = new TextEncoder();
+
+export function compileGrammar(schema: unknown, options: CompileOptions = {}): CompileResult {
+  const compiler = new Compiler(schema, options);
+  const grammar = compiler.run();
+  return { grammar, warnings: compiler.warnings };
+}
+
+class Compiler {
+  readonly warnings: string[] = [];
+  private readonly grammar = new Grammar();
+  private readonly res: SchemaResources;
+  private readonly draft: Draft;
+  private readonly ids = new WeakMap<object, number>();
+  private nextId = 0;
+  private readonly memo = new Map<string, number>();
+  private readonly warned = new Set<string>();
+  private readonly lenient: boolean;
+
+  constructor(private readonly schema: unknown, private readonly options: CompileOptions) {
+    this.lenient = options.lenient ?? false;
+    if (typeof schema !== 'boolean' && (typeof schema !== 'object' || schema === null || Array.isArray(schema))) {
+      throw new GrammarError('schema', '', 'invalid schema: a schema must be an object or a boolean');
+    }
+    this.draft = detectDraft(schema, options.defaultDraft ?? '2020-12');
+    this.res = new SchemaResources(schema, this.draft);
+    const ws = options.whitespace ?? 'compact';
+    this.grammar.whitespace = ws === 'compact' ? 0 : Math.max(0, Math.floor(ws.pretty));
+    this.grammar.schema = schema;
+  }
+
+  run(): Grammar {
+    const root = this.nodeFor(this.conjOf([this.schema]));
+    const node = this.grammar.nodes[root];
+    if (node.alts.length === 0) throw new GrammarError('schema', '', 'contradictory constraints: no JSON value satisfies the schema');
+    this.grammar.root = root;
+    this.checkProductive();
+    return this.grammar;
+  }
+
+  // ---------------------------------------------------------------- conjunctions
+  private ptr(schema: object): string {
+    return this.res.infoOf(schema).pointer;
+  }
+
+  private idOf(o: object): number {
+    let id = this.ids.get(o);
+    if (id === undefined) { id = this.nextId++; this.ids.set(o, id); }
+    return id;
+  }
+
+  private conjOf(schemas: unknown[], base?: Conj): Conj {
+    const conj: Conj = base
+      ? { atoms: [...base.atoms], split: new Set(base.split), never: base.never }
+      : { atoms: [], split: new Set(), never: false };
+    for (const s of schemas) this.addToConj(conj, s, '');
+    return conj;
+  }
+
+  private addToConj(conj: Conj, schema: unknown, fromPointer: string): void {
+    if (schema === true) return;
+    if (schema === false) { conj.never = true; return; }
+    if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) {
+      throw new GrammarError('schema', fromPointer, 'invalid schema: a subschema must be an object or a boolean');
+    }
+    const s = schema as Json;
+    if (conj.atoms.includes(s)) return;
+    const pointer = this.ptr(s);
+    const refOnly = typeof s.$ref === 'string' && (this.draft === 'draft-04' || this.draft === 'draft-06' || this.draft === 'draft-07');
+    if (!refOnly) {
+      conj.atoms.push(s);
+      this.checkKeywords(s, pointer);
+    } else conj.atoms.push({ $ref: s.$ref }); // draft-07 and earlier: siblings of $ref are ignored
+    if (s.$ref !== undefined) {
+      if (typeof s.$ref !== 'string') throw new GrammarError('$ref', pointer, 'invalid schema: $ref must be a string');
+      this.addToConj(conj, this.res.resolve(s.$ref, s), pointer + '/$ref');
+    }
+    if (!refOnly && s.allOf !== undefined) {
+      if (!Array.isArray(s.allOf) || s.allOf.length === 0) throw new GrammarError('allOf', pointer, 'invalid schema: allOf must be a non-empty array');
+      for (const sub of s.allOf) this.addToConj(conj, sub, pointer + '/allOf');
+    }
+  }
+
+  private conjKey(conj: Conj): string {
+    if (conj.never) return 'never';
+    const ids = conj.atoms.map((a) => this.idOf(a)).sort((x, y) => x - y);
+    return ids.join(',') + '|' + [...conj.split].sort().join(',');
+  }
+
+  private refuse(keyword: string, pointer: string, reason: string): void {
+    const msg = new GrammarError(keyword, pointer, reason).message;
+    if (!this.lenient) throw new GrammarError(keyword, pointer, reason);
+    if (!this.warned.has(msg)) { this.warned.add(msg); this.warnings.push(msg); }
+  }
+
+  private warn(keyword: string, pointer: string, reason: string): void {
+    const msg = new GrammarError(keyword, pointer, reason).message;
+    if (!this.warned.has(msg)) { this.warned.add(msg); this.warnings.push(msg); }
+  }
+
+  private checkKeywords(s: Json, pointer: string): void {
+    for (const k of Object.keys(s)) {
+      if (!UNSUPPORTED.has(k)) continue;
+      const v = s[k];
+      // Keywords that assert nothing in these forms are harmless.
+      if (k === 'uniqueItems' && v === false) continue;
+      if ((k === 'then' || k === 'else') && s.if === undefined) continue;
+      if (k === 'if' && s.then === undefined && s.else === undefined) continue;
+      if (k === 'propertyNames' && (v === true || (typeof v === 'object' && v !== null && Object.keys(v).length === 0))) continue;
+      this.refuse(k, pointer, 'not enforced by the grammar (lenient mode reports it; the final ajv check still applies)');
+    }
+    if (s.type !== undefined) {
+      const types = Array.isArray(s.type) ? s.type : [s.type];
+      for (const t of types) {
+        if (!TYPES.includes(t as TypeName)) throw new GrammarError('type', pointer, `invalid schema: unknown type ${JSON.stringify(t)}`);
+      }
+    }
+    for (const k of ['minLength', 'maxLength', 'minItems', 'maxItems', 'minProperties', 'maxProperties']) {
+      const v = s[k];
+      if (v !== undefined && (typeof v !== 'number' || v < 0 || !Number.isInteger(v))) {
+        throw new GrammarError(k, pointer, 'invalid schema: must be a non-negative integer');
+      }
+    }
+    for (const k of ['minimum', 'maximum']) {
+      if (s[k] !== undefined && (typeof s[k] !== 'number' || !Number.isFinite(s[k]))) throw new GrammarError(k, pointer, 'invalid schema: must be a number');
+    }
+    for (const k of ['exclusiveMinimum', 'exclusiveMaximum']) {
+      const v = s[k];
+      if (v !== undefined && typeof v !== 'boolean' && (typeof v !== 'number' || !Number.isFinite(v))) {
+        throw new GrammarError(k, pointer, 'invalid schema: must be a number (or a boolean in draft-04)');
+      }
+    }
+    if (s.multipleOf !== undefined && (typeof s.multipleOf !== 'number' || !(s.multipleOf > 0))) {
+      throw new GrammarError('multipleOf', pointer, 'invalid schema: must be a number > 0');
+    }
+    if (s.enum !== undefined && !Array.isArray(s.enum)) throw new GrammarError('enum', pointer, 'invalid schema: must be an array');
+    if (s.required !== undefined && (!Array.isArray(s.required) || s.required.some((r) => typeof r !== 'string'))) {
+      // draft-03 style "required": true on a property is not JSON Schema 4+.
+      throw new GrammarError('required', pointer, 'invalid schema: must be an array of property names');
+    }
+    for (const k of ['properties', 'patternProperties', '$defs', 'definitions']) {
+      const v = s[k];
+      if (v !== undefined && (typeof v !== 'object' || v === null || Array.isArray(v))) throw new GrammarError(k, pointer, 'invalid schema: must be an object');
+    }
+    for (const k of ['anyOf', 'oneOf']) {
+      const v = s[k];
+      if (v !== undefined && (!Array.isArray(v) || v.length === 0)) throw new GrammarError(k, pointer, 'invalid schema: must be a non-empty array');
+    }
+    if (s.pattern !== undefined && typeof s.pattern !== 'string') throw new GrammarError('pattern', pointer, 'invalid schema: must be a string');
+    if (s.format !== undefined && typeof s.format !== 'string') throw new GrammarError('format', pointer, 'invalid schema: must be a string');
+  }
+
+  // ---------------------------------------------------------------- nodes
+  private nodeFor(conj: Conj): number {
+    const key = this.conjKey(conj);
+    const hit = this.memo.get(key);
+    if (hit !== undefined) return hit;
+    const node = this.grammar.newNode();
+    this.memo.set(key, node.id);
+    if (!conj.never) node.alts = this.alternatives(conj);
+    node.pending = false;
+    return node.id;
+  }
+
+  private alternatives(conj: Conj): Alternative[] {
+    // Split the first anyOf/oneOf not yet split; the branches see the rest of the conjunction.
+    for (const atom of conj.atoms) {
+      for (const kw of ['anyOf', 'oneOf'] as const) {
+        const branches = atom[kw];
+        if (!Array.isArray(branches)) continue;
+        const tag = `${this.idOf(atom)}/${kw}`;
+        if (conj.split.has(tag)) continue;
+        const pointer = this.ptr(atom);
+        const nodes: ValueNode[] = [];
+        branches.forEach((branch, i) => {
+          const sub = this.conjOf([], conj);
+          sub.split.add(tag);
+          this.addToConj(sub, branch, `${pointer}/${kw}/${i}`);
+          const n = this.grammar.nodes[this.nodeFor(sub)];
+          if (n.pending) throw new GrammarError(kw, pointer, 'a branch refers back to this schema without any object or array in between (infinite recursion)');
+          nodes.push(n);
+        });
+        if (kw === 'oneOf') this.checkExclusive(nodes.filter((n) => n.alts.length > 0), pointer);
+        const alts = nodes.flatMap((n) => n.alts);
+        if (alts.length > MAX_ALTERNATIVES) throw new GrammarError(kw, pointer, `more than ${MAX_ALTERNATIVES} alternatives after distributing anyOf/oneOf`);
+        return alts;
+      }
+    }
+    return this.simpleAlternatives(conj);
+  }
+
+  /** oneOf is anyOf plus "exactly one": enforced when the branches provably cannot both match. */
+  private checkExclusive(nodes: ValueNode[], pointer: string): void {
+    for (let i = 0; i < nodes.length; i++) {
+      for (let j = i + 1; j < nodes.length; j++) {
+        if (!this.disjoint(nodes[i], nodes[j])) {
+          this.refuse('oneOf', pointer, `branches ${i} and ${j} can match the same value; the grammar cannot enforce "exactly one"`);
+          return;
+        }
+      }
+    }
+  }
+
+  private disjoint(x: ValueNode, y: ValueNode): boolean {
+    for (const a of x.alts) for (const b of y.alts) if (!this.altsDisjoint(a, b)) return false;
+    return true;
+  }
+
+  private altsDisjoint(a: Alternative, b: Alternative): boolean {
+    const g = this.grammar;
+    if (a.kind === 'literal' && b.kind === 'literal') {
+      return !this.literalsOf(a.trie).some((l) => this.literalsOf(b.trie).includes(l));
+    }
+    if (a.kind === 'literal' || b.kind === 'literal') {
+      const [lit, other] = a.kind === 'literal' ? [a, b] : [b, a as Alternative];
+      const first = other.kind === 'string' ? '"' : other.kind === 'object' ? '{' : other.kind === 'array' ? '[' : '-0123456789';
+      return this.literalsOf((lit as { trie: number }).trie).every((l) => !first.includes(l[0]));
+    }
+    if (a.kind !== b.kind) return true;
+    if (a.kind === 'number' && b.kind === 'number') {
+      const p = g.numbers[a.spec], q = g.numbers[b.spec];
+      // Compare on a common grid: both integer, or compare as reals via bounds on their own grids.
+      if (p.integer === q.integer) {
+        if (p.hi !== null && q.lo !== null && p.hi < q.lo) return true;
+        if (q.hi !== null && p.lo !== null && q.hi < p.lo) return true;
+      }
+      return false;
+    }
+    if (a.kind === 'object' && b.kind === 'object') {
+      // A discriminator: a property both require, with disjoint values.
+      const p = g.objects[a.spec], q = g.objects[b.spec];
+      for (const pp of p.props) {
+        if (!pp.required) continue;
+        const qp = q.props.find((x) => x.name === pp.name && x.required);
+        if (qp && this.disjoint(g.nodes[pp.node], g.nodes[qp.node])) return true;
+      }
+      // Closed objects whose required names the other cannot have.
+      const closed = (o: ObjectSpec) => o.extraKey === null;
+      if (closed(q) && p.props.some((pp) => pp.required && !q.props.some((x) => x.name === pp.name))) return true;
+      if (closed(p) && q.props.some((qp) => qp.required && !p.props.some((x) => x.name === qp.name))) return true;
+      return false;
+    }
+    return false;
+  }
+
+  private literalsOf(trieId: number): string[] {
+    const trie = this.grammar.tries[trieId];
+    const out: string[] = [];
+    const walk = (node: number, prefix: number[]) => {
+      if (trie.payload[node] >= 0) out.push(new TextDecoder().decode(Uint8Array.from(prefix)));
+      for (const [b, child] of trie.next[node]) walk(child, [...prefix, b]);
+    };
+    walk(0, []);
+    return out;
+  }
+
+  // ---------------------------------------------------------------- one conjunction without anyOf
+  private all<T = unknown>(conj: Conj, keyword: string): Array<[Json, T]> {
+    const out: Array<[Json, T]> = [];
+    for (const a of conj.atoms) if (a[keyword] !== undefined) out.push([a, a[keyword] as T]);
+    return out;
+  }
+
+  private allowedTypes(conj: Conj): Set<TypeName> {
+    let types = new Set<TypeName>(['null', 'boolean', 'object', 'array', 'string', 'number']);
+    for (const [atom, t] of this.all<unknown>(conj, 'type')) {
+      const listed = new Set<TypeName>((Array.isArray(t) ? t : [t]) as TypeName[]);
+      if (atom.nullable === true) listed.add('null'); // OpenAPI 3.0
+      const next = new Set<TypeName>();
+      for (const x of types) {
+        if (listed.has(x)) next.add(x);
+        else if (x === 'number' && listed.has('integer')) next.add('integer');
+        else if (x === 'integer' && listed.has('number')) next.add('integer');
+      }
+      types = next;
+    }
+    return types;
+  }
+
+  private simpleAlternatives(conj: Conj, ignoreEnum = false): Alternative[] {
+    const types = this.allowedTypes(conj);
+    const enums = ignoreEnum ? undefined : this.enumValues(conj);
+    if (enums !== undefined) return this.enumAlternatives(conj, enums, types);
+    const alts: Alternative[] = [];
+    const literals: string[] = [];
+    if (types.has('null')) literals.push('null');
+    if (types.has('boolean')) literals.push('true', 'false');
+    if (literals.length) alts.push(this.literalAlt(literals));
+    if (types.has('number') || types.has('integer')) {
+      const spec = this.numberSpec(conj, !types.has('number'));
+      if (spec) alts.push({ kind: 'number', spec: spec.id });
+    }
+    if (types.has('string')) {
+      const spec = this.stringSpec(conj);
+      if (spec) alts.push({ kind: 'string', spec: spec.id });
+    }
+    if (types.has('array')) {
+      const spec = this.arraySpec(conj);
+      if (spec !== undefined) alts.push({ kind: 'array', spec });
+    }
+    if (types.has('object')) {
+      const spec = this.objectSpec(conj);
+      if (spec !== undefined) alts.push({ kind: 'object', spec });
+    }
+    return alts;
+  }
+
+  private literalAlt(spellings: string[]): Alternative {
+    const trie = new LiteralTrie();
+    for (const s of spellings) trie.add(ENCODER.encode(s), 0);
+    this.grammar.tries.push(trie);
+    return { kind: 'literal', trie: this.grammar.tries.length - 1 };
+  }
+
+  /** enum/const values common to every atom, or undefined when none constrains. */
+  private enumValues(conj: Conj): unknown[] | undefined {
+    let values: unknown[] | undefined;
+    for (const atom of conj.atoms) {
+      const own: unknown[] | undefined = atom.const !== undefined ? [atom.const] : (atom.enum as unknown[] | undefined);
+      if (atom.const !== undefined && atom.enum !== undefined) {
+        const c = canonicalKey(atom.const);
+        values = intersectValues(values, (atom.enum as unknown[]).filter((v) => canonicalKey(v) === c));
+        continue;
+      }
+      if (own !== undefined) values = intersectValues(values, own);
+    }
+    return values;
+  }
+
+  /** Each enum value becomes a literal, kept only if the rest of the schema accepts it (checked by running
+   * its JSON spelling through the grammar of the rest). */
+  private enumAlternatives(conj: Conj, values: unknown[], types: Set<TypeName>): Alternative[] {
+    const restNode = this.grammar.newNode();
+    restNode.alts = this.simpleAlternatives(conj, true);
+    restNode.pending = false;
+    const pda = new Pda(this.grammar, restNode.id);
+    const kept: string[] = [];
+    for (const v of values) {
+      const type = jsonType(v);
+      if (!types.has(type) && !(type === 'integer' && types.has('number'))) continue;
+      const spelling = JSON.stringify(v);
+      if (pda.run(pda.initial, ENCODER.encode(spelling)).complete) kept.push(spelling);
+    }
+    return kept.length ? [this.literalAlt(kept)] : [];
+  }
+
+  private numberSpec(conj: Conj, integerOnly: boolean): NumberSpec | null {
+    let integer = integerOnly;
+    let multiple: bigint | null = null;
+    for (const [atom, m] of this.all<number>(conj, 'multipleOf')) {
+      if (!Number.isInteger(m)) {
+        this.refuse('multipleOf', this.ptr(atom), `a non-integer divisor (${m}) is not enforced: float division makes "multiple" inexact`);
+        continue;
+      }
+      const big = BigInt(m);
+      multiple = multiple === null ? big : lcm(multiple, big);
+      integer = true; // a multiple of an integer is an integer
+    }
+    for (const [, f] of this.all<string>(conj, 'format')) {
+      if (f === 'int32' || f === 'int64') integer = true;
+    }
+    if (multiple === 1n) multiple = null;
+    let lo: bigint | null = null;
+    let hi: bigint | null = null;
+    const tighten = (value: number, exclusive: boolean, side: 'lo' | 'hi') => {
+      const { grid, exact } = toGrid(value, integer, side === 'lo' ? 'ceil' : 'floor');
+      let g = grid;
+      if (exclusive && exact) g += side === 'lo' ? 1n : -1n;
+      if (side === 'lo') lo = lo === null || g > lo ? g : lo;
+      else hi = hi === null || g < hi ? g : hi;
+    };
+    for (const atom of conj.atoms) {
+      if (typeof atom.minimum === 'number') tighten(atom.minimum, atom.exclusiveMinimum === true, 'lo');
+      if (typeof atom.maximum === 'number') tighten(atom.maximum, atom.exclusiveMaximum === true, 'hi');
+      if (typeof atom.exclusiveMinimum === 'number') tighten(atom.exclusiveMinimum, true, 'lo');
+      if (typeof atom.exclusiveMaximum === 'number') tighten(atom.exclusiveMaximum, true, 'hi');
+      if (atom.format === 'int32') { tighten(-(2 ** 31), false, 'lo'); tighten(2 ** 31 - 1, false, 'hi'); }
+    }
+    if (lo !== null && hi !== null && (lo as bigint) > (hi as bigint)) return null;
+    const spec: NumberSpec = {
+      id: this.grammar.numbers.length, integer, lo, hi, multipleOf: multiple,
+      constrained: lo !== null || hi !== null || multiple !== null,
+    };
+    if (multiple !== null && lo !== null && hi !== null) {
+      const l = lo as bigint, h = hi as bigint;
+      const q = l >= 0n ? (l + multiple - 1n) / multiple : -((-l) / multiple);
+      if (q * multiple > h) return null;
+    }
+    this.grammar.numbers.push(spec);
+    return spec;
+  }
+
+  private stringSpec(conj: Conj): StringSpec | null {
+    let minLength = 0;
+    let maxLength = Infinity;
+    for (const [, v] of this.all<number>(conj, 'minLength')) minLength = Math.max(minLength, v);
+    for (const [, v] of this.all<number>(conj, 'maxLength')) maxLength = Math.min(maxLength, v);
+    const dfas: StringDfa[] = [];
+    const patterns: ParsedPattern[] = [];
+    for (const [atom, p] of this.all<string>(conj, 'pattern')) {
+      const parsed = this.parsePatternAt(p, atom, 'pattern');
+      if (parsed) patterns.push(parsed);
+    }
+    for (const [atom, f] of this.all<string>(conj, 'format')) {
+      const found = lookupFormat(f);
+      if (found.kind === 'dfa') {
+        dfas.push(found.dfa);
+        if (found.maxLength !== undefined) maxLength = Math.min(maxLength, found.maxLength);
+      } else if (found.kind === 'inexpressible') {
+        this.refuse('format', this.ptr(atom), `format "${f}" is not enforced by the grammar`);
+      } else if (found.kind === 'unknown') {
+        this.warn('format', this.ptr(atom), `unknown format "${f}" is an annotation (ajv ignores it too)`);
+      }
+    }
+    if (minLength > maxLength) return null;
+    let dfa: StringDfa;
+    try {
+      if (patterns.length) dfas.push(cachedPatternsDfa(patterns));
+      dfa = dfas.length ? intersectStringDfas(dfas) : freeStringDfa();
+    } catch (e) {
+      if (e instanceof AutomatonTooLargeError) {
+        const [atom] = this.all(conj, 'pattern')[0] ?? this.all(conj, 'format')[0] ?? [conj.atoms[0]];
+        throw new GrammarError('pattern', this.ptr(atom), e.message);
+      }
+      throw e;
+    }
+    // Some string must fit: the automaton accepts a length within the bounds.
+    if (dfa.minChars[0] >= 0x3fffffff || dfa.minChars[0] > maxLength || dfa.maxChars[0] < minLength) return null;
+    const spec: StringSpec = {
+      id: this.grammar.strings.length, dfa, minLength, maxLength,
+      counted: minLength > 0 || maxLength !== Infinity, valueNodeByState: null,
+    };
+    this.grammar.strings.push(spec);
+    return spec;
+  }
+
+  private parsePatternAt(source: string, atom: Json, keyword: string): ParsedPattern | null {
+    try {
+      return parsePattern(source);
+    } catch (e) {
+      if (e instanceof RegexSyntaxError) {
+        let valid = true;
+        try { new RegExp(source, 'u'); } catch { valid = false; }
+        if (!valid) throw new GrammarError(keyword, this.ptr(atom), `invalid schema: ${JSON.stringify(source)} is not a valid regular expression`);
+        this.refuse(keyword, this.ptr(atom), `unsupported regular expression ${JSON.stringify(source)}: ${e.message}`);
+        return null;
+      }
+      throw e;
+    }
+  }
+
+  // ---------------------------------------------------------------- arrays
+  private arraySpec(conj: Conj): number | undefined {
+    let minItems = 0;
+    let maxItems = Infinity;
+    for (const [, v] of this.all<number>(conj, 'minItems')) minItems = Math.max(minItems, v);
+    for (const [, v] of this.all<number>(conj, 'maxItems')) maxItems = Math.min(maxItems, v);
+    // Per atom: its tuple (prefixItems, or items as an array) and the schema for the rest.
+    const views = conj.atoms.map((atom) => {
+      const pointer = this.ptr(atom);
+      if (Array.isArray(atom.prefixItems)) return { tuple: atom.prefixItems as unknown[], rest: atom.items, pointer, restKw: 'items' };
+      if (Array.isArray(atom.items)) return { tuple: atom.items as unknown[], rest: atom.additionalItems, pointer, restKw: 'additionalItems' };
+      return { tuple: [] as unknown[], rest: atom.items, pointer, restKw: 'items' };
+    });
+    const prefixLength = Math.max(0, ...views.map((v) => v.tuple.length));
+    const itemConj = (index: number): Conj => {
+      const c: Conj = { atoms: [], split: new Set(), never: false };
+      for (const v of views) {
+        if (index < v.tuple.length) this.addToConj(c, v.tuple[index], `${v.pointer}/${index}`);
+        else if (v.rest !== undefined) this.addToConj(c, v.rest, `${v.pointer}/${v.restKw}`);
+      }
+      return c;
+    };
+    const prefix: number[] = [];
+    for (let i = 0; i < prefixLength && i < maxItems; i++) {
+      const node = this.nodeFor(itemConj(i));
+      if (this.isEmptyNode(node)) { maxItems = i; break; }
+      prefix.push(node);
+    }
+    let rest = -1;
+    if (maxItems > prefixLength) {
+      rest = this.nodeFor(itemConj(prefixLength));
+      if (this.isEmptyNode(rest)) { rest = -1; maxItems = Math.min(maxItems, prefixLength); }
+    }
+    if (minItems > maxItems) return undefined;
+    this.grammar.arrays.push({ id: this.grammar.arrays.length, prefix, rest, minItems, maxItems });
+    return this.grammar.arrays.length - 1;
+  }
+
+  /** Known empty (no alternatives). A node still being compiled counts as non-empty; productivity is
+   * checked at the end. */
+  private isEmptyNode(id: number): boolean {
+    const n = this.grammar.nodes[id];
+    return !n.pending && n.alts.length === 0;
+  }
+
+  // ---------------------------------------------------------------- objects
+  private objectSpec(conj: Conj): number | undefined {
+    let minProperties = 0;
+    let maxProperties = Infinity;
+    for (const [, v] of this.all<number>(conj, 'minProperties')) minProperties = Math.max(minProperties, v);
+    for (const [, v] of this.all<number>(conj, 'maxProperties')) maxProperties = Math.min(maxProperties, v);
+    const required = new Set<string>();
+    for (const [, r] of this.all<string[]>(conj, 'required')) for (const name of r) required.add(name);
+
+    // Patterns from every atom, numbered globally (a key's match mask is over these).
+    const patterns: Array<{ atom: Json; source: string; schema: unknown; parsed: ParsedPattern | null; regex: RegExp | null }> = [];
+    for (const atom of conj.atoms) {
+      const pp = atom.patternProperties as Json | undefined;
+      if (!pp) continue;
+      for (const [source, schema] of Object.entries(pp)) {
+        const parsed = this.parsePatternAt(source, atom, 'patternProperties');
+        let regex: RegExp | null = null;
+        try { regex = new RegExp(source, 'u'); } catch { /* reported by parsePatternAt */ }
+        patterns.push({ atom, source, schema, parsed, regex });
+      }
+    }
+    if (patterns.length > 24) throw new GrammarError('patternProperties', this.ptr(conj.atoms[0]), 'more than 24 patterns in one object');
+
+    // Where the schema is silent about additionalProperties but declares its properties, emit none.
+    const atomAllowsUnmatched = (atom: Json) => {
+      if (atom.additionalProperties === false) return false;
+      if (atom.additionalProperties === undefined && (atom.properties !== undefined || atom.patternProperties !== undefined)) return false;
+      return true;
+    };
+    // The schemas a property value must satisfy, or null when some atom forbids the name.
+    const valueConj = (name: string | null, matched: (p: (typeof patterns)[number]) => boolean): Conj | null => {
+      const c: Conj = { atoms: [], split: new Set(), never: false };
+      for (const atom of conj.atoms) {
+        const pointer = this.ptr(atom);
+        const props = atom.properties as Json | undefined;
+        let covered = false;
+        if (name !== null && props && Object.prototype.hasOwnProperty.call(props, name)) {
+          this.addToConj(c, props[name], `${pointer}/properties/${pointerToken(name)}`);
+          covered = true;
+        }
+        for (const p of patterns) {
+          if (p.atom === atom && matched(p)) {
+            this.addToConj(c, p.schema, `${pointer}/patternProperties/${pointerToken(p.source)}`);
+            covered = true;
+          }
+        }
+        if (!covered) {
+          const ap = atom.additionalProperties;
+          if (ap === false) return null;
+          if (ap !== undefined) this.addToConj(c, ap, `${pointer}/additionalProperties`);
+        }
+      }
+      return c;
+    };
+
+    // Declared properties, in order of first appearance, then required names declared nowhere.
+    const names: string[] = [];
+    for (const atom of conj.atoms) {
+      const props = atom.properties as Json | undefined;
+      if (props) for (const name of Object.keys(props)) if (!names.includes(name)) names.push(name);
+    }
+    for (const name of required) if (!names.includes(name)) names.push(name);
+
+    const props: PropertySpec[] = [];
+    for (const name of names) {
+      const c = valueConj(name, (p) => p.regex !== null && p.regex.test(name));
+      const isRequired = required.has(name);
+      const node = c === null ? -1 : this.nodeFor(c);
+      if (node < 0 || this.isEmptyNode(node)) {
+        if (isRequired) return undefined; // contradictory: a required property that can have no value
+        continue;
+      }
+      props.push({ name, keyTail: ENCODER.encode(JSON.stringify(name).slice(1)), node, required: isRequired });
+    }
+    const requiredAfter = new Int32Array(props.length + 1);
+    for (let i = props.length - 1; i >= 0; i--) requiredAfter[i] = requiredAfter[i + 1] + (props[i].required ? 1 : 0);
+
+    // Extra keys: allowed when every atom allows them (by a pattern it has, or by additionalProperties).
+    let extraKey: StringSpec | null = null;
+    const usable = patterns.filter((p) => p.parsed !== null);
+    const allowed = (mask: number) => conj.atoms.every((atom) =>
+      usable.some((p, i) => p.atom === atom && (mask & (1 << i)) !== 0) || atomAllowsUnmatched(atom));
+    const anyExtra = conj.atoms.every((atom) => atomAllowsUnmatched(atom) || usable.some((p) => p.atom === atom));
+    if (anyExtra && maxProperties > 0) {
+      let classified: { dfa: StringDfa; labels: Int32Array };
+      try {
+        classified = keyClassifierDfa(freeStringDfa(), names, usable.map((p) => p.parsed!), allowed);
+      } catch (e) {
+        if (e instanceof AutomatonTooLargeError) throw new GrammarError('patternProperties', this.ptr(conj.atoms[0]), e.message);
+        throw e;
+      }
+      if (classified.dfa.minChars[0] < 0x3fffffff) {
+        const nodeByMask = new Map<number, number>();
+        const valueNodeByState = new Int32Array(classified.dfa.size).fill(-1);
+        let any = false;
+        for (let st = 0; st < classified.dfa.size; st++) {
+          const mask = classified.labels[st];
+          if (mask < 0) continue;
+          let node = nodeByMask.get(mask);
+          if (node === undefined) {
+            const c = valueConj(null, (p) => { const i = usable.indexOf(p); return i >= 0 && (mask & (1 << i)) !== 0; });
+            node = c === null ? -1 : this.nodeFor(c);
+            if (node >= 0 && this.isEmptyNode(node)) node = -1;
+            nodeByMask.set(mask, node);
+          }
+          valueNodeByState[st] = node;
+          if (node >= 0) any = true;
+        }
+        if (any) {
+          // States whose value schema is unsatisfiable must not accept: rebuild acceptance accordingly.
+          const accept = Uint8Array.from(classified.dfa.accept, (a, st) => (a && valueNodeByState[st] >= 0 ? 1 : 0));
+          const dfa = { ...classified.dfa, accept };
+          extraKey = {
+            id: this.grammar.strings.length, dfa, minLength: 0, maxLength: Infinity, counted: false, valueNodeByState,
+          };
+          this.grammar.strings.push(extraKey);
+        }
+      }
+    }
+
+    // Contradictions that no choice of properties can satisfy.
+    const requiredCount = requiredAfter[0];
+    if (requiredCount > maxProperties) return undefined;
+    if (extraKey === null && props.length < minProperties) return undefined;
+    const spec: ObjectSpec = {
+      id: this.grammar.objects.length, props, requiredAfter, extraKey, minProperties, maxProperties, keyTries: new Map(),
+    };
+    this.grammar.objects.push(spec);
+    return spec.id;
+  }
+
+  // ---------------------------------------------------------------- productivity
+  /** A recursive schema must let every value finish (a tree whose children are required forever has no
+   * finite instance). Nodes that cannot produce a finite value are removed; a required use of one is a
+   * contradiction. */
+  private checkProductive(): void {
+    const g = this.grammar;
+    const productive = new Uint8Array(g.nodes.length);
+    const altProductive = (alt: Alternative): boolean => {
+      switch (alt.kind) {
+        case 'literal': case 'string': case 'number': return true;
+        case 'array': {
+          const a = g.arrays[alt.spec];
+          for (let i = 0; i < a.minItems; i++) {
+            const n = i < a.prefix.length ? a.prefix[i] : a.rest;
+            if (n < 0 || !productive[n]) return false;
+          }
+          return true;
+        }
+        case 'object': {
+          const o = g.objects[alt.spec];
+          return o.props.every((p) => !p.required || productive[p.node]) &&
+            (o.minProperties <= o.props.filter((p) => productive[p.node]).length || o.extraKey !== null);
+        }
+      }
+    };
+    let changed = true;
+    while (changed) {
+      changed = false;
+      for (const n of g.nodes) {
+        if (!productive[n.id] && n.alts.some(altProductive)) { productive[n.id] = 1; changed = true; }
+      }
+    }
+    if (!productive[g.root]) throw new GrammarError('$ref', '', 'contradictory constraints: the recursion never ends (no finite document satisfies the schema)');
+    for (const n of g.nodes) n.alts = n.alts.filter(altProductive);
+  }
+}
+
+// ---------------------------------------------------------------- helpers
+const patternCache = new Map<string, StringDfa>();
+function cachedPatternsDfa(patterns: ParsedPattern[]): StringDfa {
+  const key = JSON.stringify(patterns);
+  let dfa = patternCache.get(key);
+  if (!dfa) {
+    dfa = patternsDfa(patterns);
+    if (patternCache.size > 500) patternCache.clear();
+    patternCache.set(key, dfa);
+  }
+  return dfa;
+}
+
+function gcd(a: bigint, b: bigint): bigint {
+  while (b) [a, b] = [b, a % b];
+  return a;
+}
+function lcm(a: bigint, b: bigint): bigint {
+  return (a / gcd(a, b)) * b;
+}
+
+function jsonType(v: unknown): TypeName {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'array';
+  if (typeof v === 'number') return Number.isInteger(v) ? 'integer' : 'number';
+  return typeof v as TypeName;
+}
+
+/** JSON with sorted keys: equality of JSON values as JSON Schema defines it (1 and 1.0 are equal). */
+export function canonicalKey(v: unknown): string {
+  if (Array.isArray(v)) return '[' + v.map(canonicalKey).join(',') + ']';
+  if (v && typeof v === 'object') {
+    return '{' + Object.keys(v).sort().map((k) => JSON.stringify(k) + ':' + canonicalKey((v as Json)[k])).join(',') + '}';
+  }
+  return JSON.stringify(v);
+}
+
+function intersectValues(current: unknown[] | undefined, next: unknown[]): unknown[] {
+  if (current === undefined) return [...next];
+  const keys = new Set(next.map(canonicalKey));
+  return current.filter((v) => keys.has(canonicalKey(v)));
+}

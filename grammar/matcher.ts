@@ -1,0 +1,157 @@
+// The Matcher the decoder drives: which tokens may come next (a bitset), advance by the chosen one, and
+// the bytes that are forced. Masks are cached per PDA state set, so a state seen before costs nothing;
+// a new state costs one walk of the token trie over memoised byte transitions.
+
+import type { Grammar } from './grammar.js';
+import { Pda, type StackSet } from './pda.js';
+import type { TokenVocabulary } from './token-trie.js';
+
+export interface Matcher {
+  /** Bitset over the vocabulary (bit i of word i >> 5). EOS bits only when the document is complete;
+   * special tokens never. The array is shared with the cache: read it, do not modify it. */
+  allowed(): Uint32Array;
+  /** Consumes one token; throws if it is not allowed. */
+  advance(tokenId: number): void;
+  /** Bytes that are the only possible continuation now (possibly empty). */
+  forcedBytes(): Uint8Array;
+  /** The bytes so far form a complete document. */
+  isComplete(): boolean;
+  /** The document so far (a trailing partial UTF-8 character is shown as U+FFFD). */
+  text(): string;
+  /** Back to the empty document. */
+  reset(): void;
+  /** Consumes raw bytes (e.g. the forced bytes, for jump-forward decoding); throws if not allowed. */
+  advanceBytes(bytes: Uint8Array): void;
+}
+
+/** One PDA + mask cache per (grammar, vocabulary), shared by every matcher over them. */
+const runtimes = new WeakMap<Grammar, WeakMap<TokenVocabulary, MaskRuntime>>();
+
+export function createMatcher(grammar: Grammar, vocab: TokenVocabulary): Matcher {
+  let perGrammar = runtimes.get(grammar);
+  if (!perGrammar) { perGrammar = new WeakMap(); runtimes.set(grammar, perGrammar); }
+  let rt = perGrammar.get(vocab);
+  if (!rt) { rt = new MaskRuntime(grammar, vocab); perGrammar.set(vocab, rt); }
+  return new TokenMatcher(rt);
+}
+
+export class MaskRuntime {
+  pda: Pda;
+  private readonly setsByDepth: StackSet[];
+  readonly noTokens: Uint32Array;
+
+  constructor(readonly grammar: Grammar, readonly vocab: TokenVocabulary) {
+    this.pda = new Pda(grammar);
+    this.setsByDepth = new Array(vocab.maxDepth + 1);
+    this.noTokens = new Uint32Array(vocab.words);
+  }
+
+  /** Starts over with empty caches when they outgrow their budget (called between documents). */
+  maybeRenew(): void {
+    if (this.pda.oversized) this.pda = new Pda(this.grammar);
+  }
+
+  mask(pda: Pda, set: StackSet): Uint32Array {
+    if (set.mask) return set.mask;
+    const v = this.vocab;
+    const out = new Uint32Array(v.words);
+    const empty = pda.empty;
+    const sets = this.setsByDepth;
+    sets[0] = set;
+    const bytes = v.nodeByte, depth = v.nodeDepth, end = v.nodeEnd, tokStart = v.tokenStart, tokIds = v.tokenIds;
+    const n = bytes.length;
+    let i = 1;
+    while (i < n) {
+      const parent = sets[depth[i] - 1];
+      const cached = parent.next[bytes[i]];
+      const next = cached >= 0 ? pda.sets[cached] : pda.step(parent, bytes[i]);
+      if (next === empty) { i = end[i]; continue; }
+      sets[depth[i]] = next;
+      for (let k = tokStart[i], e = tokStart[i + 1]; k < e; k++) { const id = tokIds[k]; out[id >>> 5] |= 1 << (id & 31); }
+      i++;
+    }
+    if (set.complete) for (let w = 0; w < v.words; w++) out[w] |= v.eosMask[w];
+    set.mask = out;
+    return out;
+  }
+}
+
+class TokenMatcher implements Matcher {
+  private pda: Pda;
+  private state: StackSet;
+  private bytes: number[] = [];
+  private finished = false;
+
+  constructor(private readonly rt: MaskRuntime) {
+    rt.maybeRenew();
+    // A matcher keeps the PDA it started with: a renewal between documents must not pull states from
+    // under it.
+    this.pda = rt.pda;
+    this.state = this.pda.initial;
+  }
+
+  allowed(): Uint32Array {
+    if (this.finished) return this.rt.noTokens;
+    return this.rt.mask(this.pda, this.state);
+  }
+
+  advance(tokenId: number): void {
+    const v = this.rt.vocab;
+    if (this.finished) throw new Error(`token ${tokenId} after the end of the document`);
+    if (tokenId < 0 || tokenId >= v.size) throw new Error(`token ${tokenId} is outside the vocabulary`);
+    if (v.isEos(tokenId)) {
+      if (!this.state.complete) throw new Error(`end-of-sequence token ${tokenId} before the document is complete`);
+      this.finished = true;
+      return;
+    }
+    if (v.special[tokenId]) throw new Error(`special token ${tokenId} is never allowed inside JSON`);
+    const t = v.tokens[tokenId];
+    if (t.length === 0) throw new Error(`empty token ${tokenId} is not allowed`);
+    const pda = this.pda;
+    let s = this.state;
+    for (let i = 0; i < t.length; i++) {
+      s = pda.step(s, t[i]);
+      if (s === pda.empty) throw new Error(`token ${tokenId} (${JSON.stringify(new TextDecoder().decode(t))}) is not allowed after ${JSON.stringify(this.text())}`);
+    }
+    this.state = s;
+    for (let i = 0; i < t.length; i++) this.bytes.push(t[i]);
+  }
+
+  forcedBytes(): Uint8Array {
+    if (this.finished) return new Uint8Array(0);
+    const pda = this.pda;
+    const out: number[] = [];
+    let s = this.state;
+    while (out.length < 1024) {
+      const b = pda.forcedByte(s);
+      if (b < 0) break;
+      out.push(b);
+      s = pda.step(s, b);
+    }
+    return Uint8Array.from(out);
+  }
+
+  advanceBytes(bytes: Uint8Array): void {
+    const pda = this.pda;
+    const s = pda.run(this.state, bytes);
+    if (s === pda.empty) throw new Error('bytes not allowed here');
+    this.state = s;
+    for (const b of bytes) this.bytes.push(b);
+  }
+
+  isComplete(): boolean {
+    return this.state.complete;
+  }
+
+  text(): string {
+    return new TextDecoder().decode(Uint8Array.from(this.bytes));
+  }
+
+  reset(): void {
+    this.rt.maybeRenew();
+    this.pda = this.rt.pda;
+    this.state = this.pda.initial;
+    this.bytes = [];
+    this.finished = false;
+  }
+}

@@ -1,0 +1,180 @@
+// JSON numbers under a schema's numeric constraints, recognised one byte at a time. The lexer is the
+// JSON number grammar with length caps (so a model cannot loop on digits); when the schema bounds the
+// value (minimum/maximum, exclusive forms, integer multipleOf) every byte is allowed only if some
+// completion of the text so far is in range, computed exactly with BigInt on a fixed decimal grid:
+// completions of a prefix form at most a few dozen integer intervals, and each is intersected with the
+// bounds. So no token can lead into a number that can no longer be finished validly.
+
+export interface NumberSpec {
+  readonly id: number;
+  readonly integer: boolean;
+  /** Bounds on the grid (value * 10^fracDigits), inclusive; null = unbounded. */
+  readonly lo: bigint | null;
+  readonly hi: bigint | null;
+  /** Integer divisor (integer specs only), null = none. */
+  readonly multipleOf: bigint | null;
+  /** True when bounds or multipleOf apply: the state keeps the text. */
+  readonly constrained: boolean;
+}
+
+/** Caps on what the grammar emits: digits before the point, after it, and in the exponent. */
+export const INT_DIGITS = 16;
+export const FRAC_DIGITS = 15;
+export const EXP_DIGITS = 2;
+const SCALE = 10n ** BigInt(FRAC_DIGITS);
+
+export const enum NumPhase { Start = 0, Minus = 1, Zero = 2, Int = 3, Dot = 4, Frac = 5, E = 6, ESign = 7, Exp = 8 }
+
+export function isCompletePhase(p: number): boolean {
+  return p === NumPhase.Zero || p === NumPhase.Int || p === NumPhase.Frac || p === NumPhase.Exp;
+}
+
+/** Lexer step on phase and digit counts; returns the new phase or -1. Exponents only for unconstrained
+ * non-integers (bounds are checked on plain decimals). */
+export function lexStep(spec: NumberSpec, phase: number, intDigits: number, fracDigits: number, expDigits: number, byte: number): number {
+  const digit = byte >= 0x30 && byte <= 0x39;
+  const allowFraction = !spec.integer;
+  const allowExp = !spec.integer && !spec.constrained;
+  switch (phase) {
+    case NumPhase.Start:
+      if (byte === 0x2d) return NumPhase.Minus;
+      if (byte === 0x30) return NumPhase.Zero;
+      return digit ? NumPhase.Int : -1;
+    case NumPhase.Minus:
+      if (byte === 0x30) return NumPhase.Zero;
+      return digit ? NumPhase.Int : -1;
+    case NumPhase.Zero:
+    case NumPhase.Int:
+      if (digit && phase === NumPhase.Int) return intDigits < INT_DIGITS ? NumPhase.Int : -1;
+      if (byte === 0x2e && allowFraction) return NumPhase.Dot;
+      if ((byte === 0x65 || byte === 0x45) && allowExp) return NumPhase.E;
+      return -1;
+    case NumPhase.Dot:
+      return digit ? NumPhase.Frac : -1;
+    case NumPhase.Frac:
+      if (digit) return fracDigits < FRAC_DIGITS ? NumPhase.Frac : -1;
+      if ((byte === 0x65 || byte === 0x45) && allowExp) return NumPhase.E;
+      return -1;
+    case NumPhase.E:
+      if (byte === 0x2b || byte === 0x2d) return NumPhase.ESign;
+      return digit ? NumPhase.Exp : -1;
+    case NumPhase.ESign:
+      return digit ? NumPhase.Exp : -1;
+    case NumPhase.Exp:
+      return digit && expDigits < EXP_DIGITS ? NumPhase.Exp : -1;
+  }
+  return -1;
+}
+
+function gridScale(spec: NumberSpec): bigint {
+  return spec.integer ? 1n : SCALE;
+}
+
+interface Parsed { negative: boolean; int: string; dot: boolean; frac: string }
+
+function parseText(text: string): Parsed {
+  const negative = text.startsWith('-');
+  const body = negative ? text.slice(1) : text;
+  const dotAt = body.indexOf('.');
+  return dotAt < 0
+    ? { negative, int: body, dot: false, frac: '' }
+    : { negative, int: body.slice(0, dotAt), dot: true, frac: body.slice(dotAt + 1) };
+}
+
+/** Magnitude intervals (on the grid) that completions of `text` can reach. */
+function completionIntervals(spec: NumberSpec, p: Parsed): Array<[bigint, bigint]> {
+  const unit = gridScale(spec);
+  const fracDigits = spec.integer ? 0 : FRAC_DIGITS;
+  const out: Array<[bigint, bigint]> = [];
+  if (p.int === '') {
+    out.push([0n, 10n ** BigInt(INT_DIGITS) * unit - 1n]);
+  } else if (!p.dot) {
+    const d = BigInt(p.int);
+    if (p.int === '0') out.push([0n, unit - 1n]);
+    else {
+      for (let k = 0; k <= INT_DIGITS - p.int.length; k++) {
+        const pow = 10n ** BigInt(k);
+        out.push([d * pow * unit, (d + 1n) * pow * unit - 1n]);
+      }
+    }
+  } else {
+    const lf = p.frac.length;
+    const base = BigInt(p.int) * 10n ** BigInt(lf) + (lf ? BigInt(p.frac) : 0n);
+    const pow = 10n ** BigInt(fracDigits - lf);
+    out.push([base * pow, (base + 1n) * pow - 1n]);
+  }
+  return out;
+}
+
+function intervalHasValue(spec: NumberSpec, lo: bigint, hi: bigint): boolean {
+  if (spec.lo !== null && spec.lo > lo) lo = spec.lo;
+  if (spec.hi !== null && spec.hi < hi) hi = spec.hi;
+  if (lo > hi) return false;
+  const m = spec.multipleOf;
+  if (m === null) return true;
+  // Smallest multiple of m that is >= lo.
+  const q = lo >= 0n ? (lo + m - 1n) / m : -((-lo) / m);
+  return q * m <= hi;
+}
+
+/** Can `text` (a valid number prefix) still be completed into a number the spec accepts? */
+export function feasible(spec: NumberSpec, text: string): boolean {
+  if (!spec.constrained) return true;
+  const p = parseText(text);
+  for (const [a, b] of completionIntervals(spec, p)) {
+    const [lo, hi] = p.negative ? [-b, -a] : [a, b];
+    if (intervalHasValue(spec, lo, hi)) return true;
+  }
+  // A lone "-" can still become "-0" (= 0).
+  return false;
+}
+
+/** Is the complete number `text` accepted? */
+export function acceptsValue(spec: NumberSpec, text: string): boolean {
+  if (!spec.constrained) return true;
+  const p = parseText(text);
+  const unit = gridScale(spec);
+  const lf = p.frac.length;
+  let v = BigInt(p.int) * unit;
+  if (lf) v += BigInt(p.frac) * (unit / 10n ** BigInt(lf));
+  if (p.negative) v = -v;
+  return intervalHasValue(spec, v, v);
+}
+
+/** A decimal (a JS number from the schema) on the grid, rounded toward the inside of the range. */
+export function toGrid(value: number, integer: boolean, direction: 'ceil' | 'floor'): { grid: bigint; exact: boolean } {
+  const digits = integer ? 0 : FRAC_DIGITS;
+  // The shortest round-trip form: schemas are written in decimal, so this is the bound the author meant.
+  const text = shortestDecimal(value);
+  const negative = text.startsWith('-');
+  const [intPart, fracPart = ''] = (negative ? text.slice(1) : text).split('.');
+  const scaledDigits = intPart + fracPart.padEnd(digits, '0');
+  const kept = scaledDigits.slice(0, intPart.length + digits);
+  const dropped = scaledDigits.slice(intPart.length + digits);
+  let grid = BigInt(kept || '0');
+  const exact = !/[1-9]/.test(dropped);
+  if (negative) grid = -grid;
+  if (!exact) {
+    // Truncation moved toward zero; fix up for the requested direction.
+    if (direction === 'ceil' && !negative) grid += 1n;
+    if (direction === 'floor' && negative) grid -= 1n;
+  }
+  return { grid, exact };
+}
+
+/** Plain decimal digits of a finite double's shortest representation (no exponent). */
+function shortestDecimal(value: number): string {
+  const s = String(value);
+  if (!/e/i.test(s)) return s;
+  const negative = s.startsWith('-');
+  const [m, e] = (negative ? s.slice(1) : s).split(/e/i);
+  const exp = Number(e);
+  const [i, f = ''] = m.split('.');
+  const digits = i + f;
+  const point = i.length + exp;
+  let out: string;
+  if (point <= 0) out = '0.' + '0'.repeat(-point) + digits;
+  else if (point >= digits.length) out = digits + '0'.repeat(point - digits.length);
+  else out = digits.slice(0, point) + '.' + digits.slice(point);
+  return (negative ? '-' : '') + out;
+}

@@ -1,0 +1,379 @@
+// The grammar as a pushdown automaton over bytes. A parse position is a stack of frames (the value being
+// read on top, the objects/arrays around it below, each already in the state it resumes in when the top
+// is done); a matcher state is the set of stacks still possible (anyOf branches that share a prefix keep
+// several alive). Stacks and sets are hash-consed to small integers and every (set, byte) step is
+// memoised, so repeated states cost one array lookup: this is what makes mask computation a walk over
+// cached transitions.
+
+import { lexStep, isCompletePhase, feasible, acceptsValue, NumPhase } from './number-range.js';
+import { LiteralTrie, type Grammar, type ObjectSpec } from './grammar.js';
+
+export const enum Kind { Done = 0, Value = 1, Literal = 2, String = 3, Number = 4, Object = 5, Array = 6 }
+
+// Object phases.
+export const enum Obj { Open = 0, KeyNext = 1, InKey = 2, AfterKey = 3, AfterColon = 4, AfterValue = 5, ExtraKeyPending = 6, AfterExtraKey = 7, AfterExtraColon = 8 }
+// Array phases.
+export const enum Arr { Open = 0, AfterValue = 1, Next = 2 }
+
+const QUOTE = 0x22, COLON = 0x3a, COMMA = 0x2c, LBRACE = 0x7b, RBRACE = 0x7d, LBRACKET = 0x5b, RBRACKET = 0x5d;
+
+/** One stack: the top frame's fields plus the stack below. Field meaning depends on kind:
+ *  Value:   node = value node.
+ *  Literal: node = trie, a = trie node.
+ *  String:  node = string spec, a = DFA state, b = characters so far (when counted), c = 1 for an extra key.
+ *  Number:  node = number spec, a = phase, b/c/d = digits in integer/fraction/exponent, s = text (when constrained).
+ *  Object:  node = object spec, a = phase, b = last property index + 1, c = properties so far,
+ *           d = key-trie node (InKey) / property index (AfterKey, AfterColon) / value node (AfterExtraKey...),
+ *           e = whitespace bytes in the current gap.
+ *  Array:   node = array spec, a = phase, b = items so far, e = whitespace bytes in the current gap. */
+export class Stack {
+  /** Filled lazily: the stacks reachable by ending frames that may end here (epsilon closure). */
+  closure: Stack[] | null = null;
+  constructor(
+    readonly id: number,
+    readonly kind: Kind,
+    readonly node: number,
+    readonly a: number,
+    readonly b: number,
+    readonly c: number,
+    readonly d: number,
+    readonly e: number,
+    readonly s: string,
+    readonly parent: Stack | null,
+  ) {}
+}
+
+export class StackSet {
+  /** next[byte] = id of the set after that byte (0 = empty set), -1 = not computed yet. */
+  readonly next = new Int32Array(256).fill(-1);
+  /** Cached mask words for one vocabulary (see matcher.ts). */
+  mask: Uint32Array | null = null;
+  /** The only byte that can follow (-1: several or none, -2: not computed). */
+  forced = -2;
+  constructor(readonly id: number, readonly stacks: Stack[], readonly complete: boolean) {}
+}
+
+const MAX_STACKS = 400_000;
+
+export class Pda {
+  private readonly stackIds = new Map<string, Stack>();
+  private readonly setIds = new Map<string, StackSet>();
+  readonly sets: StackSet[] = [];
+  readonly done: Stack;
+  readonly empty: StackSet;
+  readonly initial: StackSet;
+
+  constructor(readonly grammar: Grammar, rootNode = grammar.root) {
+    this.empty = this.intern([]);
+    this.done = this.stack(Kind.Done, 0, 0, 0, 0, 0, 0, '', null);
+    this.initial = this.intern([this.stack(Kind.Value, rootNode, 0, 0, 0, 0, 0, '', this.done)]);
+  }
+
+  /** True when the caches have grown past their budget and the owner should start a fresh Pda. */
+  get oversized(): boolean {
+    return this.stackIds.size > MAX_STACKS;
+  }
+
+  stack(kind: Kind, node: number, a: number, b: number, c: number, d: number, e: number, s: string, parent: Stack | null): Stack {
+    const key = `${kind},${node},${a},${b},${c},${d},${e},${s},${parent ? parent.id : -1}`;
+    let st = this.stackIds.get(key);
+    if (!st) {
+      st = new Stack(this.stackIds.size, kind, node, a, b, c, d, e, s, parent);
+      this.stackIds.set(key, st);
+    }
+    return st;
+  }
+
+  intern(stacks: Stack[]): StackSet {
+    if (stacks.length > 1) {
+      stacks.sort((x, y) => x.id - y.id);
+      stacks = stacks.filter((s, i) => i === 0 || s !== stacks[i - 1]);
+    }
+    const key = stacks.map((s) => s.id).join(',');
+    let set = this.setIds.get(key);
+    if (!set) {
+      let complete = false;
+      for (const s of stacks) for (const c of this.closureOf(s)) if (c.kind === Kind.Done) complete = true;
+      set = new StackSet(this.sets.length, stacks, complete);
+      this.setIds.set(key, set);
+      this.sets.push(set);
+    }
+    return set;
+  }
+
+  step(set: StackSet, byte: number): StackSet {
+    const cached = set.next[byte];
+    if (cached >= 0) return this.sets[cached];
+    const out: Stack[] = [];
+    for (const s of set.stacks) for (const c of this.closureOf(s)) this.consume(c, byte, out);
+    const next = out.length === 0 ? this.empty : this.intern(out);
+    set.next[byte] = next.id;
+    return next;
+  }
+
+  /** Runs bytes from `set`; the empty set when some byte is refused. */
+  run(set: StackSet, bytes: Uint8Array): StackSet {
+    for (let i = 0; i < bytes.length && set !== this.empty; i++) set = this.step(set, bytes[i]);
+    return set;
+  }
+
+  /** The only byte that can come next, or -1. */
+  forcedByte(set: StackSet): number {
+    if (set.forced !== -2) return set.forced;
+    let only = -1;
+    if (!set.complete) {
+      for (let b = 0; b < 256; b++) {
+        if (this.step(set, b) !== this.empty) {
+          if (only >= 0) { only = -1; break; }
+          only = b;
+        }
+      }
+    }
+    set.forced = only;
+    return only;
+  }
+
+  private closureOf(s: Stack): Stack[] {
+    if (s.closure) return s.closure;
+    const out = [s];
+    if (this.canEnd(s) && s.parent) out.push(...this.closureOf(s.parent));
+    s.closure = out;
+    return out;
+  }
+
+  private canEnd(s: Stack): boolean {
+    const g = this.grammar;
+    switch (s.kind) {
+      case Kind.Literal: return g.tries[s.node].payload[s.a] >= 0;
+      case Kind.Number: {
+        if (!isCompletePhase(s.a)) return false;
+        const spec = g.numbers[s.node];
+        return !spec.constrained || acceptsValue(spec, s.s);
+      }
+      default: return false;
+    }
+  }
+
+  // ------------------------------------------------------------------ consuming one byte at the top
+  private consume(s: Stack, byte: number, out: Stack[]): void {
+    switch (s.kind) {
+      case Kind.Done: return;
+      case Kind.Value: this.startValue(s.node, s.parent!, byte, out); return;
+      case Kind.Literal: {
+        const child = this.grammar.tries[s.node].next[s.a].get(byte);
+        if (child !== undefined) out.push(this.stack(Kind.Literal, s.node, child, 0, 0, 0, 0, '', s.parent));
+        return;
+      }
+      case Kind.String: this.consumeString(s, byte, out); return;
+      case Kind.Number: this.consumeNumber(s, byte, out); return;
+      case Kind.Object: this.consumeObject(s, byte, out); return;
+      case Kind.Array: this.consumeArray(s, byte, out); return;
+    }
+  }
+
+  /** The first byte of a value of `nodeId`, whose frame below is `parent`. */
+  private startValue(nodeId: number, parent: Stack, byte: number, out: Stack[]): void {
+    const g = this.grammar;
+    for (const alt of g.nodes[nodeId].alts) {
+      switch (alt.kind) {
+        case 'literal': {
+          const child = g.tries[alt.trie].next[0].get(byte);
+          if (child !== undefined) out.push(this.stack(Kind.Literal, alt.trie, child, 0, 0, 0, 0, '', parent));
+          break;
+        }
+        case 'string':
+          if (byte === QUOTE) out.push(this.stack(Kind.String, alt.spec, 0, 0, 0, 0, 0, '', parent));
+          break;
+        case 'number': {
+          const spec = g.numbers[alt.spec];
+          const phase = lexStep(spec, NumPhase.Start, 0, 0, 0, byte);
+          if (phase < 0) break;
+          const text = spec.constrained ? String.fromCharCode(byte) : '';
+          if (spec.constrained && !feasible(spec, text)) break;
+          out.push(this.stack(Kind.Number, alt.spec, phase, phase === NumPhase.Int ? 1 : 0, 0, 0, 0, text, parent));
+          break;
+        }
+        case 'object':
+          if (byte === LBRACE) out.push(this.stack(Kind.Object, alt.spec, Obj.Open, 0, 0, 0, 0, '', parent));
+          break;
+        case 'array':
+          if (byte === LBRACKET) out.push(this.stack(Kind.Array, alt.spec, Arr.Open, 0, 0, 0, 0, '', parent));
+          break;
+      }
+    }
+  }
+
+  private consumeString(s: Stack, byte: number, out: Stack[]): void {
+    const spec = this.grammar.strings[s.node];
+    const dfa = spec.dfa;
+    if (byte === QUOTE) {
+      if (!dfa.accept[s.a] || s.b < spec.minLength) return;
+      const parent = s.parent!;
+      if (s.c === 1) {
+        // The end of an extra key: the object learns which value schema the key selected.
+        const valueNode = spec.valueNodeByState![s.a];
+        out.push(this.stack(Kind.Object, parent.node, Obj.AfterExtraKey, parent.b, parent.c, valueNode, 0, '', parent.parent));
+      } else out.push(parent);
+      return;
+    }
+    const t = dfa.trans[s.a * 256 + byte];
+    if (t < 0) return;
+    let count = s.b;
+    if (spec.counted) {
+      if (dfa.boundary[t]) count++;
+      if (count + dfa.minChars[t] > spec.maxLength) return;
+      if (count + dfa.maxChars[t] < spec.minLength) return;
+      // Past minLength only the upper bound matters: forget the exact count when unbounded above.
+      if (spec.maxLength === Infinity && count > spec.minLength) count = spec.minLength;
+    }
+    out.push(this.stack(Kind.String, s.node, t, count, s.c, 0, 0, '', s.parent));
+  }
+
+  private consumeNumber(s: Stack, byte: number, out: Stack[]): void {
+    const spec = this.grammar.numbers[s.node];
+    const phase = lexStep(spec, s.a, s.b, s.c, s.d, byte);
+    if (phase < 0) return;
+    const digit = byte >= 0x30 && byte <= 0x39;
+    const b = s.b + (digit && (phase === NumPhase.Int || phase === NumPhase.Zero) ? 1 : 0);
+    const c = s.c + (digit && phase === NumPhase.Frac ? 1 : 0);
+    const d = s.d + (digit && phase === NumPhase.Exp ? 1 : 0);
+    let text = '';
+    if (spec.constrained) {
+      text = s.s + String.fromCharCode(byte);
+      if (!feasible(spec, text)) return;
+    }
+    out.push(this.stack(Kind.Number, s.node, phase, b, c, d, 0, text, s.parent));
+  }
+
+  // ------------------------------------------------------------------ objects
+  private keyTrie(spec: ObjectSpec, last: number, count: number): LiteralTrie | null {
+    const countMatters = spec.minProperties > 0 || spec.maxProperties !== Infinity;
+    const key = (last + 1) * 4096 + (countMatters ? Math.min(count, 4095) : 0);
+    let trie = spec.keyTries.get(key);
+    if (!trie) {
+      trie = new LiteralTrie();
+      const n = spec.props.length;
+      for (let j = last + 1; j < n; j++) {
+        // Properties come in schema order; a required one cannot be skipped.
+        if (j > last + 1 && spec.props[j - 1].required) break;
+        const after = spec.requiredAfter[j + 1];
+        if (count + 1 + after > spec.maxProperties) continue;
+        const canReachMin = spec.extraKey !== null || count + 1 + (n - 1 - j) >= spec.minProperties;
+        if (!canReachMin) continue;
+        trie.add(spec.props[j].keyTail, j);
+      }
+      spec.keyTries.set(key, trie);
+    }
+    return trie.isEmpty ? null : trie;
+  }
+
+  private extraKeyAllowed(spec: ObjectSpec, last: number, count: number): boolean {
+    return spec.extraKey !== null && spec.requiredAfter[last + 1] === 0 && count + 1 <= spec.maxProperties;
+  }
+
+  private canClose(spec: ObjectSpec, last: number, count: number): boolean {
+    return spec.requiredAfter[last + 1] === 0 && count >= spec.minProperties;
+  }
+
+  private consumeObject(s: Stack, byte: number, out: Stack[]): void {
+    const g = this.grammar;
+    const spec = g.objects[s.node];
+    const last = s.b - 1;
+    const count = s.c;
+    const ws = (byte === 0x20 || byte === 0x0a) && s.e < g.whitespace;
+    const obj = (phase: number, b: number, c: number, d: number, e: number, parent: Stack | null) =>
+      this.stack(Kind.Object, s.node, phase, b, c, d, e, '', parent);
+    switch (s.a) {
+      case Obj.Open:
+      case Obj.KeyNext: {
+        if (ws) { out.push(obj(s.a, s.b, s.c, 0, s.e + 1, s.parent)); return; }
+        if (byte === RBRACE && s.a === Obj.Open && this.canClose(spec, last, count)) { out.push(s.parent!); return; }
+        if (byte === QUOTE) {
+          if (this.keyTrie(spec, last, count)) out.push(obj(Obj.InKey, s.b, s.c, 0, 0, s.parent));
+          if (this.extraKeyAllowed(spec, last, count)) {
+            const below = obj(Obj.ExtraKeyPending, s.b, s.c, 0, 0, s.parent);
+            out.push(this.stack(Kind.String, spec.extraKey!.id, 0, 0, 1, 0, 0, '', below));
+          }
+        }
+        return;
+      }
+      case Obj.InKey: {
+        const trie = this.keyTrie(spec, last, count)!;
+        const child = trie.next[s.d].get(byte);
+        if (child === undefined) return;
+        const prop = trie.payload[child];
+        // Key tails end with the closing quote, which never occurs raw inside a key: a payload means the
+        // key is complete.
+        if (prop >= 0) out.push(obj(Obj.AfterKey, s.b, s.c, prop, 0, s.parent));
+        else out.push(obj(Obj.InKey, s.b, s.c, child, 0, s.parent));
+        return;
+      }
+      case Obj.AfterKey:
+      case Obj.AfterExtraKey: {
+        if (ws) { out.push(obj(s.a, s.b, s.c, s.d, s.e + 1, s.parent)); return; }
+        if (byte === COLON) out.push(obj(s.a === Obj.AfterKey ? Obj.AfterColon : Obj.AfterExtraColon, s.b, s.c, s.d, 0, s.parent));
+        return;
+      }
+      case Obj.AfterColon:
+      case Obj.AfterExtraColon: {
+        if (ws) { out.push(obj(s.a, s.b, s.c, s.d, s.e + 1, s.parent)); return; }
+        const extra = s.a === Obj.AfterExtraColon;
+        const newLast = extra ? spec.props.length : s.d;
+        const valueNode = extra ? s.d : spec.props[s.d].node;
+        const resume = obj(Obj.AfterValue, newLast + 1, count + 1, 0, 0, s.parent);
+        this.startValue(valueNode, resume, byte, out);
+        return;
+      }
+      case Obj.AfterValue: {
+        if (ws) { out.push(obj(s.a, s.b, s.c, 0, s.e + 1, s.parent)); return; }
+        if (byte === RBRACE && this.canClose(spec, last, count)) { out.push(s.parent!); return; }
+        if (byte === COMMA && (this.keyTrie(spec, last, count) || this.extraKeyAllowed(spec, last, count))) {
+          out.push(obj(Obj.KeyNext, s.b, s.c, 0, 0, s.parent));
+        }
+        return;
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ arrays
+  private itemNode(specId: number, index: number): number {
+    const spec = this.grammar.arrays[specId];
+    if (index >= spec.maxItems) return -1;
+    return index < spec.prefix.length ? spec.prefix[index] : spec.rest;
+  }
+
+  private consumeArray(s: Stack, byte: number, out: Stack[]): void {
+    const g = this.grammar;
+    const spec = g.arrays[s.node];
+    const count = s.b;
+    const ws = (byte === 0x20 || byte === 0x0a) && s.e < g.whitespace;
+    const arr = (phase: number, b: number, e: number, parent: Stack | null) =>
+      this.stack(Kind.Array, s.node, phase, b, 0, 0, e, '', parent);
+    switch (s.a) {
+      case Arr.Open:
+      case Arr.Next: {
+        if (ws) { out.push(arr(s.a, count, s.e + 1, s.parent)); return; }
+        if (byte === RBRACKET && s.a === Arr.Open && count >= spec.minItems) { out.push(s.parent!); return; }
+        const item = this.itemNode(s.node, count);
+        if (item >= 0) {
+          // Past every bound that depends on it, the exact count no longer matters for the future.
+          const next = this.clampCount(spec, count + 1);
+          this.startValue(item, arr(Arr.AfterValue, next, 0, s.parent), byte, out);
+        }
+        return;
+      }
+      case Arr.AfterValue: {
+        if (ws) { out.push(arr(s.a, count, s.e + 1, s.parent)); return; }
+        if (byte === RBRACKET && count >= spec.minItems) { out.push(s.parent!); return; }
+        if (byte === COMMA && this.itemNode(s.node, count) >= 0) out.push(arr(Arr.Next, count, 0, s.parent));
+        return;
+      }
+    }
+  }
+
+  private clampCount(spec: { prefix: number[]; minItems: number; maxItems: number }, count: number): number {
+    if (spec.maxItems !== Infinity) return count;
+    return Math.min(count, Math.max(spec.prefix.length, spec.minItems));
+  }
+}
+
