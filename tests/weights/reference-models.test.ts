@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { Kernels } from '../../kernels/kernels.js';
 import { loadWeights, readModelLayout, modelSourceFromBytes } from '../../weights/load.js';
-import { closeModelSource, readModelSource } from '../../weights/node-files.js';
+import { closeModelSource, FileSource, readModelSource } from '../../weights/node-files.js';
 import { exportFromLayout, withRopeStyle } from '../../weights/model-export.js';
 import { writeModelGguf } from '../../weights/gguf-convert.js';
 import { MemorySink } from '../../weights/gguf-writer.js';
@@ -74,7 +74,9 @@ for (const ref of ['ref-bpe', 'ref-spm']) {
       expect(conv.config).toEqual({ ...hf.config, ropeStyle: 'interleaved', normEps: Math.fround(hf.config.normEps) });
       // The tokenizer metadata matches what llama.cpp's converter wrote into the reference GGUF.
       const ours = parseGguf(bytes, 'ours').metadata;
-      const theirs = parseGguf(readModelSource(join(REFERENCE, ref, `${ref}-q8_0.gguf`)).file as never, 'ref').metadata;
+      const refFile = new FileSource(join(REFERENCE, ref, `${ref}-q8_0.gguf`));
+      const theirs = parseGguf(refFile, 'ref').metadata;
+      refFile.close();
       if (ref === 'ref-bpe') {
         for (const key of ['tokenizer.ggml.model', 'tokenizer.ggml.pre', 'tokenizer.ggml.tokens', 'tokenizer.ggml.token_type',
           'tokenizer.ggml.merges', 'tokenizer.ggml.bos_token_id', 'tokenizer.ggml.eos_token_id', 'tokenizer.ggml.padding_token_id',
