@@ -4,14 +4,12 @@
 // Each model runs in its own child process so peak RSS is that model's alone.
 //   --preset smollm-135m|smollm-360m (default: both): seeded random int8 weights at the real SmolLM shapes,
 //     placed straight into WebAssembly memory (speed does not depend on the values);
-//   --model PATH: any model file jsonlm reads (GGUF, HF folder, llama2.c .bin), loaded as int8.
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
-import { dirname } from 'node:path';
-import { intFlag, parseFlags, UsageError } from '../cli/args.js';
+//   --model PATH: any model file jsonlm reads (GGUF, HF folder, llama2.c .bin), loaded as int8;
+//   --browser: the presets in headless Chromium (one page per model; memory is the RSS summed over all of
+//     the browser's processes, sampled every 50 ms).
+// The module is browser-safe at the top level (Node modules are imported inside run()), so the same
+// measurement runs in headless Chromium with --browser.
 import type { LlamaConfig } from '../engine/config.js';
-import { loadModelFromPath } from '../engine/load-model-node.js';
 import { Model } from '../engine/model.js';
 import { Prng } from '../engine/prng.js';
 import { Kernels } from '../kernels/kernels.js';
@@ -39,9 +37,13 @@ export interface DecodeBenchResult {
   prefillTokPerS: number;
   ttftMs: number;
   decodeTokPerS: number;
-  peakRssMiB: number;
+  /** Node: the process's maxRSS. Chromium: the peak of the RSS summed over the browser's processes. */
+  peakRssMiB: number | null;
   wasmMemoryMiB: number;
+  environment: string;
 }
+
+export interface MeasureOptions { promptTokens: number; genTokens: number; ctx?: number }
 
 const HELP = `usage: jsonlm bench decode [--preset smollm-135m|smollm-360m | --model PATH] [options]
 
@@ -89,23 +91,22 @@ function paramCount(c: LlamaConfig): number {
   return c.vocabSize * c.dim * (c.tiedEmbeddings ? 1 : 2) + c.nLayers * layer + c.dim;
 }
 
-/** One model, in this process. */
-async function measure(name: string, opts: { model?: string; promptTokens: number; genTokens: number; ctx?: number }):
-  Promise<DecodeBenchResult> {
+/** Builds a preset's random model in this environment (Node or a browser page) and measures it. */
+export async function measurePreset(name: string, opts: MeasureOptions): Promise<DecodeBenchResult> {
+  const config = PRESETS[name];
+  if (!config) throw new Error(`unknown preset '${name}'`);
   const t0 = performance.now();
-  let model: Model;
-  if (opts.model) {
-    model = await loadModelFromPath(opts.model, { dtype: 'q8', contextLength: opts.ctx });
-  } else {
-    const config = PRESETS[name];
-    const kernels = await Kernels.create();
-    model = new Model(kernels, randomWeights(kernels, config, 1234), undefined, { contextLength: opts.ctx });
-  }
-  const loadMs = performance.now() - t0;
+  const kernels = await Kernels.create();
+  const model = new Model(kernels, randomWeights(kernels, config, 1234), undefined, { contextLength: opts.ctx });
+  return measureModel(name, model, performance.now() - t0, opts);
+}
+
+/** Prefill of a random prompt, then greedy decode, timed after a short warm-up. */
+export function measureModel(name: string, model: Model, loadMs: number, opts: MeasureOptions): DecodeBenchResult {
   const c = model.config;
   const needed = opts.promptTokens + opts.genTokens;
   if (needed > model.contextLength) {
-    throw new UsageError(`--prompt-tokens + --gen-tokens = ${needed} does not fit the context of ${model.contextLength}`);
+    throw new Error(`--prompt-tokens + --gen-tokens = ${needed} does not fit the context of ${model.contextLength}`);
   }
   const prng = new Prng(99);
   const prompt = Array.from({ length: opts.promptTokens }, () => prng.nextU32() % c.vocabSize);
@@ -127,12 +128,14 @@ async function measure(name: string, opts: { model?: string; promptTokens: numbe
     next = k.argmax(logits, c.vocabSize);
   }
   const decodeMs = performance.now() - t;
-  const weightsBytes = model.kernels.usedBytes;
+  const g = globalThis as { process?: { resourceUsage?: () => { maxRSS: number }; version?: string }; navigator?: { userAgent: string } };
+  const rss = g.process?.resourceUsage ? g.process.resourceUsage().maxRSS / 1024 : null;
   return {
-    model: name, params: paramCount(c), weightsMiB: weightsBytes / 2 ** 20, contextLength: model.contextLength,
+    model: name, params: paramCount(c), weightsMiB: model.kernels.usedBytes / 2 ** 20, contextLength: model.contextLength,
     promptTokens: opts.promptTokens, genTokens: opts.genTokens, loadMs,
     prefillTokPerS: opts.promptTokens / (ttftMs / 1000), ttftMs, decodeTokPerS: opts.genTokens / (decodeMs / 1000),
-    peakRssMiB: process.resourceUsage().maxRSS / 1024, wasmMemoryMiB: model.kernels.reservedBytes / 2 ** 20,
+    peakRssMiB: rss, wasmMemoryMiB: model.kernels.reservedBytes / 2 ** 20,
+    environment: g.process?.version ? `node ${g.process.version}` : g.navigator?.userAgent ?? 'unknown',
   };
 }
 
@@ -140,47 +143,126 @@ function table(rows: DecodeBenchResult[]): string {
   const head = ['model', 'params', 'ctx', 'prompt', 'gen', 'load ms', 'prefill tok/s', 'TTFT ms', 'decode tok/s', 'peak RSS MiB'];
   const body = rows.map((r) => [r.model, `${(r.params / 1e6).toFixed(1)}M`, String(r.contextLength), String(r.promptTokens),
     String(r.genTokens), r.loadMs.toFixed(0), r.prefillTokPerS.toFixed(1), r.ttftMs.toFixed(1), r.decodeTokPerS.toFixed(1),
-    r.peakRssMiB.toFixed(1)]);
+    r.peakRssMiB === null ? '-' : r.peakRssMiB.toFixed(1)]);
   const w = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
   const line = (cells: string[]) => '| ' + cells.map((c, i) => c.padEnd(w[i])).join(' | ') + ' |';
   return [line(head), '|' + w.map((n) => '-'.repeat(n + 2)).join('|') + '|', ...body.map(line)].join('\n');
 }
 
+/** Runs presets in headless Chromium: the measurement bundled for the browser, one fresh page each. */
+async function runInChromium(names: string[], opts: MeasureOptions): Promise<DecodeBenchResult[]> {
+  const { build } = await import('esbuild');
+  const { readFileSync, readdirSync } = await import('node:fs');
+  const { fileURLToPath } = await import('node:url');
+  const { chromium } = await import('playwright-core');
+  const root = fileURLToPath(new URL('..', import.meta.url));
+  const bundle = await build({
+    stdin: { contents: "import { measurePreset } from './bench/decode.ts'; globalThis.jsonlmBench = measurePreset;", resolveDir: root, loader: 'ts' },
+    bundle: true, format: 'iife', platform: 'browser', target: 'es2022', write: false, logLevel: 'silent', external: ['node:*', 'esbuild', 'playwright-core'],
+  });
+  const script = bundle.outputFiles[0].text;
+  const executablePath = process.env.JSONLM_CHROMIUM ?? '/usr/bin/chromium';
+  // RSS of every process of this browser (all descendants of this Node process), summed, sampled every 50 ms.
+  const descendants = (): string[] => {
+    const parent = new Map<string, string>();
+    for (const d of readdirSync('/proc')) {
+      if (!/^\d+$/.test(d)) continue;
+      try { parent.set(d, readFileSync(`/proc/${d}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ')[1]); } catch { /* gone */ }
+    }
+    const mine = new Set([String(process.pid)]);
+    for (let grew = true; grew;) {
+      grew = false;
+      for (const [pid, ppid] of parent) if (!mine.has(pid) && mine.has(ppid)) { mine.add(pid); grew = true; }
+    }
+    mine.delete(String(process.pid));
+    return [...mine];
+  };
+  const browser = await chromium.launch({ executablePath, timeout: 60_000,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'] });
+  const rssMiB = () => descendants().reduce((sum, pid) => {
+    try { return sum + Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024; } catch { return sum; }
+  }, 0);
+  const results: DecodeBenchResult[] = [];
+  try {
+    for (const name of names) {
+      const page = await browser.newPage();
+      let peak = rssMiB();
+      const timer = setInterval(() => { peak = Math.max(peak, rssMiB()); }, 50);
+      try {
+        await page.addScriptTag({ content: script });
+        const r = await page.evaluate(`globalThis.jsonlmBench(${JSON.stringify(name)}, ${JSON.stringify(opts)})`) as DecodeBenchResult;
+        peak = Math.max(peak, rssMiB());
+        results.push({ ...r, peakRssMiB: peak, environment: `chromium ${browser.version()}` });
+      } finally {
+        clearInterval(timer);
+        await page.close();
+      }
+      console.error(`${name} (chromium): done`);
+    }
+  } finally {
+    await browser.close();
+  }
+  return results;
+}
+
 export async function run(args: string[]): Promise<number> {
+  const { intFlag, parseFlags, UsageError } = await import('../cli/args.js');
   const { values: v } = parseFlags(args, {
     preset: { type: 'string', multiple: true }, model: { type: 'string' }, 'prompt-tokens': { type: 'string' },
     'gen-tokens': { type: 'string' }, ctx: { type: 'string' }, json: { type: 'string' }, child: { type: 'boolean' },
-    help: { type: 'boolean', short: 'h' },
+    browser: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
   });
   if (v.help) { console.log(HELP); return 0; }
   const promptTokens = intFlag(v['prompt-tokens'], 'prompt-tokens', 128, 1);
   const genTokens = intFlag(v['gen-tokens'], 'gen-tokens', 128, 1);
   const ctx = v.ctx === undefined ? undefined : intFlag(v.ctx, 'ctx', 0, 1);
   if (v.model && v.preset) throw new UsageError('give either --model or --preset, not both');
+  if (v.model && v.browser) throw new UsageError('--browser runs the presets only, not --model');
   for (const p of v.preset ?? []) {
     if (!PRESETS[p]) throw new UsageError(`unknown --preset '${p}' (choose ${Object.keys(PRESETS).join(', ')})`);
   }
   const names = v.model ? [v.model] : v.preset ?? Object.keys(PRESETS);
+  const opts: MeasureOptions = { promptTokens, genTokens, ctx };
+  if (ctx !== undefined && promptTokens + genTokens > ctx) {
+    throw new UsageError(`--prompt-tokens + --gen-tokens = ${promptTokens + genTokens} does not fit --ctx ${ctx}`);
+  }
 
-  if (v.child) { // one model, result as JSON on stdout
-    const r = await measure(names[0], { model: v.model, promptTokens, genTokens, ctx });
+  if (v.child) { // one model in this process, the result as JSON on stdout
+    let r: DecodeBenchResult;
+    if (v.model) {
+      const { loadModelFromPath } = await import('../engine/load-model-node.js');
+      const t0 = performance.now();
+      const model = await loadModelFromPath(v.model, { dtype: 'q8', contextLength: ctx });
+      r = measureModel(v.model, model, performance.now() - t0, opts);
+    } else {
+      r = await measurePreset(names[0], opts);
+    }
     process.stdout.write(JSON.stringify(r) + '\n');
     return 0;
   }
-  const results: DecodeBenchResult[] = [];
-  for (const name of names) {
-    const childArgs = [process.argv[1], 'bench', 'decode', '--child', v.model ? '--model' : '--preset', name,
-      '--prompt-tokens', String(promptTokens), '--gen-tokens', String(genTokens), ...(ctx ? ['--ctx', String(ctx)] : [])];
-    const out = spawnSync(process.execPath, childArgs, { encoding: 'utf8', maxBuffer: 1 << 20 });
-    if (out.status !== 0) throw new Error(`bench child for ${name} failed (exit ${out.status}): ${out.stderr.trim()}`);
-    results.push(JSON.parse(out.stdout.trim().split('\n').pop()!));
-    console.error(`${name}: done`);
+  let results: DecodeBenchResult[] = [];
+  if (v.browser) {
+    results = await runInChromium(names, opts);
+  } else {
+    const { spawnSync } = await import('node:child_process');
+    for (const name of names) {
+      const childArgs = [process.argv[1], 'bench', 'decode', '--child', v.model ? '--model' : '--preset', name,
+        '--prompt-tokens', String(promptTokens), '--gen-tokens', String(genTokens), ...(ctx ? ['--ctx', String(ctx)] : [])];
+      const out = spawnSync(process.execPath, childArgs, { encoding: 'utf8', maxBuffer: 1 << 20 });
+      if (out.status !== 0) throw new Error(`bench child for ${name} failed (exit ${out.status}): ${out.stderr.trim()}`);
+      results.push(JSON.parse(out.stdout.trim().split('\n').pop()!));
+      console.error(`${name}: done`);
+    }
   }
   console.log(table(results));
   if (v.json) {
+    const { mkdirSync, writeFileSync } = await import('node:fs');
+    const { dirname } = await import('node:path');
+    const { cpus, loadavg } = await import('node:os');
     mkdirSync(dirname(v.json), { recursive: true });
     writeFileSync(v.json, JSON.stringify({
       suite: 'decode', date: new Date().toISOString(), node: process.version, cpu: cpus()[0]?.model, threads: 1,
+      loadAverage1m: loadavg()[0], environment: v.browser ? 'chromium' : 'node',
       weights: v.model ? 'file, int8 (q8, group 32 / Q8_0)' : 'seeded random int8 (group 32) at SmolLM shapes', results,
     }, null, 2) + '\n');
     console.log(`wrote ${v.json}`);
