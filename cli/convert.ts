@@ -7,12 +7,40 @@ import { readModelLayout } from '../weights/load.js';
 import { exportFromLayout } from '../weights/model-export.js';
 import { closeModelSource, readModelSource, writeFilesToDir, writeToFile } from '../weights/node-files.js';
 import { parseFlags, UsageError } from './args.js';
-import { basename } from 'node:path';
+import { basename, dirname, join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { RANDOM_PRESETS, randomModel } from '../weights/random-model.js';
+import type { ExportModel } from '../weights/model-export.js';
+import type { TokenizerSource } from '../weights/model-layout.js';
 
-const USAGE = `usage: jsonlm convert IN OUT [--type q8_0|f16|bf16|f32] [--format gguf|hf] [--tokenizer tokenizer.bin] [--name NAME]
+const USAGE = `usage: jsonlm convert IN OUT [--type q8_0|f16|bf16|f32] [--format gguf|hf] [--tokenizer PATH] [--name NAME]
 
-IN is a GGUF file, a Hugging Face folder (config.json + *.safetensors) or a llama2.c checkpoint.
+IN is a GGUF file, a Hugging Face folder (config.json + *.safetensors), a llama2.c checkpoint (with
+--tokenizer tokenizer.bin), or random:PRESET[:SEED] for a seeded random-weight model (presets:
+${Object.keys(RANDOM_PRESETS).join(', ')}; --tokenizer tokenizer.json embeds that tokenizer instead of the
+small synthetic one).
 OUT is a GGUF file (default, --type q8_0 by default) or, with --format hf, a folder (--type f32 by default).`;
+
+function randomInput(spec: string, tokenizerPath: string | undefined, name: string | undefined): ExportModel {
+  const [, preset, seedText] = spec.split(':');
+  const config = RANDOM_PRESETS[preset];
+  if (!config) throw new UsageError(`unknown random preset '${preset}' (${Object.keys(RANDOM_PRESETS).join(', ')})`);
+  if (seedText !== undefined && !/^\d+$/.test(seedText)) throw new UsageError(`random seed must be a non-negative integer, got '${seedText}'`);
+  const seed = seedText === undefined ? 1 : Number(seedText);
+  let tokenizer: TokenizerSource | undefined;
+  if (tokenizerPath) {
+    const dir = dirname(tokenizerPath);
+    const cfgPath = join(dir, 'tokenizer_config.json');
+    tokenizer = { kind: 'hf', tokenizerJson: readFileSync(tokenizerPath, 'utf8'),
+      tokenizerConfigJson: existsSync(cfgPath) ? readFileSync(cfgPath, 'utf8') : undefined };
+    const cfg = join(dir, 'config.json');
+    if (existsSync(cfg)) {
+      const c = JSON.parse(readFileSync(cfg, 'utf8'));
+      tokenizer.specialTokenIds = { bos: c.bos_token_id, eos: c.eos_token_id, pad: c.pad_token_id };
+    }
+  }
+  return randomModel({ config, seed, tokenizer, name: name ?? `random-${preset}-${seed}` });
+}
 
 export async function run(args: string[]): Promise<number> {
   const { values, positionals } = parseFlags(args, {
@@ -29,10 +57,11 @@ export async function run(args: string[]): Promise<number> {
   if (!allowed.includes(type)) throw new UsageError(`--type must be one of ${allowed.join('|')} for --format ${format}, got '${values.type}'`);
 
   const started = performance.now();
-  const source = readModelSource(input, values.tokenizer);
+  const source = input.startsWith('random:') ? undefined : readModelSource(input, values.tokenizer);
   try {
-    const layout = readModelLayout(source);
-    const model = exportFromLayout(layout, values.name ?? basename(input).replace(/\.(gguf|bin)$/, ''));
+    const model = source ? exportFromLayout(readModelLayout(source), values.name ?? basename(input).replace(/\.(gguf|bin)$/, ''))
+      : randomInput(input, values.tokenizer, values.name);
+    const layout = model;
     if (!layout.tokenizerSource) console.error('jsonlm convert: warning: the input has no tokenizer; the output will have none');
     if (format === 'gguf') {
       const kernels = type === 'q8_0' ? await Kernels.create() : undefined;
@@ -44,7 +73,7 @@ export async function run(args: string[]): Promise<number> {
       console.log(`wrote ${output}/: HF folder, ${type.toUpperCase()} safetensors (${((performance.now() - started) / 1000).toFixed(1)} s)`);
     }
   } finally {
-    closeModelSource(source);
+    if (source) closeModelSource(source);
   }
   return 0;
 }

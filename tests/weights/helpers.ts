@@ -53,14 +53,15 @@ export function referenceQuantize(x: Float32Array, rows: number, cols: number, g
   return { q, scales };
 }
 
-/** Max |a - b| / bound per element is <= 1 where bound = half a quantization step of the row's group. */
-export function expectWithinQ8Error(actual: Float32Array, exact: Float32Array, cols: number, group: number): void {
+/** |actual - exact| <= half a quantization step (amax/127/2) per group of each row; with fp16Scale, plus
+ * what rounding d to binary16 can add: 127 * |d - d16| <= 127 * d * 2^-11. */
+export function expectWithinQ8Error(actual: Float32Array, exact: Float32Array, cols: number, group: number, fp16Scale = false): void {
   expect(actual.length).toBe(exact.length);
   for (let i = 0; i < exact.length; i += cols) {
     for (let g = 0; g < cols; g += group) {
       let amax = 0;
       for (let c = g; c < Math.min(cols, g + group); c++) amax = Math.max(amax, Math.abs(exact[i + c]));
-      const bound = (amax / 127) * 0.5 * (1 + 1e-5) + 1e-12;
+      const bound = (amax / 127) * (0.5 + (fp16Scale ? 127 / 2048 : 0)) * (1 + 1e-5) + 1e-12;
       for (let c = g; c < Math.min(cols, g + group); c++) {
         const err = Math.abs(actual[i + c] - exact[i + c]);
         if (!(err <= bound)) throw new Error(`value ${i + c}: |${actual[i + c]} - ${exact[i + c]}| = ${err} > ${bound}`);
