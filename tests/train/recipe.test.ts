@@ -1,0 +1,67 @@
+// The training recipe (train/run.sh) end to end on a tiny config: data, BPE tokenizer, token files, a few
+// PyTorch steps, export to a Hugging Face folder; then the engine loads that folder, tokenizes the
+// validation prompts to the very ids the trainer saw, and its greedy continuation (f32) equals PyTorch's.
+// Needs PyTorch in /usr/bin/python3 (Debian: apt-get install python3-torch libopenblas0-pthread); CI
+// machines without it skip this file. About 30-60 s on 2 cores.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadModelFromPath } from '../../engine/load-model-node.js';
+import { renderExtractionPrompt } from '../../extract/prompt.js';
+import { REPO } from '../paths.js';
+
+const PY = '/usr/bin/python3';
+const hasTorch = existsSync(PY) && spawnSync(PY, ['-c', 'import torch, numpy'], { stdio: 'ignore' }).status === 0;
+if (!hasTorch) console.warn('tests/train: skipped, /usr/bin/python3 has no PyTorch (apt-get install python3-torch libopenblas0-pthread)');
+
+describe.skipIf(!hasTorch)('training recipe (tiny config)', () => {
+  const work = mkdtempSync(join(tmpdir(), 'jsonlm-train-'));
+  const model = join(work, 'model');
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  it('runs data -> tokenizer -> training -> export, and the engine matches PyTorch', async () => {
+    execFileSync('bash', ['train/run.sh'], {
+      cwd: REPO, stdio: 'pipe', timeout: 110_000,
+      env: { ...process.env, TINY: '1', WORK: work, OUT_MODEL: model },
+    });
+    const config = JSON.parse(readFileSync(join(model, 'config.json'), 'utf8'));
+    expect(config).toMatchObject({ hidden_size: 32, num_hidden_layers: 1, num_attention_heads: 2, num_key_value_heads: 1,
+      tie_word_embeddings: true, eos_token_id: 2, bos_token_id: 0 });
+    const tokConfig = JSON.parse(readFileSync(join(model, 'tokenizer_config.json'), 'utf8'));
+    expect(tokConfig.eos_token).toBe('<|im_end|>');
+
+    // The engine's own tokenizer and chat template give the prompt ids the trainer was fed.
+    const m = await loadModelFromPath(model, { dtype: 'f32' });
+    const tok = m.tokenizer!;
+    expect(tok.vocabSize).toBe(config.vocab_size);
+    const rawBin = readFileSync(join(work, 'val.bin'));
+    const rawIdx = readFileSync(join(work, 'val.idx'));
+    const bin = new Uint16Array(rawBin.buffer, rawBin.byteOffset, rawBin.length / 2);
+    const idx = new Int32Array(rawIdx.buffer, rawIdx.byteOffset, rawIdx.length / 4);
+    const val = readFileSync(join(work, 'val.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    for (let r = 0; r < 3; r++) {
+      const [s, p] = [idx[r * 3], idx[r * 3 + 1]];
+      const ids = tok.encode(renderExtractionPrompt(tok, val[r].schema, val[r].text));
+      expect(ids).toEqual(Array.from(bin.subarray(s, s + p)));
+    }
+
+    // Greedy ids from PyTorch and from the engine (f32 weights) agree on the first validation example.
+    const out = execFileSync(PY, ['train/greedy.py', '--ckpt', join(work, 'run', 'best.pt'), '--tokens', join(work, 'val'),
+      '--jsonl', join(work, 'val.jsonl'), '--tokenizer', join(work, 'tok'), '--per-tier', '1', '--max-new', '12', '--ids', '--logits'],
+    { cwd: REPO, encoding: 'utf8' });
+    const first = JSON.parse(out.trim().split('\n')[0]) as { row: number; ids: number[]; logits: number[] };
+    const r = first.row;
+    const prompt = Array.from(bin.subarray(idx[r * 3], idx[r * 3] + idx[r * 3 + 1]));
+    // Same logits after the prompt (the exported weights are f16, PyTorch's f32: a loose tolerance).
+    const logits = m.logits(prompt);
+    const scale = Math.max(...first.logits.map(Math.abs));
+    const worst = Math.max(...first.logits.map((x, i) => Math.abs(x - logits[i])));
+    expect(worst / scale).toBeLessThan(2e-2);
+    const eos = new Set(tok.eosIds);
+    const torchIds = first.ids.filter((id) => !eos.has(id));
+    const res = m.generate(prompt, { maxTokens: first.ids.length, temperature: 0 });
+    expect(res.ids.slice(0, torchIds.length)).toEqual(torchIds);
+  }, 120_000);
+});

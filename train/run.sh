@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# The whole recipe, one command: data -> tokenizer -> token files -> training -> export to an HF folder.
+#
+#   bash train/run.sh                      # the default model (models/default), about 80 minutes on 2 cores
+#   TINY=1 bash train/run.sh               # the same pipeline on a tiny config, a minute or two (smoke test)
+#
+# Knobs (environment): WORK (scratch folder, default train/.work), OUT_MODEL (export folder), EXTRA (extra
+# training examples drawn from the generator with seed 2), VOCAB, DIM, LAYERS, HEADS, KV_HEADS, HIDDEN,
+# STEPS, TIME_BUDGET (minutes, 0 = none: the schedule then runs exactly STEPS steps), BATCH_TOKENS, LR, SEED,
+# PY (a Python 3 with PyTorch; Debian: apt-get install -y python3-torch libopenblas0-pthread).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PY=${PY:-/usr/bin/python3}
+WORK=${WORK:-train/.work}
+if [[ -n "${TINY:-}" ]]; then
+  : "${OUT_MODEL:=$WORK/tiny-model}" "${EXTRA:=300}" "${VOCAB:=512}" "${DIM:=32}" "${LAYERS:=1}" "${HEADS:=2}"
+  : "${KV_HEADS:=1}" "${HIDDEN:=64}" "${STEPS:=6}" "${TIME_BUDGET:=0}" "${BATCH_TOKENS:=2048}" "${BPE_EXTRA:=300}"
+  : "${VAL_PER_TIER:=4}" "${VAL_CANDIDATES:=60}" "${EVAL_EVERY:=6}" "${EVAL_N:=3}" "${WARMUP:=2}"
+fi
+OUT_MODEL=${OUT_MODEL:-models/default}
+EXTRA=${EXTRA:-60000}; BPE_EXTRA=${BPE_EXTRA:-10000}; VOCAB=${VOCAB:-3072}
+DIM=${DIM:-256}; LAYERS=${LAYERS:-6}; HEADS=${HEADS:-4}; KV_HEADS=${KV_HEADS:-2}; HIDDEN=${HIDDEN:-688}
+STEPS=${STEPS:-100000}; TIME_BUDGET=${TIME_BUDGET:-78}; BATCH_TOKENS=${BATCH_TOKENS:-4096}; LR=${LR:-2e-3}
+WARMUP=${WARMUP:-40}; SEED=${SEED:-1234}; VAL_PER_TIER=${VAL_PER_TIER:-200}; EVAL_EVERY=${EVAL_EVERY:-150}
+EVAL_N=${EVAL_N:-12}
+mkdir -p "$WORK"
+WORK=$(cd "$WORK" && pwd)
+VAL_CANDIDATES=${VAL_CANDIDATES:-1500}
+
+echo "== bundle the generator and the tokenizing script"
+npx esbuild bench/edgejson/cli.ts --bundle --platform=node --format=esm --outfile="$WORK/gen.mjs" --log-level=warning
+npx esbuild train/prepare-data.ts --bundle --platform=node --format=esm --outfile="$WORK/prep.mjs" --log-level=warning
+
+echo "== data: committed train split + $EXTRA extra (seed 2) for training, a fresh seed (3) for validation"
+TRAIN=bench/edgejson/data/train.jsonl
+TEST=bench/edgejson/data/test.jsonl
+node "$WORK/gen.mjs" --seed 1 --extra-train "$EXTRA" --extra-seed 2 --out "$WORK/extra2.jsonl"
+node "$WORK/gen.mjs" --seed 1 --extra-train "$VAL_CANDIDATES" --extra-seed 3 --out "$WORK/extra3.jsonl"
+"$PY" train/make_val.py --candidates "$WORK/extra3.jsonl" --exclude "$TRAIN,$WORK/extra2.jsonl,$TEST" \
+  --per-tier "$VAL_PER_TIER" --out "$WORK/val.jsonl"
+
+echo "== tokenizer: byte-level BPE, vocab $VOCAB, over the train split + $BPE_EXTRA extra examples"
+head -n "$BPE_EXTRA" "$WORK/extra2.jsonl" > "$WORK/bpe-extra.jsonl"
+node "$WORK/prep.mjs" words --in "$TRAIN,$WORK/bpe-extra.jsonl" --out "$WORK/words.json"
+"$PY" train/bpe.py --words "$WORK/words.json" --vocab-size "$VOCAB" --out "$WORK/tok"
+
+echo "== token files (tokenized in Node by @huggingface/tokenizers, prompts by extract/prompt.ts)"
+node "$WORK/prep.mjs" encode --tokenizer "$WORK/tok" --in "$TRAIN" --out "$WORK/base"
+node "$WORK/prep.mjs" encode --tokenizer "$WORK/tok" --in "$WORK/extra2.jsonl" --out "$WORK/x2"
+node "$WORK/prep.mjs" encode --tokenizer "$WORK/tok" --in "$WORK/val.jsonl" --out "$WORK/val"
+
+echo "== train"
+RUN="$WORK/run"
+mkdir -p "$RUN"
+(cd train && "$PY" train.py --data "$WORK/base,$WORK/x2" --val "$WORK/val" --val-jsonl "$WORK/val.jsonl" \
+  --tokenizer "$WORK/tok" --out "$RUN" --dim "$DIM" --layers "$LAYERS" --heads "$HEADS" --kv-heads "$KV_HEADS" \
+  --hidden "$HIDDEN" --max-len 1024 --steps "$STEPS" --time-budget "$TIME_BUDGET" --batch-tokens "$BATCH_TOKENS" \
+  --lr "$LR" --warmup "$WARMUP" --eval-every "$EVAL_EVERY" --eval-n "$EVAL_N" --ckpt-every 50 --seed "$SEED")
+
+echo "== export -> $OUT_MODEL"
+"$PY" train/export.py --ckpt "$RUN/best.pt" --tokenizer "$WORK/tok" --out "$OUT_MODEL"
