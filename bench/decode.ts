@@ -39,6 +39,11 @@ export interface DecodeBenchResult {
   decodeTokPerS: number;
   /** Node: the process's maxRSS. Chromium: the peak of the RSS summed over the browser's processes. */
   peakRssMiB: number | null;
+  /** Node only: tokens per second of this process's CPU time (user + system, all its threads) in each
+   * phase. On a shared, loaded machine wall-clock rates drop with the load; these stay close to what an
+   * idle core would give (slightly pessimistic: V8's background threads count too). */
+  prefillTokPerCpuS: number | null;
+  decodeTokPerCpuS: number | null;
   wasmMemoryMiB: number;
   environment: string;
 }
@@ -117,32 +122,45 @@ export function measureModel(name: string, model: Model, loadMs: number, opts: M
   warm.prefill(prompt.slice(0, Math.min(16, prompt.length)));
   for (let i = 0; i < 4; i++) warm.decode(1);
 
+  const g = globalThis as {
+    process?: { resourceUsage?: () => { maxRSS: number }; cpuUsage?: () => { user: number; system: number }; version?: string };
+    navigator?: { userAgent: string };
+  };
+  const cpuMs = () => { const u = g.process?.cpuUsage?.(); return u ? (u.user + u.system) / 1000 : NaN; };
   const session = model.session;
+  let cpu = cpuMs();
   let t = performance.now();
   let logits = session.prefill(prompt);
   let next = k.argmax(logits, c.vocabSize);
   const ttftMs = performance.now() - t;
+  const prefillCpuMs = cpuMs() - cpu;
+  cpu = cpuMs();
   t = performance.now();
   for (let i = 0; i < opts.genTokens; i++) {
     logits = session.decode(next);
     next = k.argmax(logits, c.vocabSize);
   }
   const decodeMs = performance.now() - t;
-  const g = globalThis as { process?: { resourceUsage?: () => { maxRSS: number }; version?: string }; navigator?: { userAgent: string } };
+  const decodeCpuMs = cpuMs() - cpu;
+  const perCpuS = (n: number, ms: number) => (Number.isFinite(ms) && ms > 0 ? n / (ms / 1000) : null);
   const rss = g.process?.resourceUsage ? g.process.resourceUsage().maxRSS / 1024 : null;
   return {
     model: name, params: paramCount(c), weightsMiB: model.kernels.usedBytes / 2 ** 20, contextLength: model.contextLength,
     promptTokens: opts.promptTokens, genTokens: opts.genTokens, loadMs,
     prefillTokPerS: opts.promptTokens / (ttftMs / 1000), ttftMs, decodeTokPerS: opts.genTokens / (decodeMs / 1000),
-    peakRssMiB: rss, wasmMemoryMiB: model.kernels.reservedBytes / 2 ** 20,
+    peakRssMiB: rss, prefillTokPerCpuS: perCpuS(opts.promptTokens, prefillCpuMs),
+    decodeTokPerCpuS: perCpuS(opts.genTokens, decodeCpuMs), wasmMemoryMiB: model.kernels.reservedBytes / 2 ** 20,
     environment: g.process?.version ? `node ${g.process.version}` : g.navigator?.userAgent ?? 'unknown',
   };
 }
 
 function table(rows: DecodeBenchResult[]): string {
-  const head = ['model', 'params', 'ctx', 'prompt', 'gen', 'load ms', 'prefill tok/s', 'TTFT ms', 'decode tok/s', 'peak RSS MiB'];
+  const head = ['model', 'params', 'ctx', 'prompt', 'gen', 'load ms', 'prefill tok/s', 'TTFT ms', 'decode tok/s',
+    'prefill tok/cpu-s', 'decode tok/cpu-s', 'peak RSS MiB'];
+  const opt = (x: number | null) => (x === null ? '-' : x.toFixed(1));
   const body = rows.map((r) => [r.model, `${(r.params / 1e6).toFixed(1)}M`, String(r.contextLength), String(r.promptTokens),
     String(r.genTokens), r.loadMs.toFixed(0), r.prefillTokPerS.toFixed(1), r.ttftMs.toFixed(1), r.decodeTokPerS.toFixed(1),
+    opt(r.prefillTokPerCpuS), opt(r.decodeTokPerCpuS),
     r.peakRssMiB === null ? '-' : r.peakRssMiB.toFixed(1)]);
   const w = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
   const line = (cells: string[]) => '| ' + cells.map((c, i) => c.padEnd(w[i])).join(' | ') + ' |';

@@ -48,6 +48,8 @@ export async function run(args: string[]): Promise<number> {
   });
   if (!model.tokenizer) throw new UsageError('this model carries no tokenizer: pass --tokenizer FILE');
 
+  // As llama2.c does: the prompt, then its continuation as it is generated.
+  if (v.prompt) process.stdout.write(v.prompt);
   const result = model.generate(v.prompt ?? '', {
     maxTokens: steps, temperature, topK, topP, repetitionPenalty, seed, stop: v.stop,
     eosIds: v['ignore-eos'] ? [] : undefined,

@@ -97,7 +97,9 @@ export function* generateSteps(parts: GenerateParts, prompt: string | readonly n
   const sampler = new Sampler(parts.kernels, parts.samplerScratch, parts.vocabSize, options);
   const { session } = parts;
   const ids = promptIds(parts, prompt, options);
-  const decodeText = (g: number[]) => (parts.tokenizer ? parts.tokenizer.decode(g, { skipSpecialTokens: true }) : '');
+  // The prompt is passed as context so a dummy-prefix (SentencePiece) tokenizer keeps the space that
+  // starts a continuation ("Once upon a time" + " there"), and drops it when generation opens the text.
+  const decodeText = (g: number[]) => (parts.tokenizer ? parts.tokenizer.decode(g, { skipSpecialTokens: true, precedingIds: ids }) : '');
 
   let t0 = performance.now();
   const before = session.evaluated;

@@ -46,6 +46,13 @@ describe('jsonlm generate', () => {
     expect(r.out).toBe(expected + '\n');
   });
 
+  it('prints the prompt, then its continuation', async () => {
+    const r = await cli(['generate', '--model', BIN, '--tokenizer', TOK, '--steps', '8', '--prompt', 'Once upon a time there was']);
+    expect(r.code).toBe(0);
+    expect(r.out.startsWith('Once upon a time there was ')).toBe(true);
+    expect(r.out.length).toBeGreaterThan('Once upon a time there was '.length + 8);
+  });
+
   it('is reproducible with a seed and differs across seeds', async () => {
     const args = ['generate', '--model', BIN, '--tokenizer', TOK, '--steps', '40', '--temperature', '1', '--top-p', '0.9'];
     const a = await cli([...args, '--seed', '7']);

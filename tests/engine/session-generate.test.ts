@@ -138,6 +138,15 @@ describe('generate', () => {
     expect(all.join('')).toBe(ref.text);
   });
 
+  it('a continuation keeps its leading space: prompt + text reads as one text', () => {
+    const tok = model.tokenizer!;
+    for (const prompt of ['Once upon a time there was', 'Lily and Tom went to the']) {
+      const r = model.generate(prompt, { maxTokens: 12 });
+      expect(r.text.startsWith(' ')).toBe(true);
+      expect(prompt + r.text).toBe(tok.decode([...tok.encode(prompt), ...r.ids], { skipSpecialTokens: true }));
+    }
+  });
+
   it('stream() yields the same tokens as generate()', async () => {
     const ids: number[] = [];
     let text = '';
