@@ -22,6 +22,9 @@ export interface CompileOptions {
   whitespace?: 'compact' | { pretty: number };
   /** Draft assumed when the schema has no $schema (default 2020-12). */
   defaultDraft?: Draft;
+  /** What to emit where a schema declares properties but says nothing about additionalProperties:
+   * 'forbid' (default) emits only the declared ones; 'allow' also emits other keys, as the spec permits. */
+  silentAdditionalProperties?: 'forbid' | 'allow';
 }
 
 export interface CompileResult { grammar: Grammar; warnings: string[] }
@@ -57,6 +60,7 @@ class Compiler {
   private nextId = 0;
   private readonly memo = new Map<string, number>();
   private readonly warned = new Set<string>();
+  private readonly refStandIns = new WeakMap<object, Json>();
   private readonly lenient: boolean;
 
   constructor(private readonly schema: unknown, private readonly options: CompileOptions) {
@@ -112,7 +116,13 @@ class Compiler {
     if (!refOnly) {
       conj.atoms.push(s);
       this.checkKeywords(s, pointer);
-    } else conj.atoms.push({ $ref: s.$ref }); // draft-07 and earlier: siblings of $ref are ignored
+    } else {
+      // draft-07 and earlier: siblings of $ref are ignored; one stand-in per schema keeps memo keys stable.
+      let standIn = this.refStandIns.get(s);
+      if (!standIn) { standIn = { $ref: s.$ref }; this.refStandIns.set(s, standIn); }
+      if (conj.atoms.includes(standIn)) return;
+      conj.atoms.push(standIn);
+    }
     if (s.$ref !== undefined) {
       if (typeof s.$ref !== 'string') throw new GrammarError('$ref', pointer, 'invalid schema: $ref must be a string');
       this.addToConj(conj, this.res.resolve(s.$ref, s), pointer + '/$ref');
@@ -150,6 +160,9 @@ class Compiler {
       if (k === 'if' && s.then === undefined && s.else === undefined) continue;
       if (k === 'propertyNames' && (v === true || (typeof v === 'object' && v !== null && Object.keys(v).length === 0))) continue;
       this.refuse(k, pointer, 'not enforced by the grammar (lenient mode reports it; the final ajv check still applies)');
+    }
+    for (const k of ['contentMediaType', 'contentEncoding', 'contentSchema']) {
+      if (s[k] !== undefined) this.warn(k, pointer, 'an annotation: not enforced (ajv does not check it either)');
     }
     if (s.type !== undefined) {
       const types = Array.isArray(s.type) ? s.type : [s.type];
@@ -562,7 +575,8 @@ class Compiler {
     // Where the schema is silent about additionalProperties but declares its properties, emit none.
     const atomAllowsUnmatched = (atom: Json) => {
       if (atom.additionalProperties === false) return false;
-      if (atom.additionalProperties === undefined && (atom.properties !== undefined || atom.patternProperties !== undefined)) return false;
+      if (atom.additionalProperties === undefined && this.options.silentAdditionalProperties !== 'allow' &&
+        (atom.properties !== undefined || atom.patternProperties !== undefined)) return false;
       return true;
     };
     // The schemas a property value must satisfy, or null when some atom forbids the name.
@@ -610,7 +624,8 @@ class Compiler {
       }
       props.push({ name, keyTail: ENCODER.encode(JSON.stringify(name).slice(1)), node, required: isRequired });
     }
-    const requiredAfter = new Int32Array(props.length + 1);
+    // One extra trailing zero: after an extra key, "last" is props.length.
+    const requiredAfter = new Int32Array(props.length + 2);
     for (let i = props.length - 1; i >= 0; i--) requiredAfter[i] = requiredAfter[i + 1] + (props[i].required ? 1 : 0);
 
     // Extra keys: allowed when every atom allows them (by a pattern it has, or by additionalProperties).

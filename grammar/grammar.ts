@@ -53,7 +53,7 @@ export interface PropertySpec {
 export interface ObjectSpec {
   readonly id: number;
   readonly props: PropertySpec[];
-  /** requiredAfter[i + 1] = number of required properties with index > i (i from -1). */
+  /** requiredAfter[i + 1] = number of required properties with index > i (i from -1 to props.length). */
   readonly requiredAfter: Int32Array;
   /** Keys beyond the declared properties (additionalProperties / patternProperties), or null. */
   readonly extraKey: StringSpec | null;

@@ -22,6 +22,9 @@ export interface Matcher {
   reset(): void;
   /** Consumes raw bytes (e.g. the forced bytes, for jump-forward decoding); throws if not allowed. */
   advanceBytes(bytes: Uint8Array): void;
+  /** The shortest bytes that would complete the document from here (to close it when the token budget
+   * runs out), or null if none was found quickly. */
+  shortestCompletion(): Uint8Array | null;
 }
 
 /** One PDA + mask cache per (grammar, vocabulary), shared by every matcher over them. */
@@ -141,6 +144,10 @@ class TokenMatcher implements Matcher {
 
   isComplete(): boolean {
     return this.state.complete;
+  }
+
+  shortestCompletion(): Uint8Array | null {
+    return this.pda.shortestCompletion(this.state);
   }
 
   text(): string {

@@ -23,7 +23,8 @@ export const FRAC_DIGITS = 15;
 export const EXP_DIGITS = 2;
 const SCALE = 10n ** BigInt(FRAC_DIGITS);
 
-export const enum NumPhase { Start = 0, Minus = 1, Zero = 2, Int = 3, Dot = 4, Frac = 5, E = 6, ESign = 7, Exp = 8 }
+// NegZero: "-0", which must go on with a fraction (JSON.stringify never writes -0, and a model should not).
+export const enum NumPhase { Start = 0, Minus = 1, Zero = 2, Int = 3, Dot = 4, Frac = 5, E = 6, ESign = 7, Exp = 8, NegZero = 9 }
 
 export function isCompletePhase(p: number): boolean {
   return p === NumPhase.Zero || p === NumPhase.Int || p === NumPhase.Frac || p === NumPhase.Exp;
@@ -41,8 +42,10 @@ export function lexStep(spec: NumberSpec, phase: number, intDigits: number, frac
       if (byte === 0x30) return NumPhase.Zero;
       return digit ? NumPhase.Int : -1;
     case NumPhase.Minus:
-      if (byte === 0x30) return NumPhase.Zero;
+      if (byte === 0x30) return allowFraction ? NumPhase.NegZero : -1;
       return digit ? NumPhase.Int : -1;
+    case NumPhase.NegZero:
+      return byte === 0x2e ? NumPhase.Dot : -1;
     case NumPhase.Zero:
     case NumPhase.Int:
       if (digit && phase === NumPhase.Int) return intDigits < INT_DIGITS ? NumPhase.Int : -1;

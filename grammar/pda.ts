@@ -133,6 +133,30 @@ export class Pda {
     return only;
   }
 
+  /** The shortest byte string that completes the document from `set` (breadth-first over memoised
+   * steps), or null when none is found within `limit` explored states. Lets a decoder that runs out of
+   * budget close the document validly, and lets the fuzzer steer towards the end. */
+  shortestCompletion(set: StackSet, limit = 20000): Uint8Array | null {
+    if (set.complete) return new Uint8Array(0);
+    const parent = new Map<number, [number, number]>([[set.id, [-1, -1]]]);
+    const queue = [set];
+    for (let qi = 0; qi < queue.length && parent.size < limit; qi++) {
+      const cur = queue[qi];
+      for (let b = 0; b < 256; b++) {
+        const next = this.step(cur, b);
+        if (next === this.empty || parent.has(next.id)) continue;
+        parent.set(next.id, [cur.id, b]);
+        if (next.complete) {
+          const bytes: number[] = [];
+          for (let id = next.id; id !== set.id; id = parent.get(id)![0]) bytes.push(parent.get(id)![1]);
+          return Uint8Array.from(bytes.reverse());
+        }
+        queue.push(next);
+      }
+    }
+    return null;
+  }
+
   private closureOf(s: Stack): Stack[] {
     if (s.closure) return s.closure;
     const out = [s];
@@ -206,7 +230,8 @@ export class Pda {
   private consumeString(s: Stack, byte: number, out: Stack[]): void {
     const spec = this.grammar.strings[s.node];
     const dfa = spec.dfa;
-    if (byte === QUOTE) {
+    // A raw quote inside the content only ever continues an escape (\"); otherwise it closes.
+    if (byte === QUOTE && dfa.trans[s.a * 256 + QUOTE] < 0) {
       if (!dfa.accept[s.a] || s.b < spec.minLength) return;
       const parent = s.parent!;
       if (s.c === 1) {
@@ -234,7 +259,7 @@ export class Pda {
     const phase = lexStep(spec, s.a, s.b, s.c, s.d, byte);
     if (phase < 0) return;
     const digit = byte >= 0x30 && byte <= 0x39;
-    const b = s.b + (digit && (phase === NumPhase.Int || phase === NumPhase.Zero) ? 1 : 0);
+    const b = s.b + (digit && (phase === NumPhase.Int || phase === NumPhase.Zero || phase === NumPhase.NegZero) ? 1 : 0);
     const c = s.c + (digit && phase === NumPhase.Frac ? 1 : 0);
     const d = s.d + (digit && phase === NumPhase.Exp ? 1 : 0);
     let text = '';

@@ -50,7 +50,8 @@ export class SchemaResources {
     if (this.info.has(schema)) return;
     const s = schema as Record<string, unknown>;
     const id = s[this.idKeyword()];
-    if (typeof id === 'string') {
+    const refHidesId = typeof s.$ref === 'string' && this.draft !== '2019-09' && this.draft !== '2020-12';
+    if (typeof id === 'string' && !refHidesId) {
       if (id.startsWith('#') && this.draft !== '2019-09' && this.draft !== '2020-12') {
         // draft-07 and earlier: "$id": "#name" is a plain-name anchor.
         this.byUri.set(resolveUri(id, base), schema);

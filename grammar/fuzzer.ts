@@ -1,0 +1,138 @@
+// The grammar fuzzer: draws documents under the mask with random "logits" (uniform over the allowed
+// tokens), biased so that documents finish: the further past `softTokens` a document runs, the more
+// often the draw is restricted to allowed tokens that close something (a quote, a brace, a bracket) and
+// the more often EOS is taken when the document is complete. No model is involved.
+
+import type { Matcher } from './matcher.js';
+import type { TokenVocabulary } from './token-trie.js';
+
+export interface SampleOptions {
+  /** Give up (unfinished) after this many tokens. */
+  maxTokens?: number;
+  /** Past this many tokens the draw leans towards finishing. */
+  softTokens?: number;
+  /** Called with each allowed() duration in milliseconds (for the benchmark). */
+  onMaskTime?: (ms: number) => void;
+}
+
+export interface SampledDocument {
+  text: string;
+  tokens: number[];
+  finished: boolean;
+}
+
+/** mulberry32: small, seedable, good enough for sampling. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const closerLists = new WeakMap<TokenVocabulary, Int32Array>();
+
+/** Tokens containing a byte that ends a string, object or array. */
+function closers(vocab: TokenVocabulary): Int32Array {
+  let list = closerLists.get(vocab);
+  if (!list) {
+    const ids: number[] = [];
+    for (let id = 0; id < vocab.size; id++) {
+      if (vocab.special[id]) continue;
+      const t = vocab.tokens[id];
+      if (t.length <= 4 && t.some((b) => b === 0x22 || b === 0x7d || b === 0x5d)) ids.push(id);
+    }
+    list = Int32Array.from(ids);
+    closerLists.set(vocab, list);
+  }
+  return list;
+}
+
+function isSet(mask: Uint32Array, id: number): boolean {
+  return (mask[id >>> 5] & (1 << (id & 31))) !== 0;
+}
+
+function allowedIds(mask: Uint32Array, from?: Int32Array): number[] {
+  const out: number[] = [];
+  if (from) { for (const id of from) if (isSet(mask, id)) out.push(id); return out; }
+  for (let w = 0; w < mask.length; w++) {
+    let bits = mask[w];
+    while (bits) {
+      const low = bits & -bits;
+      out.push((w << 5) + (31 - Math.clz32(low)));
+      bits ^= low;
+    }
+  }
+  return out;
+}
+
+/** The allowed token with the longest byte string that is a prefix of `bytes`, or -1. */
+function longestTokenPrefix(vocab: TokenVocabulary, bytes: Uint8Array, mask: Uint32Array): number {
+  let best = -1;
+  let node = 0;
+  for (let depth = 0; depth < bytes.length; depth++) {
+    // Children of `node` start at node + 1; siblings follow each other's subtree end.
+    let child = node + 1;
+    const end = vocab.nodeEnd[node];
+    while (child < end && vocab.nodeByte[child] !== bytes[depth]) child = vocab.nodeEnd[child];
+    if (child >= end) break;
+    node = child;
+    for (let k = vocab.tokenStart[node]; k < vocab.tokenStart[node + 1]; k++) {
+      const id = vocab.tokenIds[k];
+      if (isSet(mask, id)) best = id;
+    }
+  }
+  return best;
+}
+
+export function sampleDocument(matcher: Matcher, vocab: TokenVocabulary, random: () => number, options: SampleOptions = {}): SampledDocument {
+  const maxTokens = options.maxTokens ?? 1500;
+  const softTokens = options.softTokens ?? 24;
+  const tokens: number[] = [];
+  matcher.reset();
+  for (let step = 0; step < maxTokens; step++) {
+    const t0 = options.onMaskTime ? performance.now() : 0;
+    const mask = matcher.allowed();
+    if (options.onMaskTime) options.onMaskTime(performance.now() - t0);
+    const lean = Math.min(0.95, Math.max(0, (step - softTokens) / softTokens));
+    if (matcher.isComplete() && vocab.eosIds.length && random() < 0.3 + 0.7 * lean) {
+      const eos = vocab.eosIds.find((id) => isSet(mask, id));
+      if (eos !== undefined) { matcher.advance(eos); tokens.push(eos); return { text: matcher.text(), tokens, finished: true }; }
+    }
+    let pick = -1;
+    if (random() < lean) {
+      // Follow the shortest completion: the longest allowed token that spells its beginning.
+      const completion = matcher.shortestCompletion();
+      if (completion && completion.length) pick = longestTokenPrefix(vocab, completion, mask);
+    }
+    if (pick < 0 && random() < lean) {
+      const closing = allowedIds(mask, closers(vocab)).filter((id) => !vocab.isEos(id));
+      if (closing.length) pick = closing[Math.floor(random() * closing.length)];
+    }
+    if (pick < 0) {
+      // Rejection sampling is cheap when the mask is dense (inside strings); enumerate otherwise.
+      for (let tries = 0; tries < 32 && pick < 0; tries++) {
+        const id = Math.floor(random() * vocab.size);
+        if (isSet(mask, id) && !vocab.isEos(id)) pick = id;
+      }
+      if (pick < 0) {
+        const ids = allowedIds(mask).filter((id) => !vocab.isEos(id));
+        if (ids.length === 0) {
+          if (matcher.isComplete()) {
+            const eos = vocab.eosIds.find((id) => isSet(mask, id));
+            if (eos !== undefined) { matcher.advance(eos); tokens.push(eos); }
+            return { text: matcher.text(), tokens, finished: true };
+          }
+          throw new Error(`dead end: no token allowed after ${JSON.stringify(matcher.text())}`);
+        }
+        pick = ids[Math.floor(random() * ids.length)];
+      }
+    }
+    matcher.advance(pick);
+    tokens.push(pick);
+  }
+  return { text: matcher.text(), tokens, finished: false };
+}
