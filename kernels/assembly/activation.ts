@@ -1,25 +1,47 @@
-import { expf } from './math';
+import { expf, expf4 } from './math';
 
 /** In-place softmax: e^(x - max) / sum, the sum taken in f64 in index order. */
 export function softmax(x: usize, n: i32): void {
   if (n <= 0) return;
   const end = <usize>n << 2;
+  const end4 = <usize>(n & ~3) << 2;
   let m = load<f32>(x);
   for (let o: usize = 4; o < end; o += 4) m = max<f32>(m, load<f32>(x + o));
+  const mv = f32x4.splat(m);
   let sum: f64 = 0;
-  for (let o: usize = 0; o < end; o += 4) {
+  let o: usize = 0;
+  for (; o < end4; o += 16) {
+    const e = expf4(f32x4.sub(v128.load(x + o), mv));
+    v128.store(x + o, e);
+    sum += <f64>f32x4.extract_lane(e, 0);
+    sum += <f64>f32x4.extract_lane(e, 1);
+    sum += <f64>f32x4.extract_lane(e, 2);
+    sum += <f64>f32x4.extract_lane(e, 3);
+  }
+  for (; o < end; o += 4) {
     const e = expf(load<f32>(x + o) - m);
     store<f32>(x + o, e);
     sum += <f64>e;
   }
   const inv = <f32>(1.0 / sum);
-  for (let o: usize = 0; o < end; o += 4) store<f32>(x + o, load<f32>(x + o) * inv);
+  const iv = f32x4.splat(inv);
+  o = 0;
+  for (; o < end4; o += 16) v128.store(x + o, f32x4.mul(v128.load(x + o), iv));
+  for (; o < end; o += 4) store<f32>(x + o, load<f32>(x + o) * inv);
 }
 
 /** out = (gate * (1 / (1 + e^-gate))) * up, llama2.c's order; out may alias gate or up. */
 export function swiglu(out: usize, gate: usize, up: usize, n: i32): void {
   const end = <usize>n << 2;
-  for (let o: usize = 0; o < end; o += 4) {
+  const end4 = <usize>(n & ~3) << 2;
+  const one = f32x4.splat(1.0);
+  let o: usize = 0;
+  for (; o < end4; o += 16) {
+    const g = v128.load(gate + o);
+    const sig = f32x4.div(one, f32x4.add(one, expf4(f32x4.neg(g))));
+    v128.store(out + o, f32x4.mul(f32x4.mul(g, sig), v128.load(up + o)));
+  }
+  for (; o < end; o += 4) {
     const g = load<f32>(gate + o);
     store<f32>(out + o, (g * (<f32>1.0 / (<f32>1.0 + expf(-g)))) * load<f32>(up + o));
   }

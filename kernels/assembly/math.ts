@@ -120,11 +120,45 @@ const TWO_OVER_PI: f64 = 6.36619772367581382433e-01;
 export function sin64(x: f64): f64 { return sincos64(x, 0); }
 export function cos64(x: f64): f64 { return sincos64(x, 1); }
 
-/** f32 e^x: the f64 result rounded once; overflow to inf above ~88.72, underflow to 0 below ~-103.97. */
+/** f32 e^x: the f64 result rounded once; overflow to inf above ~88.72, underflow to 0 below ~-103.97.
+ * Clamping to [-104, 89] changes nothing after rounding to f32 (e^-104 rounds to 0, e^89 to inf), which
+ * lets expf4 below skip the branches and still give the same bits. */
 export function expf(x: f32): f32 {
   if (x > 89.0) return Infinity;
   if (x < -104.0) return 0.0;
   return <f32>exp64(<f64>x);
+}
+
+/** exp64 on two f64 lanes with the same operations in the same order, hence the same bits. */
+// @ts-ignore: decorator
+@inline function exp64x2(x: v128): v128 {
+  const k = f64x2.nearest(f64x2.mul(x, f64x2.splat(LOG2E)));
+  const r = f64x2.sub(f64x2.sub(x, f64x2.mul(k, f64x2.splat(LN2_HI))), f64x2.mul(k, f64x2.splat(LN2_LO)));
+  let p = f64x2.splat(1.0 / 6227020800.0);
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 479001600.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 39916800.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 3628800.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 362880.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 40320.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 5040.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 720.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 120.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 24.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 6.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(0.5));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0));
+  const e = i64x2.extend_low_i32x4_s(i32x4.add(i32x4.trunc_sat_f64x2_s_zero(k), i32x4.splat(1023)));
+  return f64x2.mul(p, i64x2.shl(e, 52));
+}
+
+/** expf on four f32 lanes, bit-identical to expf per lane (NaN stays NaN). */
+// @ts-ignore: decorator
+@inline export function expf4(x: v128): v128 {
+  const c = f32x4.min(f32x4.max(x, f32x4.splat(-104.0)), f32x4.splat(89.0));
+  const lo = exp64x2(f64x2.promote_low_f32x4(c));
+  const hi = exp64x2(f64x2.promote_low_f32x4(i32x4.shuffle(c, c, 2, 3, 2, 3)));
+  return i32x4.shuffle(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 1, 4, 5);
 }
 
 export function logf(x: f32): f32 { return <f32>log64(<f64>x); }

@@ -37,6 +37,39 @@ describe('softmax', () => {
   });
 });
 
+describe('vector exp path', () => {
+  // softmax and swiglu run expf on four lanes at once (f64x2 polynomial); their documented formulas with the
+  // scalar expf export, step by step in f32, must give the same bits, so scalar tails and SIMD bodies agree.
+  it('softmax equals e_i = expf(x_i - max), f64 sum in order, times f32(1/sum), bit for bit', async () => {
+    const k = await kernels();
+    for (const n of [1, 4, 7, 64, 1001]) scoped(k, () => {
+      const x = randomF32(rng(n + 50), n, 40);
+      x[0] = -1e30; // a masked logit: e = 0
+      const xp = put(k, x);
+      k.exports.softmax(xp, n);
+      const m = x.reduce((a, b) => Math.max(a, b), -Infinity);
+      const e = x.map((v) => k.exports.expf(Math.fround(v - m)));
+      let sum = 0;
+      for (const v of e) sum += v;
+      const inv = Math.fround(1 / sum);
+      expect(readF32(k, xp, n)).toEqual(e.map((v) => Math.fround(v * inv)));
+    });
+  });
+
+  it('swiglu equals (g * f32(1 / (1 + expf(-g)))) * up bit for bit, including overflowing gates', async () => {
+    const k = await kernels();
+    for (const n of [1, 5, 64, 203]) scoped(k, () => {
+      const r = rng(n + 60);
+      const gate = randomF32(r, n, 30), up = randomF32(r, n, 3);
+      gate[0] = -200; gate[n - 1] = 150; // e^200 overflows to inf: sigmoid 0; e^-150 underflows: sigmoid 1
+      const out = space(k, n);
+      k.exports.swiglu(out, put(k, gate), put(k, up), n);
+      const want = gate.map((g, i) => Math.fround(Math.fround(g * Math.fround(1 / Math.fround(1 + k.exports.expf(-g)))) * up[i]));
+      expect(readF32(k, out, n)).toEqual(want);
+    });
+  });
+});
+
 describe('swiglu', () => {
   it('is within 4e-7 relative of float64, aliasing allowed', async () => {
     const k = await kernels();
