@@ -153,7 +153,11 @@ export class Extractor {
           if (piece) yield piece;
           continue; // the grammar may force more, or now allow a choice
         }
-        if (constraint.isComplete() && !this.allowsMoreThanEos(constraint.allowed(), eos)) { finishReason = 'complete'; break; }
+        const allowed = constraint.allowed();
+        if (constraint.isComplete() && !this.allowsMoreThanEos(allowed, eos)) { finishReason = 'complete'; break; }
+        if (!constraint.isComplete() && !allowed.some((w) => w !== 0)) {
+          throw new Error(`the grammar allows no token after ${JSON.stringify(out)} (a dead end in the grammar; please report it)`);
+        }
       }
       if (generated >= maxTokens) { finishReason = 'length'; break; }
       if (seq.length >= this.session.contextLength) { finishReason = 'context'; break; }

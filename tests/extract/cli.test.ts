@@ -1,0 +1,139 @@
+// jsonlm extract through the CLI dispatcher, in-process: the value alone on stdout, timings on stderr,
+// one distinct exit code per kind of bad input.
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { MODELS, REPO } from '../paths.js';
+import { main } from '../../cli/main.js';
+import { EXIT, progressLine } from '../../cli/extract.js';
+
+const BIN = join(MODELS, 'stories260K/stories260K.bin');
+const TOK = join(MODELS, 'stories260K/tok512.bin');
+const PERSON = resolve(REPO, 'examples/person.schema.json');
+const MODEL = ['--model', BIN, '--tokenizer', TOK];
+
+async function cli(argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '', err = '';
+  const capture = (sink: 'out' | 'err') => ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+    const s = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString();
+    if (sink === 'out') out += s; else err += s;
+    (rest.find((r) => typeof r === 'function') as (() => void) | undefined)?.();
+    return true;
+  }) as typeof process.stdout.write;
+  vi.spyOn(process.stdout, 'write').mockImplementation(capture('out'));
+  vi.spyOn(process.stderr, 'write').mockImplementation(capture('err'));
+  vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => { out += a.join(' ') + '\n'; });
+  vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => { err += a.join(' ') + '\n'; });
+  try {
+    return { code: await main(argv), out, err };
+  } finally {
+    vi.restoreAllMocks();
+  }
+}
+afterEach(() => vi.restoreAllMocks());
+
+let dir: string;
+beforeAll(() => { dir = mkdtempSync(join(tmpdir(), 'jsonlm-extract-')); });
+const file = (name: string, content: string) => { const p = join(dir, name); writeFileSync(p, content); return p; };
+
+describe('jsonlm extract', () => {
+  it('prints the JSON value alone on stdout, timings and validation on stderr', async () => {
+    const r = await cli(['extract', '--schema', PERSON, ...MODEL, '--text', 'Lily is 3 and lives in Paris.', '--max-tokens', '200']);
+    expect(r.code, r.err).toBe(EXIT.ok);
+    const lines = r.out.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(Object.keys(JSON.parse(lines[0]))).toEqual(['full_name', 'age', 'city', 'email']);
+    expect(r.err).toMatch(/prompt \d+ tokens \(\d+ cached\), prefill \d+ ms, \d+ tokens \(\d+ forced\) in \d+ ms/);
+    expect(r.err).toMatch(/valid: yes/);
+  });
+
+  it('reads the text from a file', async () => {
+    const r = await cli(['extract', '--schema', PERSON, ...MODEL, '--input', file('doc.txt', 'Omar is 51.')]);
+    expect(r.code, r.err).toBe(EXIT.ok);
+    expect(JSON.parse(r.out)).toHaveProperty('age');
+  });
+
+  it('exit 3: a missing schema, model, tokenizer or input file', async () => {
+    for (const argv of [
+      ['--schema', join(dir, 'nope.json'), ...MODEL, '--text', 'x'],
+      ['--schema', PERSON, '--model', join(dir, 'nope.gguf'), '--text', 'x'],
+      ['--schema', PERSON, '--model', BIN, '--tokenizer', join(dir, 'nope.bin'), '--text', 'x'],
+      ['--schema', PERSON, ...MODEL, '--input', join(dir, 'nope.txt')],
+    ]) {
+      const r = await cli(['extract', ...argv]);
+      expect(r.code, argv.join(' ')).toBe(EXIT.missingFile);
+      expect(r.err).toMatch(/not found: .*nope/);
+    }
+  });
+
+  it('exit 4: a schema that is not JSON, or not a JSON Schema', async () => {
+    let r = await cli(['extract', '--schema', file('bad.json', '{"type": "object",'), ...MODEL, '--text', 'x']);
+    expect(r.code).toBe(EXIT.invalidSchema);
+    expect(r.err).toMatch(/not valid JSON/);
+    r = await cli(['extract', '--schema', file('bad2.json', '{"type": "objekt"}'), ...MODEL, '--text', 'x']);
+    expect(r.code).toBe(EXIT.invalidSchema);
+    expect(r.err).toMatch(/invalid JSON Schema/);
+  });
+
+  it('exit 5: a keyword the grammar cannot enforce, named with its location', async () => {
+    const schema = file('not.json', JSON.stringify({ type: 'object', properties: { a: { type: 'string', not: { const: 'x' } } } }));
+    const r = await cli(['extract', '--schema', schema, ...MODEL, '--text', 'x']);
+    expect(r.code).toBe(EXIT.unsupportedKeyword);
+    expect(r.err).toMatch(/not at #\/properties\/a/);
+  });
+
+  it('exit 6: text too long for the context', async () => {
+    const r = await cli(['extract', '--schema', PERSON, ...MODEL, '--text', 'Lily went to the park. '.repeat(120)]);
+    expect(r.code).toBe(EXIT.textTooLong);
+    expect(r.err).toMatch(/too long for the model's context/);
+  });
+
+  it('exit 7: output that is not schema-valid (token limit, or no grammar)', async () => {
+    const r = await cli(['extract', '--schema', PERSON, ...MODEL, '--text', 'Lily.', '--max-tokens', '4']);
+    expect(r.code).toBe(EXIT.invalidOutput);
+    expect(r.err).toMatch(/valid: no: generation stopped \(token limit of 4\)/);
+    const free = await cli(['extract', '--schema', PERSON, ...MODEL, '--text', 'Lily.', '--no-grammar', '--max-tokens', '20']);
+    expect(free.code).toBe(EXIT.invalidOutput);
+  });
+
+  it('exit 2: bad flags', async () => {
+    for (const argv of [['--schema', PERSON, '--bogus'], ['--schema', PERSON, '--seed', 'x', '--text', 'a'], ['--text', 'a'],
+      ['--schema', PERSON, '--text', 'a', '--input', PERSON], ['--schema', PERSON, '--text', 'a', '--output', 'o.jsonl']]) {
+      const r = await cli(['extract', ...argv]);
+      expect(r.code, argv.join(' ')).toBe(EXIT.usage);
+    }
+  });
+
+  it('exit 3 with a clear message when there is no default model and no --model', async () => {
+    const { existsSync } = await import('node:fs');
+    if (existsSync(resolve(REPO, 'models/default'))) return; // the trained model has shipped: nothing to check here
+    const r = await cli(['extract', '--schema', PERSON, '--text', 'x']);
+    expect(r.code).toBe(EXIT.missingFile);
+    expect(r.err).toMatch(/no default model .*pass --model/);
+  });
+
+  it('batch: one line per document, ids kept, a rerun skips finished ids; exit 8 on a malformed line', async () => {
+    const input = file('docs.jsonl', ['Lily is 3.', 'Omar is 51.', 'Ann is 40.'].map((t, i) => JSON.stringify({ id: `d${i}`, text: t })).join('\n') + '\n');
+    const output = join(dir, 'out.jsonl');
+    writeFileSync(output, JSON.stringify({ id: 'd1', value: { done: 'before' }, valid: true }) + '\n{"id": "d2", "val'); // d1 done, d2 torn
+    const r = await cli(['extract', '--schema', PERSON, ...MODEL, '--input', input, '--output', output]);
+    expect(r.code, r.err).toBe(EXIT.ok);
+    expect(r.err).toMatch(/resuming: 1 of 3/);
+    expect(r.err).toMatch(/\] 2\/2 .* doc\/s ETA/);
+    const lines = readFileSync(output, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.id)).toEqual(['d1', 'd0', 'd2']);
+    expect(lines[0].value).toEqual({ done: 'before' });
+    expect(lines.slice(1).every((l) => l.valid === true)).toBe(true);
+    const again = await cli(['extract', '--schema', PERSON, ...MODEL, '--input', input, '--output', output]);
+    expect(again.err).toMatch(/0 extracted, 0 not valid, 3 skipped/);
+    const bad = await cli(['extract', '--schema', PERSON, ...MODEL, '--input', file('bad.jsonl', '{"id": 1, "text": "a"}\nnot json\n'), '--output', join(dir, 'o2.jsonl')]);
+    expect(bad.code).toBe(EXIT.badInput);
+    expect(bad.err).toMatch(/bad\.jsonl:2/);
+  });
+
+  it('progress line shows a bar, count, rate and ETA', () => {
+    expect(progressLine(5, 20, 10)).toBe('[######..................] 5/20 0.50 doc/s ETA 30s');
+    expect(progressLine(0, 20, 0)).toMatch(/0\/20 0\.00 doc\/s ETA \?/);
+  });
+});
