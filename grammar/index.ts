@@ -6,3 +6,4 @@ export { TokenVocabulary } from './token-trie.js';
 export { createMatcher, type Matcher } from './matcher.js';
 export { sampleDocument, seededRandom, type SampleOptions, type SampledDocument } from './fuzzer.js';
 export { grammarAccepts } from './accepts.js';
+export { createValidator, type SchemaValidator } from './validate.js';

@@ -1,0 +1,32 @@
+// The final check: ajv against the full schema (every keyword, including the ones the grammar does not
+// enforce in lenient mode), with ajv-formats, using the Ajv class that matches the schema's draft.
+// Browser-safe (ajv is plain JavaScript).
+
+import Ajv, { type ValidateFunction } from 'ajv';
+import Ajv2019 from 'ajv/dist/2019.js';
+import Ajv2020 from 'ajv/dist/2020.js';
+import AjvDraft04 from 'ajv-draft-04';
+import addFormats from 'ajv-formats';
+import { detectDraft, type Draft } from './schema-resources.js';
+
+export interface SchemaValidator {
+  (value: unknown): boolean;
+  /** ajv's messages for the last failed value. */
+  errors(): string[];
+}
+
+/** Validates against `schema` with ajv (strict mode off: real-world schemas carry vendor keywords). */
+export function createValidator(schema: unknown, defaultDraft: Draft = '2020-12'): SchemaValidator {
+  const draft = detectDraft(schema, defaultDraft);
+  const options = { strict: false, allErrors: false, validateFormats: true, logger: false as const };
+  const ajv =
+    draft === '2020-12' ? new Ajv2020(options)
+      : draft === '2019-09' ? new Ajv2019(options)
+        : draft === 'draft-04' ? new AjvDraft04(options)
+          : new Ajv(options);
+  addFormats(ajv as unknown as Ajv);
+  const validate: ValidateFunction = ajv.compile(schema as object);
+  const fn = ((value: unknown) => validate(value) as boolean) as SchemaValidator;
+  fn.errors = () => (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? e.keyword}`);
+  return fn;
+}
