@@ -15,7 +15,10 @@ export const MAX_PAGES = 65536;
  * rowStride = ceil(cols/group)*group (zero padding) and f32 scales[rows * ceil(cols/group)]; group % 16 == 0. */
 export interface KernelExports {
   memory: WebAssembly.Memory;
-  __heap_base?: WebAssembly.Global;
+  /** First byte past the module's static data; allocations start above it. */
+  heap_base(): Ptr;
+  // Bad arguments that would otherwise give silently wrong results (a q8 group that is not a positive multiple
+  // of 16, an odd RoPE head size, nHeads not a multiple of nKvHeads, ...) throw Error('kernels: <message>').
   /** Per group d = max|x|/127, q = round-half-even(x * (1/d)); f16Scale != 0 stores d rounded to binary16 (ggml Q8_0). */
   quantize_rows_q8(x: Ptr, rows: number, cols: number, q: Ptr, scales: Ptr, group: number, f16Scale: number): void;
   /** f32 out[rows * cols] = q * scale. */
@@ -83,15 +86,23 @@ export class Kernels {
   private constructor(instance: WebAssembly.Instance) {
     this.exports = instance.exports as unknown as KernelExports;
     this.memory = this.exports.memory;
-    const heapBase = this.exports.__heap_base ? Number(this.exports.__heap_base.value) : 1024;
-    this.top = align(heapBase, 64);
+    this.top = align(this.exports.heap_base(), 64);
   }
 
   /** A fresh instance with its own memory (one per loaded model). */
   static async create(): Promise<Kernels> {
+    let memory: WebAssembly.Memory | undefined;
     const instance = await WebAssembly.instantiate(await compileKernels(), {
-      env: { abort: (_m: number, _f: number, line: number, col: number) => { throw new Error(`kernels: abort at ${line}:${col}`); } },
+      env: {
+        // The module's argument checks call abort(message, file, line, column); messages are AssemblyScript
+        // strings (UTF-16, byte length in the 4 bytes before the pointer).
+        abort: (message: number, _file: number, line: number, col: number) => {
+          const text = memory && message ? readString(memory, message) : `abort at ${line}:${col}`;
+          throw new Error(`kernels: ${text}`);
+        },
+      },
     });
+    memory = instance.exports.memory as WebAssembly.Memory;
     return new Kernels(instance);
   }
 
@@ -134,3 +145,8 @@ export class Kernels {
 }
 
 export function align(n: number, a: number): number { return Math.ceil(n / a) * a; }
+
+function readString(memory: WebAssembly.Memory, ptr: number): string {
+  const bytes = new Uint32Array(memory.buffer, ptr - 4, 1)[0];
+  return String.fromCharCode(...new Uint16Array(memory.buffer, ptr, bytes >>> 1));
+}

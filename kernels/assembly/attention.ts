@@ -1,4 +1,5 @@
 import { softmax } from './activation';
+import { check } from './checks';
 
 /** Causal grouped-query attention over an f32 KV cache.
  * q [ntok, nHeads*headDim]; kCache/vCache [positions, kvRowStride floats], positions 0..pos0+ntok-1;
@@ -9,6 +10,8 @@ import { softmax } from './activation';
  * many queries at once (prefill) gives the same bits as one at a time (decode). */
 export function attention(out: usize, q: usize, kCache: usize, vCache: usize, ntok: i32, pos0: i32,
   nHeads: i32, nKvHeads: i32, headDim: i32, kvRowStride: i32, scratch: usize): void {
+  check(nKvHeads > 0 && nHeads >= nKvHeads && nHeads % nKvHeads == 0, 'attention: nHeads must be a positive multiple of nKvHeads');
+  check(headDim > 0 && pos0 >= 0, 'attention: headDim must be positive and pos0 >= 0');
   const group = nHeads / nKvHeads;
   const qRow = <usize>(nHeads * headDim) << 2;
   const kvRow = <usize>kvRowStride << 2;

@@ -9,3 +9,7 @@ export { rope_table, rope } from './rope';
 export { softmax, swiglu } from './activation';
 export { attention } from './attention';
 export { add, scale, apply_mask, argmax } from './elementwise';
+
+/** First free byte after the module's static data (the argument-check messages): the loader's allocator
+ * starts above it. */
+export function heap_base(): usize { return __heap_base; }

@@ -1,3 +1,5 @@
+import { checkGroup } from './checks';
+
 // W8A8 products over the Q8Matrix layout: weights [rows, rowStride] int8 + f32 scales [rows, groups]; the
 // activation is quantized the same way (xq [ntok, rowStride], xs [ntok, groups]). Padding columns are zero
 // in the weights, so whatever sits in the activation's padding contributes nothing.
@@ -143,6 +145,7 @@
 
 /** out[r] = W[r,:] . x for one quantized token (decode). */
 export function matvec_q8(out: usize, wq: usize, ws: usize, xq: usize, xs: usize, rows: i32, cols: i32, group: i32): void {
+  checkGroup(group);
   rowsFrom(out, wq, ws, xq, xs, rows, (cols + group - 1) / group, group);
 }
 
@@ -188,6 +191,7 @@ export function matvec_q8(out: usize, wq: usize, ws: usize, xq: usize, xs: usize
  * once per token), and within a block 4-row x 2-token register tiles widen each weight chunk once for two
  * tokens. Per output the order is matvec_q8's, so the results are bit-identical to it. */
 export function matmul_q8(out: usize, wq: usize, ws: usize, xq: usize, xs: usize, rows: i32, cols: i32, group: i32, ntok: i32): void {
+  checkGroup(group);
   const groups = (cols + group - 1) / group;
   const rowStride = <usize>(groups * group);
   const xsStride = <usize>groups << 2;

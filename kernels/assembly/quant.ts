@@ -1,3 +1,5 @@
+import { checkGroup } from './checks';
+
 // Symmetric int8 quantization in groups along a row (the layout of weights/model-weights.ts Q8Matrix):
 // int8 q[rows * rowStride] (rowStride = ceil(cols/group)*group, padding zero) + f32 scales[rows * groupsPerRow].
 
@@ -54,6 +56,7 @@ export function f16_bits_to_f32(h: u32): f32 {
  * (0 where d == 0). f16Scale != 0 stores d rounded to binary16 and back, as ggml's Q8_0 does, while q still
  * uses the unrounded inverse. Padding bytes up to rowStride are written as 0. */
 export function quantize_rows_q8(x: usize, rows: i32, cols: i32, q: usize, scales: usize, group: i32, f16Scale: i32): void {
+  checkGroup(group);
   const groups = (cols + group - 1) / group;
   const rowStride = groups * group;
   for (let r = 0; r < rows; r++) {
@@ -88,6 +91,7 @@ export function quantize_rows_q8(x: usize, rows: i32, cols: i32, q: usize, scale
 
 /** f32 out[rows * cols] = q * scale, dense (padding dropped). */
 export function dequantize_rows_q8(q: usize, scales: usize, rows: i32, cols: i32, group: i32, out: usize): void {
+  checkGroup(group);
   const groups = (cols + group - 1) / group;
   const rowStride = groups * group;
   for (let r = 0; r < rows; r++) {

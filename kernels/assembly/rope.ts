@@ -1,9 +1,12 @@
 import { exp64, log64, sin64, cos64 } from './math';
+import { check } from './checks';
 
 /** cos/sin tables [maxPos, headDim/2]. As llama2.c and Hugging Face do, the frequency theta^(-2j/headDim)
  * is an f32 and the angle pos * freq is rounded to f32; cos/sin of that angle are then computed in f64
  * and rounded once, so the table is the correctly rounded value of the f32 angle. */
 export function rope_table(cosOut: usize, sinOut: usize, maxPos: i32, headDim: i32, theta: f32): void {
+  check(headDim > 0 && (headDim & 1) == 0, 'rope_table: headDim must be positive and even');
+  check(theta > 0 && theta < Infinity, 'rope_table: theta must be a positive finite number');
   const half = headDim >> 1;
   const logTheta = log64(<f64>theta);
   for (let j = 0; j < half; j++) {
@@ -21,6 +24,9 @@ export function rope_table(cosOut: usize, sinOut: usize, maxPos: i32, headDim: i
  * style 0 pairs (2j, 2j+1) as llama2.c/GGUF; style 1 pairs (j, j + headDim/2) as HF rotate_half.
  * (a, b) -> (a cos - b sin, a sin + b cos). */
 export function rope(x: usize, ntok: i32, nHeads: i32, headDim: i32, rowStride: i32, pos0: i32, cosT: usize, sinT: usize, style: i32): void {
+  check(headDim > 0 && (headDim & 1) == 0, 'rope: headDim must be positive and even');
+  check(style == 0 || style == 1, 'rope: style must be 0 (interleaved) or 1 (half-split)');
+  check(pos0 >= 0, 'rope: pos0 must be >= 0');
   const half = headDim >> 1;
   const second: usize = style == 0 ? 4 : <usize>half << 2; // byte distance from a pair's first to its second
   const step: usize = style == 0 ? 8 : 4; // byte distance between consecutive pairs
