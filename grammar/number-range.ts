@@ -90,10 +90,11 @@ function completionIntervals(spec: NumberSpec, p: Parsed): Array<[bigint, bigint
   const fracDigits = spec.integer ? 0 : FRAC_DIGITS;
   const out: Array<[bigint, bigint]> = [];
   if (p.int === '') {
-    out.push([0n, 10n ** BigInt(INT_DIGITS) * unit - 1n]);
+    // After a lone "-": never -0 itself (the lexer refuses it), so the magnitude is at least one grid step.
+    out.push([p.negative ? 1n : 0n, 10n ** BigInt(INT_DIGITS) * unit - 1n]);
   } else if (!p.dot) {
     const d = BigInt(p.int);
-    if (p.int === '0') out.push([0n, unit - 1n]);
+    if (p.int === '0') out.push([p.negative ? 1n : 0n, unit - 1n]);
     else {
       for (let k = 0; k <= INT_DIGITS - p.int.length; k++) {
         const pow = 10n ** BigInt(k);

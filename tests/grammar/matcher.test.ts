@@ -1,0 +1,140 @@
+// The Matcher over SmolLM2's real vocabulary: masks, multi-lexeme tokens, partial UTF-8, EOS and
+// special tokens, forced bytes.
+import { describe, expect, it } from 'vitest';
+import { compileGrammar, createMatcher } from '../../grammar/index.js';
+import { isAllowed, smolVocabulary, tokenIdsFor } from './vocab.js';
+
+const vocab = smolVocabulary();
+const specialIds = vocab.special.flatMap((s, id) => (s ? [id] : []));
+
+function matcherFor(schema: unknown) {
+  return createMatcher(compileGrammar(schema).grammar, vocab);
+}
+
+/** Advances by the bytes of `text`, choosing at each point the longest allowed token that fits. */
+function feed(m: ReturnType<typeof matcherFor>, text: string): number[] {
+  const bytes = new TextEncoder().encode(text);
+  const used: number[] = [];
+  let at = 0;
+  while (at < bytes.length) {
+    const mask = m.allowed();
+    let best = -1;
+    let bestLen = 0;
+    for (let id = 0; id < vocab.size; id++) {
+      const t = vocab.tokens[id];
+      if (vocab.special[id] || t.length <= bestLen || at + t.length > bytes.length) continue;
+      if (t.every((b, i) => b === bytes[at + i]) && isAllowed(mask, id)) { best = id; bestLen = t.length; }
+    }
+    if (best < 0) throw new Error(`no allowed token at byte ${at} of ${text}`);
+    m.advance(best);
+    used.push(best);
+    at += bestLen;
+  }
+  return used;
+}
+
+describe('Matcher', () => {
+  const person = {
+    type: 'object',
+    properties: { name: { type: 'string', maxLength: 40 }, age: { type: 'integer', minimum: 0, maximum: 150 }, city: { type: 'string' } },
+    required: ['name', 'age'],
+  };
+
+  it('never allows special tokens; EOS only when complete', () => {
+    const m = matcherFor(person);
+    const check = () => {
+      const mask = m.allowed();
+      for (const id of specialIds) {
+        if (vocab.eosIds.includes(id)) expect(isAllowed(mask, id)).toBe(m.isComplete());
+        else expect(isAllowed(mask, id)).toBe(false);
+      }
+    };
+    check();
+    feed(m, '{"name":"Ada ');
+    check();
+    feed(m, 'Lovelace","age":36');
+    check();
+    feed(m, '}');
+    check();
+    expect(m.isComplete()).toBe(true);
+    expect(() => m.advance(specialIds.find((id) => !vocab.eosIds.includes(id))!)).toThrow();
+    m.advance(vocab.eosIds[0]);
+    expect(m.text()).toBe('{"name":"Ada Lovelace","age":36}');
+  });
+
+  it('tokens spanning several lexemes (`",` and `":"`) are allowed exactly when they fit', () => {
+    const m = matcherFor({ type: 'object', properties: { a: { type: 'string' }, b: { type: 'string' } }, required: ['a', 'b'] });
+    feed(m, '{"a":"x');
+    const quoteComma = tokenIdsFor(vocab, '",');
+    expect(quoteComma.length).toBeGreaterThan(0);
+    expect(isAllowed(m.allowed(), quoteComma[0])).toBe(true);
+    const quoteBrace = tokenIdsFor(vocab, '"}');
+    if (quoteBrace.length) expect(isAllowed(m.allowed(), quoteBrace[0])).toBe(false); // b is required
+    m.advance(quoteComma[0]);
+    m.advance(tokenIdsFor(vocab, '"')[0]);
+    // Properties come in schema order: only "b" can follow "a".
+    expect(isAllowed(m.allowed(), tokenIdsFor(vocab, 'b')[0])).toBe(true);
+    expect(isAllowed(m.allowed(), tokenIdsFor(vocab, 'a')[0])).toBe(false);
+    m.advance(tokenIdsFor(vocab, 'b')[0]);
+    const colonQuote = tokenIdsFor(vocab, '":"');
+    if (colonQuote.length) { expect(isAllowed(m.allowed(), colonQuote[0])).toBe(true); m.advance(colonQuote[0]); } else feed(m, '":"');
+    feed(m, 'y"}');
+    expect(m.isComplete()).toBe(true);
+  });
+
+  it('tokens ending inside a UTF-8 character: allowed in free strings, not in ASCII-only ones', () => {
+    // Byte-level vocabularies hold lone lead bytes such as 0xE4.
+    const partial = vocab.tokens.findIndex((t, id) => !vocab.special[id] && t.length === 1 && t[0] === 0xe4);
+    expect(partial).toBeGreaterThan(0);
+    const free = matcherFor({ type: 'string' });
+    feed(free, '"');
+    expect(isAllowed(free.allowed(), partial)).toBe(true);
+    free.advance(partial);
+    // Only continuation bytes may follow: '"' would leave invalid UTF-8.
+    const quote = tokenIdsFor(vocab, '"')[0];
+    expect(isAllowed(free.allowed(), quote)).toBe(false);
+    // The rest of U+4E2D (E4 B8 AD), then the string may close.
+    free.advanceBytes(Uint8Array.of(0xb8, 0xad));
+    expect(isAllowed(free.allowed(), quote)).toBe(true);
+    free.advance(quote);
+    expect(free.text()).toBe('"\u4e2d"');
+  });
+
+  it('formats refuse non-ASCII lead bytes at once (no dead ends)', () => {
+    const m = matcherFor({ type: 'string', format: 'date' });
+    feed(m, '"2024-');
+    const mask = m.allowed();
+    const lead = vocab.tokens.findIndex((t, id) => !vocab.special[id] && t.length === 1 && t[0] === 0xe4);
+    expect(isAllowed(mask, lead)).toBe(false);
+    for (const d of ['0', '1']) expect(isAllowed(mask, tokenIdsFor(vocab, d)[0])).toBe(true);
+    expect(isAllowed(mask, tokenIdsFor(vocab, '2')[0])).toBe(false); // month 2x does not exist
+  });
+
+  it('forcedBytes: fixed keys, colon and const tails', () => {
+    const m = matcherFor({ type: 'object', properties: { kind: { const: 'invoice' }, total: { type: 'number' } }, required: ['kind', 'total'] });
+    expect(new TextDecoder().decode(m.forcedBytes())).toBe('{"kind":"invoice","total":');
+    m.advanceBytes(m.forcedBytes());
+    expect(m.forcedBytes().length).toBe(0);
+    feed(m, '12.5}');
+    expect(m.isComplete()).toBe(true);
+    expect(m.forcedBytes().length).toBe(0);
+  });
+
+  it('advance throws on a token that is not allowed, reset starts over', () => {
+    const m = matcherFor(person);
+    expect(() => m.advance(tokenIdsFor(vocab, '[')[0])).toThrow(/not allowed/);
+    feed(m, '{"name":"x","age":');
+    expect(() => m.advance(tokenIdsFor(vocab, '-')[0])).toThrow();
+    m.reset();
+    expect(m.text()).toBe('');
+    feed(m, '{"name":"y","age":3}');
+    expect(m.isComplete()).toBe(true);
+  });
+
+  it('shortestCompletion closes a document validly', () => {
+    const m = matcherFor(person);
+    feed(m, '{"name":"Bo');
+    const tail = new TextDecoder().decode(m.shortestCompletion()!);
+    expect(JSON.parse(m.text() + tail)).toEqual({ name: 'Bo', age: 0 });
+  });
+});
