@@ -1,0 +1,62 @@
+// Batch extraction killed mid-run (SIGKILL, no chance to clean up) loses no finished line, and a rerun
+// completes the rest without repeating an id. The CLI runs in a child process, bundled from the sources.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { build } from 'esbuild';
+import { REPO } from '../paths.js';
+import { writeRandomModel } from '../bench/random-model-file.js';
+
+const N = 40;
+let dir: string, runner: string, model: string, input: string;
+const schema = resolve(REPO, 'examples/person.schema.json');
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'jsonlm-batch-'));
+  // Inside node_modules, so the bundle's external packages resolve from the repository.
+  const out = join(REPO, 'node_modules/.cache/jsonlm-tests');
+  mkdirSync(out, { recursive: true });
+  await build({ entryPoints: [join(REPO, 'cli/main.ts')], outfile: join(out, 'cli.mjs'), bundle: true, platform: 'node', format: 'esm', packages: 'external', logLevel: 'error' });
+  runner = join(out, 'run-cli.mjs');
+  writeFileSync(runner, "import { main } from './cli.mjs';\nprocess.exitCode = await main(process.argv.slice(2));\n");
+  model = writeRandomModel(11);
+  input = join(dir, 'docs.jsonl');
+  writeFileSync(input, Array.from({ length: N }, (_, i) => JSON.stringify({ id: `doc-${i}`, text: `Person number ${i} is ${20 + i} years old.` })).join('\n') + '\n');
+});
+
+const args = (output: string) => [runner, 'extract', '--schema', schema, '--model', model, '--input', input, '--output', output, '--temperature', '1'];
+const readLines = (p: string) => (existsSync(p) ? readFileSync(p, 'utf8') : '');
+
+describe('batch extraction interrupted by SIGKILL', () => {
+  it('keeps every finished line and resumes without repeating ids', async () => {
+    const output = join(dir, 'out.jsonl');
+    const child = spawn(process.execPath, args(output), { stdio: 'ignore' });
+    // Kill it once a few lines are written (poll the file), before it can finish.
+    await new Promise<void>((done, fail) => {
+      const timer = setInterval(() => {
+        const lines = readLines(output).split('\n').filter(Boolean).length;
+        if (lines >= 3) { clearInterval(timer); child.kill('SIGKILL'); }
+      }, 5);
+      child.on('exit', () => { clearInterval(timer); done(); });
+      child.on('error', fail);
+    });
+    const before = readLines(output);
+    const finished = before.split('\n').filter(Boolean);
+    expect(finished.length).toBeGreaterThanOrEqual(3);
+    expect(finished.length).toBeLessThan(N); // really interrupted
+    for (const l of finished.slice(0, -1)) expect(() => JSON.parse(l)).not.toThrow();
+
+    const rerun = spawnSync(process.execPath, args(output), { encoding: 'utf8' });
+    expect(rerun.status, rerun.stderr).toBe(0);
+    expect(rerun.stderr).toMatch(/resuming: \d+ of 40 documents already/);
+    const after = readLines(output);
+    const complete = before.endsWith('\n') ? before : before.slice(0, before.lastIndexOf('\n') + 1);
+    expect(after.startsWith(complete)).toBe(true); // finished lines untouched
+    const lines = after.trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines).toHaveLength(N);
+    expect(new Set(lines.map((l) => l.id))).toEqual(new Set(Array.from({ length: N }, (_, i) => `doc-${i}`)));
+    expect(lines.every((l) => l.valid === true)).toBe(true);
+  });
+});
