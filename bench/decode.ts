@@ -5,8 +5,8 @@
 //   --preset smollm-135m|smollm-360m (default: both): seeded random int8 weights at the real SmolLM shapes,
 //     placed straight into WebAssembly memory (speed does not depend on the values);
 //   --model PATH: any model file jsonlm reads (GGUF, HF folder, llama2.c .bin), loaded as int8;
-//   --browser: the presets in headless Chromium (one page per model; memory is the RSS summed over all of
-//     the browser's processes, sampled every 50 ms).
+//   --browser: the presets in headless Chromium (one page per model; memory is the peak of the PSS summed
+//     over all of the browser's processes, sampled every 50 ms).
 // The module is browser-safe at the top level (Node modules are imported inside run()), so the same
 // measurement runs in headless Chromium with --browser.
 import type { LlamaConfig } from '../engine/config.js';
@@ -37,7 +37,7 @@ export interface DecodeBenchResult {
   prefillTokPerS: number;
   ttftMs: number;
   decodeTokPerS: number;
-  /** Node: the process's maxRSS. Chromium: the peak of the RSS summed over the browser's processes. */
+  /** Node: the process's maxRSS. Chromium: the peak of the PSS summed over the browser's processes. */
   peakRssMiB: number | null;
   /** Node only: tokens per second of this process's CPU time (user + system, all its threads) in each
    * phase. On a shared, loaded machine wall-clock rates drop with the load; these stay close to what an
@@ -117,17 +117,18 @@ export function measureModel(name: string, model: Model, loadMs: number, opts: M
   const prompt = Array.from({ length: opts.promptTokens }, () => prng.nextU32() % c.vocabSize);
   const k = model.kernels.exports;
 
-  // Warm-up in a throwaway session: lets the engine tier the WebAssembly code up before timing.
-  const warm = model.createSession({ contextLength: Math.min(model.contextLength, 64) });
-  warm.prefill(prompt.slice(0, Math.min(16, prompt.length)));
-  for (let i = 0; i < 4; i++) warm.decode(1);
+  // Warm-up (lets the engine tier the WebAssembly code up before timing) in the session the run uses, so
+  // it touches no extra KV memory; reset() makes the timed prefill start from nothing.
+  const session = model.session;
+  session.prefill(prompt.slice(0, Math.min(16, prompt.length)));
+  for (let i = 0; i < 4; i++) session.decode(1);
+  session.reset();
 
   const g = globalThis as {
     process?: { resourceUsage?: () => { maxRSS: number }; cpuUsage?: () => { user: number; system: number }; version?: string };
     navigator?: { userAgent: string };
   };
   const cpuMs = () => { const u = g.process?.cpuUsage?.(); return u ? (u.user + u.system) / 1000 : NaN; };
-  const session = model.session;
   let cpu = cpuMs();
   let t = performance.now();
   let logits = session.prefill(prompt);
@@ -197,8 +198,9 @@ async function runInChromium(names: string[], opts: MeasureOptions): Promise<Dec
   };
   const browser = await chromium.launch({ executablePath, timeout: 60_000,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'] });
+  // PSS (proportional set size) rather than RSS: pages shared between the browser's processes count once.
   const rssMiB = () => descendants().reduce((sum, pid) => {
-    try { return sum + Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024; } catch { return sum; }
+    try { return sum + Number(/Pss:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))?.[1] ?? 0) / 1024; } catch { return sum; }
   }, 0);
   const results: DecodeBenchResult[] = [];
   try {
