@@ -2,7 +2,7 @@
 // fully specified integer rounding (f32 -> f16/bf16, round to nearest even), so doing them in JS with
 // integer ops gives the same bits on every platform; no float arithmetic is involved.
 
-let f16Table: Uint32Array | undefined;
+let f16TableCache: Uint32Array | undefined;
 
 /** f32 bit pattern of an fp16 value (exact). */
 export function f16BitsToF32Bits(h: number): number {
@@ -20,17 +20,18 @@ export function f16BitsToF32Bits(h: number): number {
   return (sign | ((exp + 112) << 23) | (mant << 13)) >>> 0;
 }
 
-function table(): Uint32Array {
-  if (!f16Table) {
-    f16Table = new Uint32Array(65536);
-    for (let h = 0; h < 65536; h++) f16Table[h] = f16BitsToF32Bits(h);
+/** f32 bits of every fp16 pattern (256 KiB, built once). */
+export function f16Table(): Uint32Array {
+  if (!f16TableCache) {
+    f16TableCache = new Uint32Array(65536);
+    for (let h = 0; h < 65536; h++) f16TableCache[h] = f16BitsToF32Bits(h);
   }
-  return f16Table;
+  return f16TableCache;
 }
 
 /** Converts n fp16 values (little-endian u16 bit patterns) to f32 bit patterns. */
 export function f16ToF32Bits(src: Uint16Array, dst: Uint32Array): void {
-  const t = table();
+  const t = f16Table();
   for (let i = 0; i < src.length; i++) dst[i] = t[src[i]];
 }
 

@@ -8,9 +8,9 @@ import { asByteSource, WeightsFormatError, type ByteSource } from './byte-source
 import { readGgufLayout } from './gguf-model.js';
 import { readHfLayout } from './hf-folder.js';
 import { readLlama2cLayout } from './llama2c.js';
-import { layerTensorNames, validateLayout, type ModelLayout, type TokenizerSource } from './model-layout.js';
+import { expectedTensors, layerTensorNames, validateLayout, type ModelLayout, type TokenizerSource } from './model-layout.js';
 import type { LayerWeights, ModelWeights } from './model-weights.js';
-import { placeMatrix, placeVector, type PlaceOptions } from './place.js';
+import { placementBytes, placeMatrix, placeVector, type PlaceOptions } from './place.js';
 import { TensorReader } from './tensor-read.js';
 
 export type { TokenizerSource } from './model-layout.js';
@@ -61,6 +61,12 @@ export function placeLayout(layout: ModelLayout, kernels: Kernels, options: Load
   const reader = new TensorReader();
   const t = (name: string) => layout.tensors.get(name)!;
   const config = layout.config;
+  // Grow memory once for everything (see placementBytes), then place into it.
+  let total = 0;
+  for (const { name } of expectedTensors(config)) total += placementBytes(t(name), place);
+  const start = kernels.mark();
+  kernels.alloc(total);
+  kernels.release(start);
   const tokenEmbedding = placeMatrix(kernels, reader, t('token_embd.weight'), place);
   const layers: LayerWeights[] = [];
   for (let i = 0; i < config.nLayers; i++) {

@@ -1,0 +1,54 @@
+// `jsonlm convert` end to end through its run(args): llama2.c -> GGUF Q8_0 -> HF folder -> GGUF F32, and a
+// random preset; usage errors for bad flags.
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { run } from '../../cli/convert.js';
+import { UsageError } from '../../cli/args.js';
+import { readModelLayout } from '../../weights/load.js';
+import { closeModelSource, readModelSource } from '../../weights/node-files.js';
+import { MODELS } from '../paths.js';
+
+function layoutAt(path: string) {
+  const src = readModelSource(path);
+  try { return readModelLayout(src); } finally { closeModelSource(src); }
+}
+
+describe('jsonlm convert', () => {
+  it('converts llama2.c -> GGUF Q8_0 -> HF folder -> GGUF F32, keeping config and tokenizer', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'jsonlm-convert-'));
+    const log = console.log;
+    console.log = () => {};
+    try {
+      expect(await run([join(MODELS, 'stories260K/stories260K.bin'), join(dir, 's.gguf'), '--tokenizer', join(MODELS, 'stories260K/tok512.bin')])).toBe(0);
+      expect(await run([join(dir, 's.gguf'), join(dir, 'hf'), '--format', 'hf', '--type', 'bf16'])).toBe(0);
+      expect(await run([join(dir, 'hf'), join(dir, 'back.gguf'), '--type', 'f32'])).toBe(0);
+      expect(await run(['random:tiny:3', join(dir, 'r.gguf'), '--type', 'f16'])).toBe(0);
+      const q = layoutAt(join(dir, 's.gguf'));
+      expect(q.tensors.get('blk.0.attn_q.weight')!.encoding.kind).toBe('Q8_0');
+      expect(q.tokenizerSource?.kind).toBe('gguf');
+      const h = layoutAt(join(dir, 'hf'));
+      expect(h.config.ropeStyle).toBe('half');
+      expect(h.tensors.get('blk.0.attn_q.weight')!.encoding.kind).toBe('BF16');
+      const back = layoutAt(join(dir, 'back.gguf'));
+      expect({ ...back.config }).toEqual({ ...q.config });
+      expect(back.tensors.get('token_embd.weight')!.encoding.kind).toBe('F32');
+      expect(statSync(join(dir, 'back.gguf')).size).toBeGreaterThan(1_000_000);
+      const r = layoutAt(join(dir, 'r.gguf'));
+      expect(r.config.dim).toBe(64);
+      expect(r.tokenizerSource?.kind === 'gguf' && r.tokenizerSource.metadata.get('tokenizer.ggml.model')).toBe('gpt2');
+    } finally {
+      console.log = log;
+      rmSync(dir, { recursive: true });
+    }
+  });
+
+  it('rejects bad usage with UsageError', async () => {
+    await expect(run(['a'])).rejects.toBeInstanceOf(UsageError);
+    await expect(run(['a', 'b', '--type', 'q4_k'])).rejects.toThrow(/--type must be one of q8_0\|f16\|bf16\|f32/);
+    await expect(run(['a', 'b', '--format', 'hf', '--type', 'q8_0'])).rejects.toThrow(/--type must be one of f32\|f16\|bf16 for --format hf/);
+    await expect(run(['a', 'b', '--bogus'])).rejects.toBeInstanceOf(UsageError);
+    await expect(run(['random:nope', 'b'])).rejects.toThrow(/unknown random preset 'nope'/);
+  });
+});
