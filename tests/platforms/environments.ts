@@ -12,6 +12,7 @@ import type { FingerprintReport } from './fingerprint.js';
 import { startServer } from '../../scripts/platforms/static-server.mjs';
 
 export const STORIES_BIN = join(MODELS, 'stories260K', 'stories260K.bin');
+export const STORIES_TOKENIZER = join(MODELS, 'stories260K', 'tok512.bin');
 export const CHROMIUM = process.env.JSONLM_CHROMIUM ?? '/usr/bin/chromium';
 export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
   '--disable-component-update', '--no-first-run', '--disable-quic', '--disable-sync'];
@@ -29,8 +30,9 @@ export async function buildFingerprintBundle(): Promise<{ dir: string; file: str
     '<script type="module">\n' +
     'import { runFingerprints } from "./fingerprint.mjs";\n' +
     'window.fingerprint = async () => {\n' +
-    '  const bytes = new Uint8Array(await (await fetch("/models/stories260K.bin")).arrayBuffer());\n' +
-    '  return runFingerprints(`chromium ${navigator.userAgent}`, { stories260K: bytes });\n' +
+    '  const get = async (u) => new Uint8Array(await (await fetch(u)).arrayBuffer());\n' +
+    '  return runFingerprints(`chromium ${navigator.userAgent}`,\n' +
+    '    { stories260K: await get("/models/stories260K.bin"), stories260KTokenizer: await get("/models/tok512.bin") });\n' +
     '};\n' +
     '</script></body>\n');
   const nodeInputs = Object.keys(result.metafile!.inputs).filter((p) => p.startsWith('node:') || /^(fs|path|os|crypto|url|child_process)$/.test(p));
@@ -59,7 +61,7 @@ function lastJsonLine(out: string): FingerprintReport {
 }
 
 export async function runNodeHost(bundle: string): Promise<FingerprintReport> {
-  return lastJsonLine(await run(process.execPath, [join(REPO, 'tests/platforms/run-node.mjs'), bundle, STORIES_BIN], 60_000));
+  return lastJsonLine(await run(process.execPath, [join(REPO, 'tests/platforms/run-node.mjs'), bundle, STORIES_BIN, STORIES_TOKENIZER], 60_000));
 }
 
 export interface Arm64Env { qemu: string; node: string; sysroot: string }
@@ -83,7 +85,7 @@ export function arm64Env(): Arm64Env {
 export async function runNodeArm64(bundle: string): Promise<FingerprintReport> {
   const env = arm64Env();
   return lastJsonLine(await run(env.qemu, ['-L', env.sysroot, env.node,
-    join(REPO, 'tests/platforms/run-node.mjs'), bundle, STORIES_BIN], 240_000));
+    join(REPO, 'tests/platforms/run-node.mjs'), bundle, STORIES_BIN, STORIES_TOKENIZER], 240_000));
 }
 
 export async function launchChromium() {
@@ -96,7 +98,7 @@ export async function launchChromium() {
 
 /** Serves the fingerprint bundle and the model on 127.0.0.1 and runs the fingerprint inside the page. */
 export async function runChromium(bundleDir: string): Promise<FingerprintReport> {
-  const server = await startServer({ mounts: { '/': bundleDir, '/models/stories260K.bin': STORIES_BIN }, idleMs: 120_000 });
+  const server = await startServer({ mounts: { '/': bundleDir, '/models/stories260K.bin': STORIES_BIN, '/models/tok512.bin': STORIES_TOKENIZER }, idleMs: 120_000 });
   const browser = await launchChromium();
   try {
     const page = await browser.newPage();

@@ -2,18 +2,50 @@
 // prefill, the int8 matmul path) and then after each of several greedy decode steps (the matvec path),
 // NaN-checked and hashed as raw f32 bytes. Browser-safe: the model arrives as bytes.
 import { loadModel } from '../../engine/load-model.js';
+import type { Model } from '../../engine/model.js';
+import { extract } from '../../extract/extract.js';
+import { Kernels } from '../../kernels/kernels.js';
+import { writeModelGguf } from '../../weights/gguf-convert.js';
+import { MemorySink } from '../../weights/gguf-writer.js';
 import { modelSourceFromBytes, type ModelSource } from '../../weights/load.js';
+import { randomModel, TINY } from '../../weights/random-model.js';
 import { logitsTrace } from '../../web/logits-trace.js';
 import type { Recorder } from './fingerprint.js';
 
 export interface ModelInputs {
   /** The bytes of ../shared/models/stories260K/stories260K.bin (llama2.c format). */
   stories260K?: Uint8Array;
+  /** ../shared/models/stories260K/tok512.bin, for the extraction entry. */
+  stories260KTokenizer?: Uint8Array;
 }
+
+/** The seeded random model: weights/random-model.ts's TINY config (2 layers, 4 q / 2 kv heads, vocab 288)
+ * with a 1024-token context, its synthetic byte-level BPE tokenizer and ChatML template. Generated in each
+ * environment. */
+export const RANDOM_SEED = 20261124;
+
+/** The extraction every environment runs (sampled, so the seeded PRNG and the sampler are covered too). */
+export const EXTRACT_TEXT = 'Once upon a time, there was a little girl named Lily. She was three years old and she loved her dog Max.';
+export const EXTRACT_SCHEMA = {
+  type: 'object',
+  properties: { name: { type: 'string', maxLength: 10 }, age: { type: 'integer', minimum: 0, maximum: 99 }, pet: { type: 'string', maxLength: 10 } },
+  required: ['name', 'age', 'pet'],
+  additionalProperties: false,
+};
+export const EXTRACT_OPTIONS = { temperature: 0.8, seed: 11, maxTokens: 60 };
 
 /** A fixed prompt of token ids (stories260K's vocabulary is 512; BOS is 1). */
 export const PROMPT_IDS = [1, 365, 301, 261, 400, 290, 415, 274];
 export const DECODE_STEPS = 6;
+
+async function extractEntry(rec: Recorder, name: string, model: () => Promise<Model>): Promise<void> {
+  await rec.entry(name, async () => {
+    const r = await extract({ text: EXTRACT_TEXT, schema: EXTRACT_SCHEMA, model: await model(), options: EXTRACT_OPTIONS });
+    if (!r.valid) throw new Error(`extraction not valid: ${r.errors?.join('; ')} (${JSON.stringify(r.text)})`);
+    rec.report.notes[name] = `${r.tokens} tokens (${r.forcedTokens} forced): ${r.text}`;
+    return new TextEncoder().encode(JSON.stringify({ text: r.text, tokens: r.tokens, forced: r.forcedTokens, finish: r.finishReason }));
+  });
+}
 
 async function modelEntry(rec: Recorder, name: string, source: () => ModelSource, dtype: 'q8' | 'f32'): Promise<void> {
   await rec.entry(name, async () => {
@@ -30,5 +62,33 @@ export async function modelFingerprints(rec: Recorder, inputs: ModelInputs): Pro
     const source = () => modelSourceFromBytes(stories, 'stories260K.bin');
     await modelEntry(rec, 'model/stories260K-f32', source, 'f32');
     await modelEntry(rec, 'model/stories260K-q8', source, 'q8');
+    const tok = inputs.stories260KTokenizer;
+    if (tok) {
+      await extractEntry(rec, 'extract/stories260K-q8', () =>
+        loadModel(modelSourceFromBytes(stories, 'stories260K.bin', tok), { dtype: 'q8' }));
+    }
+  }
+
+  // The random model, generated here, written as GGUF F32 and as GGUF Q8_0 (quantized by the kernels).
+  let f32Gguf: Uint8Array | undefined, q80Gguf: Uint8Array | undefined;
+  await rec.entry('weights/random-gguf', async () => {
+    const model = randomModel({ config: { ...TINY, contextLength: 1024 }, seed: RANDOM_SEED });
+    const a = new MemorySink(), b = new MemorySink();
+    writeModelGguf(model, a, 'f32');
+    writeModelGguf(model, b, 'q8_0', await Kernels.create());
+    f32Gguf = a.bytes();
+    q80Gguf = b.bytes();
+    rec.report.notes['weights/random-gguf'] = `f32 ${f32Gguf.length} bytes, q8_0 ${q80Gguf.length} bytes`;
+    const both = new Uint8Array(f32Gguf.length + q80Gguf.length);
+    both.set(f32Gguf);
+    both.set(q80Gguf, f32Gguf.length);
+    return both;
+  });
+  if (f32Gguf && q80Gguf) {
+    const f32 = f32Gguf, q80 = q80Gguf;
+    await modelEntry(rec, 'model/random-f32', () => modelSourceFromBytes(f32, 'random-f32.gguf'), 'f32');
+    await modelEntry(rec, 'model/random-q8', () => modelSourceFromBytes(f32, 'random-f32.gguf'), 'q8');
+    await modelEntry(rec, 'model/random-q8_0-gguf', () => modelSourceFromBytes(q80, 'random-q8_0.gguf'), 'q8');
+    await extractEntry(rec, 'extract/random-q8', () => loadModel(modelSourceFromBytes(f32, 'random-f32.gguf'), { dtype: 'q8' }));
   }
 }

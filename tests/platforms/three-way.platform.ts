@@ -13,7 +13,10 @@ const KERNEL_ENTRIES = [
   'kernels/matvec_f32', 'kernels/matmul_f32', 'kernels/rmsnorm', 'kernels/softmax+swiglu', 'kernels/rope_table',
   'kernels/rope', 'kernels/attention', 'kernels/elementwise', 'kernels/math', 'kernels/subnormals',
 ];
-const MODEL_ENTRIES = ['model/stories260K-f32', 'model/stories260K-q8'];
+const MODEL_ENTRIES = [
+  'model/stories260K-f32', 'model/stories260K-q8', 'extract/stories260K-q8',
+  'weights/random-gguf', 'model/random-f32', 'model/random-q8', 'model/random-q8_0-gguf', 'extract/random-q8',
+];
 const EXPECTED = [...KERNEL_ENTRIES, ...MODEL_ENTRIES].sort();
 
 const reports: Record<string, FingerprintReport> = {};
