@@ -5,7 +5,7 @@ import { checkGroup } from './checks';
 // in the weights, so whatever sits in the activation's padding contributes nothing.
 //
 // Accumulation order, identical in every variant below and reproduced by the scalar reference
-// (tests/kernels/reference.ts): for each output (row r, token t)
+// (kernels/reference.ts, matvecQ8F32): for each output (row r, token t)
 //   acc = 0
 //   for g = 0 .. groups-1 in order:
 //     dot = exact i32 sum over the group of wq[r, j] * xq[t, j]

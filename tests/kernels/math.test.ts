@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { compileKernels } from '../../kernels/kernels.js';
 import { kernels, rng, ulpDiff } from './wasm-io.js';
 
 // expf/logf/sinf/cosf are the module's own f64 polynomials rounded to f32. Stated accuracy: at most 1 ulp
@@ -16,6 +17,10 @@ function samples(seed: number, n: number, lo: number, hi: number): number[] {
 }
 
 describe('scalar math in wasm', () => {
+  it('the module imports nothing but env.abort: no host Math can leak into the numerics', async () => {
+    expect(WebAssembly.Module.imports(await compileKernels())).toEqual([{ module: 'env', name: 'abort', kind: 'function' }]);
+  });
+
   it('expf is within 1 ulp of Math.exp over the f32 range', async () => {
     const k = (await kernels()).exports;
     expect(maxUlp(k.expf, Math.exp, samples(1, 20000, -103, 88.7))).toBeLessThanOrEqual(1);
