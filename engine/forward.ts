@@ -64,10 +64,11 @@ function embed(ctx: ForwardContext, out: Ptr, token: number): void {
  * Runs tokens[0..ntok) at positions pos0.. through the model, writing their keys and values into the
  * cache rows pos0..pos0+ntok. ntok must not exceed state.maxChunk and the rows must fit the cache
  * (the session checks both). For `logits = 'last'` the result is in state.logits; for 'all',
- * onRow(t, state.logits) is called for every t.
+ * onRow(t, state.logits) is called for every t. `allowed` (a u32 bitset over the vocabulary) limits the
+ * LM head to those tokens; the others get -Infinity.
  */
 export function forward(ctx: ForwardContext, cache: KvCache, tokens: ArrayLike<number>, pos0: number,
-  logits: LogitsRows, onRow?: (t: number, logits: Ptr) => void): void {
+  logits: LogitsRows, onRow?: (t: number, logits: Ptr) => void, allowed?: Ptr): void {
   const { kernels, config: c, weights: w, state: s } = ctx;
   const k = kernels.exports;
   const ntok = tokens.length;
@@ -118,9 +119,36 @@ export function forward(ctx: ForwardContext, cache: KvCache, tokens: ArrayLike<n
   input(ctx, s.xb, c.dim, rows);
   const head = w.output;
   const groups = head.kind === 'q8' ? Math.ceil(head.cols / head.group) : 0;
+  // The LM head row by row of vocabulary, over [start, end) only: with an allowed-token set the rows of
+  // excluded tokens are skipped (their logits are -Infinity, exactly what a mask would leave).
+  const headRange = (out: Ptr, t: number, start: number, end: number) => {
+    if (head.kind === 'f32') {
+      k.matvec_f32(out + start * 4, head.data + start * head.cols * 4, s.xb + t * c.dim * 4, end - start, head.cols);
+    } else {
+      k.matvec_q8(out + start * 4, head.q + start * groups * head.group, head.scales + start * groups * 4,
+        s.xq + t * groups * head.group, s.xs + t * groups * 4, end - start, head.cols, head.group);
+    }
+  };
+  const runs = allowed ? allowedRuns(kernels, allowed, head.rows) : [[0, head.rows]];
   for (let t = 0; t < rows; t++) {
-    if (head.kind === 'f32') k.matvec_f32(s.logits, head.data, s.xb + t * c.dim * 4, head.rows, head.cols);
-    else k.matvec_q8(s.logits, head.q, head.scales, s.xq + t * groups * head.group, s.xs + t * groups * 4, head.rows, head.cols, head.group);
+    if (allowed) kernels.f32(s.logits, head.rows).fill(-Infinity);
+    for (const [start, end] of runs) headRange(s.logits, t, start, end);
     onRow?.(first + t, s.logits);
   }
+}
+
+/** Runs [start, end) of set bits in a u32 bitset (bit i = word i >> 5, bit i & 31) over n ids. */
+export function allowedRuns(kernels: Kernels, bits: Ptr, n: number): [number, number][] {
+  const words = kernels.u32(bits, Math.ceil(n / 32));
+  const runs: [number, number][] = [];
+  let start = -1;
+  for (let i = 0; i < n; i++) {
+    const w = words[i >>> 5];
+    if (w === 0 && (i & 31) === 0 && start < 0) { i += 31; continue; } // a whole empty word
+    const on = (w >>> (i & 31)) & 1;
+    if (on && start < 0) start = i;
+    else if (!on && start >= 0) { runs.push([start, i]); start = -1; }
+  }
+  if (start >= 0) runs.push([start, n]);
+  return runs;
 }

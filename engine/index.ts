@@ -3,7 +3,7 @@
 export type { LlamaConfig, RopeStyle } from './config.js';
 export { loadModel, tokenizerFromSource, type LoadModelOptions } from './load-model.js';
 export { Model, type ModelOptions } from './model.js';
-export { Session, TokenIdError } from './session.js';
+export { Session, TokenIdError, type StepOptions } from './session.js';
 export { ContextOverflowError } from './kv-cache.js';
 export { Sampler, NoTokenAllowedError, SamplingOptionsError, type SamplingOptions } from './sampler.js';
 export { Prng } from './prng.js';

@@ -8,6 +8,13 @@ import { ContextOverflowError, commonPrefix, type KvCache } from './kv-cache.js'
 
 export class TokenIdError extends Error {}
 
+export interface StepOptions {
+  /** A u32 bitset in kernel memory over the vocabulary (bit id = word id >> 5, bit id & 31, as the
+   * apply_mask kernel reads it): only these tokens' logits are computed, the rest are -Infinity. The
+   * computed logits are bit-identical to a full pass; the LM head's cost shrinks with the set. */
+  allowed?: Ptr;
+}
+
 export class Session {
   /** Positions run through the model since creation (a measure of work saved by prefix reuse). */
   evaluated = 0;
@@ -24,28 +31,28 @@ export class Session {
   /** Makes the cache hold exactly `ids` and returns the logits after the last of them. Only the ids past
    * the longest common prefix with the cached sequence are computed (at least the last one, for its
    * logits). */
-  prefill(ids: readonly number[]): Ptr {
+  prefill(ids: readonly number[], options: StepOptions = {}): Ptr {
     this.check(ids, 'the prompt');
     const reuse = Math.min(commonPrefix(this.cache, ids), ids.length - 1);
-    this.run(ids, reuse, 'last');
+    this.run(ids, reuse, 'last', undefined, options.allowed);
     return this.ctx.state.logits;
   }
 
   /** Appends one token to the sequence and returns the logits that follow it. */
-  decode(id: number): Ptr {
+  decode(id: number, options: StepOptions = {}): Ptr {
     const ids = [...this.cache.tokens, id];
     this.check(ids, 'the sequence');
-    this.run(ids, ids.length - 1, 'last');
+    this.run(ids, ids.length - 1, 'last', undefined, options.allowed);
     return this.ctx.state.logits;
   }
 
   /** Appends several known tokens in one batched pass (e.g. tokens a grammar forces) and returns the
    * logits after the last. */
-  append(ids: readonly number[]): Ptr {
+  append(ids: readonly number[], options: StepOptions = {}): Ptr {
     if (ids.length === 0) throw new TokenIdError('append needs at least one token');
     const all = [...this.cache.tokens, ...ids];
     this.check(all, 'the sequence');
-    this.run(all, this.cache.tokens.length, 'last');
+    this.run(all, this.cache.tokens.length, 'last', undefined, options.allowed);
     return this.ctx.state.logits;
   }
 
@@ -75,14 +82,15 @@ export class Session {
   }
 
   /** Runs ids[from..] through the model in chunks, positions from..; `rows` says which logits to produce. */
-  private run(ids: readonly number[], from: number, rows: 'last' | 'all', onRow?: (p: number, logits: Ptr) => void): void {
+  private run(ids: readonly number[], from: number, rows: 'last' | 'all', onRow?: (p: number, logits: Ptr) => void,
+    allowed?: Ptr): void {
     const chunk = this.ctx.state.maxChunk;
     this.cache.tokens.length = from; // positions past `from` are overwritten below
     for (let start = from; start < ids.length; start += chunk) {
       const end = Math.min(ids.length, start + chunk);
       const isLast = end === ids.length;
       forward(this.ctx, this.cache, ids.slice(start, end), start, rows === 'all' ? 'all' : isLast ? 'last' : 'none',
-        onRow && ((t, logits) => onRow(start + t, logits)));
+        onRow && ((t, logits) => onRow(start + t, logits)), allowed);
       for (let p = start; p < end; p++) this.cache.tokens.push(ids[p]);
       this.evaluated += end - start;
     }
