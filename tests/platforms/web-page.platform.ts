@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { build } from 'esbuild';
 import type { Browser, Page } from 'playwright-core';
 import { loadModel } from '../../engine/load-model.js';
+import { extract } from '../../extract/extract.js';
+import { EXAMPLES } from '../../web/examples.js';
 import { modelSourceFromBytes } from '../../weights/load.js';
 import { logitsTrace, sha256Hex } from '../../web/logits-trace.js';
 import { MODELS, REPO } from '../paths.js';
@@ -88,6 +90,48 @@ describe('web page in headless Chromium', () => {
     console.log(`web page logits sha256 (stories260K int8, "${PROMPT}", ${STEPS} steps): page ${inPage} node ${inNode}`);
     expect(inPage).toMatch(/^[0-9a-f]{64}$/);
     expect(inPage).toBe(inNode);
+    expect(pageErrors).toEqual([]);
+  });
+
+  test('extracts schema-valid JSON in the worker, streamed, the same as Node does', async () => {
+    const index = EXAMPLES.findIndex((e) => e.name.includes('stories260K'));
+    expect(index).toBeGreaterThanOrEqual(0);
+    await page.selectOption('#example', String(index));
+    await page.fill('#max-tokens', '64');
+    await page.fill('#seed', '7');
+    await page.fill('#temperature', '0.9');
+    // Count paints of partial JSON (text followed by the streaming cursor) before the final result.
+    await page.evaluate(() => {
+      const w = window as unknown as { partials: number };
+      const out = document.getElementById('output')!;
+      w.partials = 0;
+      new MutationObserver(() => {
+        if (out.querySelector('.cursor') && (out.textContent ?? '').trim().length > 0) w.partials++;
+      }).observe(out, { childList: true });
+    });
+    await page.click('#extract');
+    await waitState(['done', 'error'], 120_000);
+    const json = await page.evaluate(() => document.getElementById('output')!.dataset.json ?? '');
+    const validity = await page.textContent('#validity');
+    const tps = Number(await page.textContent('#stat-tps'));
+    const prefill = Number(await page.textContent('#stat-prefill'));
+    const partials = await page.evaluate(() => (window as unknown as { partials: number }).partials);
+    console.log(`web page extraction (stories260K int8, T=0.9 seed 7): ${json}  decode ${tps} tok/s, prefill ${prefill} tok/s, ${partials} partial paints`);
+
+    const value = JSON.parse(json);
+    expect(validity).toContain('valid against schema');
+    expect(Object.keys(value).sort()).toEqual(['age', 'name', 'pet']);
+    expect(Number.isInteger(value.age)).toBe(true);
+    expect(tps).toBeGreaterThan(0);
+    expect(partials, 'partial JSON painted before the result').toBeGreaterThanOrEqual(1);
+
+    // The same request in Node gives the same JSON.
+    const ex = EXAMPLES[index];
+    const source = modelSourceFromBytes(readFileSync(join(STORIES, 'stories260K.bin')), 'stories260K.bin', readFileSync(join(STORIES, 'tok512.bin')));
+    const model = await loadModel(source, { dtype: 'q8' });
+    const inNode = await extract({ text: ex.text, schema: ex.schema, model, options: { maxTokens: 64, seed: 7, temperature: 0.9 } });
+    expect(inNode.valid).toBe(true);
+    expect(json).toBe(JSON.stringify(inNode.value));
     expect(pageErrors).toEqual([]);
   });
 });
