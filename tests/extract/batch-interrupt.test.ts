@@ -1,4 +1,4 @@
-// Batch extraction killed mid-run (SIGKILL, no chance to clean up) loses no finished line, and a rerun
+// Reading the text from stdin, and batch extraction killed mid-run (SIGKILL, no chance to clean up) loses no finished line, and a rerun
 // completes the rest without repeating an id. The CLI runs in a child process, bundled from the sources.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
@@ -58,5 +58,12 @@ describe('batch extraction interrupted by SIGKILL', () => {
     expect(lines).toHaveLength(N);
     expect(new Set(lines.map((l) => l.id))).toEqual(new Set(Array.from({ length: N }, (_, i) => `doc-${i}`)));
     expect(lines.every((l) => l.valid === true)).toBe(true);
+  });
+
+  it('single mode reads the text from stdin when neither --text nor --input is given', () => {
+    const r = spawnSync(process.execPath, [runner, 'extract', '--schema', schema, '--model', model], { input: 'Ann Lee is 40.', encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    expect(Object.keys(JSON.parse(r.stdout))).toEqual(['full_name', 'age', 'city', 'email']);
+    expect(r.stderr).toMatch(/valid: yes/);
   });
 });
