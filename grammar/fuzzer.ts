@@ -55,33 +55,54 @@ function isSet(mask: Uint32Array, id: number): boolean {
   return (mask[id >>> 5] & (1 << (id & 31))) !== 0;
 }
 
-function allowedIds(mask: Uint32Array, from?: Int32Array): number[] {
-  const out: number[] = [];
-  if (from) { for (const id of from) if (isSet(mask, id)) out.push(id); return out; }
+/** A uniformly random allowed id from `mask` (restricted to `from` when given), without allocating;
+ * -1 when none. EOS ids are skipped. */
+function randomAllowed(vocab: TokenVocabulary, mask: Uint32Array, random: () => number, from?: Int32Array): number {
+  let count = 0;
+  if (from) {
+    for (const id of from) if (isSet(mask, id) && !vocab.isEos(id)) count++;
+  } else {
+    for (let w = 0; w < mask.length; w++) count += popcount(mask[w] & ~vocab.eosMask[w]);
+  }
+  if (count === 0) return -1;
+  let k = Math.floor(random() * count);
+  if (from) {
+    for (const id of from) if (isSet(mask, id) && !vocab.isEos(id) && k-- === 0) return id;
+    return -1;
+  }
   for (let w = 0; w < mask.length; w++) {
-    let bits = mask[w];
+    let bits = mask[w] & ~vocab.eosMask[w];
+    const c = popcount(bits);
+    if (k >= c) { k -= c; continue; }
     while (bits) {
       const low = bits & -bits;
-      out.push((w << 5) + (31 - Math.clz32(low)));
+      if (k-- === 0) return (w << 5) + (31 - Math.clz32(low));
       bits ^= low;
     }
   }
-  return out;
+  return -1;
+}
+
+function popcount(x: number): number {
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return (((x + (x >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
 }
 
 /** The allowed token with the longest byte string that is a prefix of `bytes`, or -1. */
 function longestTokenPrefix(vocab: TokenVocabulary, bytes: Uint8Array, mask: Uint32Array): number {
+  const trie = vocab.trie;
   let best = -1;
   let node = 0;
   for (let depth = 0; depth < bytes.length; depth++) {
     // Children of `node` start at node + 1; siblings follow each other's subtree end.
     let child = node + 1;
-    const end = vocab.nodeEnd[node];
-    while (child < end && vocab.nodeByte[child] !== bytes[depth]) child = vocab.nodeEnd[child];
+    const end = trie.nodeEnd[node];
+    while (child < end && trie.nodeByte[child] !== bytes[depth]) child = trie.nodeEnd[child];
     if (child >= end) break;
     node = child;
-    for (let k = vocab.tokenStart[node]; k < vocab.tokenStart[node + 1]; k++) {
-      const id = vocab.tokenIds[k];
+    for (let k = trie.tokenStart[node]; k < trie.tokenStart[node + 1]; k++) {
+      const id = trie.tokenIds[k];
       if (isSet(mask, id)) best = id;
     }
   }
@@ -108,10 +129,7 @@ export function sampleDocument(matcher: Matcher, vocab: TokenVocabulary, random:
       const completion = matcher.shortestCompletion();
       if (completion && completion.length) pick = longestTokenPrefix(vocab, completion, mask);
     }
-    if (pick < 0 && random() < lean) {
-      const closing = allowedIds(mask, closers(vocab)).filter((id) => !vocab.isEos(id));
-      if (closing.length) pick = closing[Math.floor(random() * closing.length)];
-    }
+    if (pick < 0 && random() < lean) pick = randomAllowed(vocab, mask, random, closers(vocab));
     if (pick < 0) {
       // Rejection sampling is cheap when the mask is dense (inside strings); enumerate otherwise.
       for (let tries = 0; tries < 32 && pick < 0; tries++) {
@@ -119,8 +137,8 @@ export function sampleDocument(matcher: Matcher, vocab: TokenVocabulary, random:
         if (isSet(mask, id) && !vocab.isEos(id)) pick = id;
       }
       if (pick < 0) {
-        const ids = allowedIds(mask).filter((id) => !vocab.isEos(id));
-        if (ids.length === 0) {
+        pick = randomAllowed(vocab, mask, random);
+        if (pick < 0) {
           if (matcher.isComplete()) {
             const eos = vocab.eosIds.find((id) => isSet(mask, id));
             if (eos !== undefined) { matcher.advance(eos); tokens.push(eos); }
@@ -128,7 +146,6 @@ export function sampleDocument(matcher: Matcher, vocab: TokenVocabulary, random:
           }
           throw new Error(`dead end: no token allowed after ${JSON.stringify(matcher.text())}`);
         }
-        pick = ids[Math.floor(random() * ids.length)];
       }
     }
     matcher.advance(pick);

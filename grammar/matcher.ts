@@ -3,8 +3,8 @@
 // a new state costs one walk of the token trie over memoised byte transitions.
 
 import type { Grammar } from './grammar.js';
-import { Pda, type StackSet } from './pda.js';
-import type { TokenVocabulary } from './token-trie.js';
+import { Kind, Pda, type StackSet } from './pda.js';
+import type { TokenVocabulary, TrieLayout } from './token-trie.js';
 
 export interface Matcher {
   /** Bitset over the vocabulary (bit i of word i >> 5). EOS bits only when the document is complete;
@@ -45,7 +45,7 @@ export class MaskRuntime {
 
   constructor(readonly grammar: Grammar, readonly vocab: TokenVocabulary) {
     this.pda = new Pda(grammar);
-    this.setsByDepth = new Array(vocab.maxDepth + 1);
+    this.setsByDepth = new Array(vocab.trie.maxDepth + 1);
     this.noTokens = new Uint32Array(vocab.words);
   }
 
@@ -57,27 +57,57 @@ export class MaskRuntime {
   mask(pda: Pda, set: StackSet): Uint32Array {
     if (set.mask) return set.mask;
     const v = this.vocab;
-    const out = new Uint32Array(v.words);
-    const empty = pda.empty;
-    const sets = this.setsByDepth;
-    sets[0] = set;
-    const bytes = v.nodeByte, depth = v.nodeDepth, end = v.nodeEnd, tokStart = v.tokenStart, tokIds = v.tokenIds;
-    const n = bytes.length;
-    let i = 1;
-    while (i < n) {
-      const parent = sets[depth[i] - 1];
-      const cached = parent.next[bytes[i]];
-      const next = cached >= 0 ? pda.sets[cached] : pda.step(parent, bytes[i]);
-      if (next === empty) { i = end[i]; continue; }
-      sets[depth[i]] = next;
-      for (let k = tokStart[i], e = tokStart[i + 1]; k < e; k++) { const id = tokIds[k]; out[id >>> 5] |= 1 << (id & 31); }
-      i++;
+    let out: Uint32Array;
+    const body = this.freeStringBody(pda, set);
+    if (body) {
+      // Inside a free string: the plain tokens as one block, then only quote/backslash tokens walked.
+      out = body.slice();
+      this.walk(pda, set, v.stringBodySets().escapesAndQuotes, out);
+    } else {
+      out = new Uint32Array(v.words);
+      this.walk(pda, set, v.trie, out);
     }
     if (set.complete) for (let w = 0; w < v.words; w++) out[w] |= v.eosMask[w];
     set.mask = out;
     return out;
   }
+
+  /** The plain-token block when `set` is one stack inside a free string at a character boundary. */
+  private freeStringBody(pda: Pda, set: StackSet): Uint32Array | null {
+    if (set.stacks.length !== 1) return null;
+    const top = set.stacks[0];
+    if (top.kind !== Kind.String) return null;
+    const spec = pda.grammar.strings[top.node];
+    if (!spec.dfa.isFree || top.a !== FREE_BOUNDARY) return null;
+    const sets = this.vocab.stringBodySets();
+    const room = spec.maxLength === Infinity ? sets.maxChars : Math.min(sets.maxChars, spec.maxLength - top.b);
+    return room >= 0 ? sets.withinChars[room] : null;
+  }
+
+  /** Sets the bits of every token of `trie` whose bytes the PDA accepts from `set`. */
+  private walk(pda: Pda, set: StackSet, trie: TrieLayout, out: Uint32Array): void {
+    const empty = pda.empty;
+    const sets = this.setsByDepth;
+    sets[0] = set;
+    const bytes = trie.nodeByte, depth = trie.nodeDepth, end = trie.nodeEnd, tokStart = trie.tokenStart, tokIds = trie.tokenIds;
+    const all = pda.sets;
+    const n = bytes.length;
+    let i = 1;
+    while (i < n) {
+      const parent = sets[depth[i] - 1];
+      const cached = parent.next[bytes[i]];
+      const next = cached >= 0 ? all[cached] : pda.step(parent, bytes[i]);
+      if (next === empty) { i = end[i]; continue; }
+      sets[depth[i]] = next;
+      for (let k = tokStart[i], e = tokStart[i + 1]; k < e; k++) { const id = tokIds[k]; out[id >>> 5] |= 1 << (id & 31); }
+      i++;
+    }
+  }
 }
+
+/** The free-string DFA state at a character boundary (its start state: every whole character returns
+ * there). */
+const FREE_BOUNDARY = 0;
 
 class TokenMatcher implements Matcher {
   private pda: Pda;

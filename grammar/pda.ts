@@ -50,6 +50,8 @@ export class StackSet {
   mask: Uint32Array | null = null;
   /** The only byte that can follow (-1: several or none, -2: not computed). */
   forced = -2;
+  /** Cached shortestCompletion() (undefined: not computed). */
+  completion: Uint8Array | null | undefined = undefined;
   constructor(readonly id: number, readonly stacks: Stack[], readonly complete: boolean) {}
 }
 
@@ -58,6 +60,8 @@ const MAX_STACKS = 400_000;
 export class Pda {
   private readonly stackIds = new Map<string, Stack>();
   private readonly setIds = new Map<string, StackSet>();
+  /** Sets of one stack, by stack id: the common case, interned without building a key string. */
+  private readonly singletons: Array<StackSet | undefined> = [];
   readonly sets: StackSet[] = [];
   readonly done: Stack;
   readonly empty: StackSet;
@@ -85,6 +89,16 @@ export class Pda {
   }
 
   intern(stacks: Stack[]): StackSet {
+    if (stacks.length === 1) {
+      const only = stacks[0];
+      let set = this.singletons[only.id];
+      if (!set) { set = this.internKeyed(stacks); this.singletons[only.id] = set; }
+      return set;
+    }
+    return this.internKeyed(stacks);
+  }
+
+  private internKeyed(stacks: Stack[]): StackSet {
     if (stacks.length > 1) {
       stacks.sort((x, y) => x.id - y.id);
       stacks = stacks.filter((s, i) => i === 0 || s !== stacks[i - 1]);
@@ -137,6 +151,11 @@ export class Pda {
    * steps), or null when none is found within `limit` explored states. Lets a decoder that runs out of
    * budget close the document validly, and lets the fuzzer steer towards the end. */
   shortestCompletion(set: StackSet, limit = 20000): Uint8Array | null {
+    if (set.completion === undefined) set.completion = this.searchCompletion(set, limit);
+    return set.completion;
+  }
+
+  private searchCompletion(set: StackSet, limit: number): Uint8Array | null {
     if (set.complete) return new Uint8Array(0);
     const parent = new Map<number, [number, number]>([[set.id, [-1, -1]]]);
     const queue = [set];
