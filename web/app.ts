@@ -16,7 +16,7 @@ const ui = {
   output: $('output'), validity: $('validity'), copy: $<HTMLButtonElement>('copy'), runMessage: $('run-message'),
   tps: $('stat-tps'), prefill: $('stat-prefill'), ttft: $('stat-ttft'), tokens: $('stat-tokens'),
   fpPrompt: $<HTMLInputElement>('fp-prompt'), fpSteps: $<HTMLInputElement>('fp-steps'), fpRun: $<HTMLButtonElement>('fp-run'),
-  fpResult: $('fp-result'), heartbeat: $('heartbeat'), isolation: $('isolation'),
+  fpResult: $('fp-result'), heartbeat: $('heartbeat'), isolation: $('isolation'), useDefault: $<HTMLButtonElement>('use-default'),
 };
 
 let worker: Worker;
@@ -131,7 +131,7 @@ function showStats(s: ExtractStats): void {
   ui.tps.textContent = s.generatedTokens > 0 && s.decodeMs > 0 ? s.tokensPerSecond.toFixed(1) : '—';
   ui.prefill.textContent = s.prefillMs > 0 ? s.prefillTokensPerSecond.toFixed(0) : '—';
   ui.ttft.textContent = s.firstTokenMs > 0 ? fmtMs(s.firstTokenMs) : '—';
-  ui.tokens.textContent = `${s.promptTokens} / ${s.generatedTokens}`;
+  ui.tokens.textContent = `${s.promptTokens}→${s.generatedTokens}`;
 }
 
 function renderJson(text: string, streaming: boolean): void {
@@ -197,6 +197,39 @@ ui.drop.addEventListener('drop', async (e) => {
 });
 ui.drop.addEventListener('keydown', (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); ui.pickFiles.click(); } });
 ui.dtype.addEventListener('change', () => { if (lastFiles.length) loadFiles(lastFiles); });
+
+// The bundled default model: `npm run web` serves models/default and lists it at models/default/index.json.
+const MODEL_FILE = /\.(gguf|bin|safetensors|json|model)$/i;
+async function offerDefaultModel(): Promise<void> {
+  let files: { name: string; size: number }[] = [];
+  try {
+    const r = await fetch('./models/default/index.json');
+    if (r.ok) files = (await r.json() as { name: string; size: number }[]).filter((f) => MODEL_FILE.test(f.name));
+  } catch { return; }
+  if (!files.some((f) => /\.(gguf|bin|safetensors)$/i.test(f.name))) return;
+  const size = files.reduce((n, f) => n + f.size, 0);
+  ui.useDefault.hidden = false;
+  ui.useDefault.title = files.map((f) => f.name).join(', ');
+  ui.useDefault.textContent = `Use the bundled model (${fmtBytes(size)})`;
+  ui.useDefault.addEventListener('click', async () => {
+    ui.useDefault.disabled = true;
+    try {
+      ui.progress.hidden = false;
+      ui.modelMessage.textContent = 'Downloading the bundled model from this server…';
+      const picked: PickedFile[] = [];
+      for (const f of files) {
+        const r = await fetch(`./models/default/${encodeURIComponent(f.name)}`);
+        if (!r.ok) throw new Error(`${f.name}: HTTP ${r.status}`);
+        picked.push({ name: f.name, path: `default/${f.name}`, file: await r.blob() });
+      }
+      loadFiles(picked);
+    } catch (e) {
+      fail(`could not fetch the bundled model: ${(e as Error).message}`);
+    } finally {
+      ui.useDefault.disabled = false;
+    }
+  });
+}
 
 // ---- text, schema, run ---------------------------------------------------------------------------------
 
@@ -295,5 +328,5 @@ function fmtCount(n: number): string {
 }
 
 useExample(0);
-setState('idle');
 startWorker();
+void offerDefaultModel().finally(() => setState('idle'));

@@ -21,6 +21,10 @@ if (!existsSync(join(web, 'app.js'))) {
 }
 const port = Number(opt('--port', process.env.PORT ?? 8080));
 const idleMs = Number(opt('--idle-minutes', 0)) * 60_000;
-const server = await startServer({ mounts: { '/': web }, port, idleMs, quiet: false });
+// The bundled default model (models/default), offered by the page as a one-click choice when present.
+const models = join(root, 'models/default');
+const server = await startServer({
+  mounts: { '/': web, '/models/default/': models }, listings: { '/models/default/index.json': models }, port, idleMs, quiet: false,
+});
 console.log(`jsonlm web page: ${server.url}/  (127.0.0.1 only; Ctrl-C to stop)`);
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => server.close().then(() => process.exit(0)));

@@ -2,7 +2,7 @@
 // GET/HEAD of files under the mounted folders (no directory listings, no path escapes), and can stop by
 // itself after a period without requests.
 import { createServer } from 'node:http';
-import { createReadStream, statSync } from 'node:fs';
+import { createReadStream, readdirSync, statSync } from 'node:fs';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 
 const TYPES = {
@@ -20,14 +20,16 @@ const TYPES = {
 };
 
 /**
- * @param {{ mounts: Record<string, string>, port?: number, idleMs?: number, quiet?: boolean, isolate?: boolean }} opts
+ * @param {{ mounts: Record<string, string>, listings?: Record<string, string>, port?: number, idleMs?: number, quiet?: boolean, isolate?: boolean }} opts
  *   mounts: URL prefix ('/' or '/models/') -> folder or single file on disk.
  *   idleMs: stop after this long without a request (0: never).
+ *   listings: URL -> folder: answers a JSON array of { name, size } for the folder's plain files (how the
+ *   page finds the bundled default model).
  *   isolate: send COOP/COEP so the page is cross-origin isolated (SharedArrayBuffer: the Stop button's
  *   flag that the worker reads between tokens).
  * @returns {Promise<{ url: string, port: number, close: () => Promise<void> }>}
  */
-export async function startServer({ mounts, port = 0, idleMs = 0, quiet = true, isolate = true }) {
+export async function startServer({ mounts, listings = {}, port = 0, idleMs = 0, quiet = true, isolate = true }) {
   const table = Object.entries(mounts)
     .map(([prefix, path]) => [prefix, resolve(path)])
     .sort((a, b) => b[0].length - a[0].length);
@@ -37,6 +39,17 @@ export async function startServer({ mounts, port = 0, idleMs = 0, quiet = true, 
     if (req.method !== 'GET' && req.method !== 'HEAD') { res.writeHead(405).end(); return; }
     let pathname;
     try { pathname = decodeURIComponent(new URL(req.url, 'http://127.0.0.1').pathname); } catch { res.writeHead(400).end(); return; }
+    const isolation = isolate ? { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' } : {};
+    if (Object.hasOwn(listings, pathname)) {
+      let files = [];
+      try {
+        files = readdirSync(listings[pathname], { withFileTypes: true }).filter((d) => d.isFile())
+          .map((d) => ({ name: d.name, size: statSync(join(listings[pathname], d.name)).size }));
+      } catch { /* a missing folder lists nothing */ }
+      res.writeHead(200, { 'content-type': TYPES['.json'], 'cache-control': 'no-store', ...isolation });
+      res.end(req.method === 'HEAD' ? undefined : JSON.stringify(files));
+      return;
+    }
     const file = lookup(table, pathname);
     let stat;
     try { stat = file && statSync(file); } catch { stat = undefined; }
@@ -50,7 +63,7 @@ export async function startServer({ mounts, port = 0, idleMs = 0, quiet = true, 
       'content-length': stat.size,
       'cache-control': 'no-store',
       'x-content-type-options': 'nosniff',
-      ...(isolate ? { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' } : {}),
+      ...isolation,
     });
     if (req.method === 'HEAD') { res.end(); return; }
     createReadStream(file).pipe(res);

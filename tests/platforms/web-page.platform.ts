@@ -35,7 +35,8 @@ beforeAll(async () => {
     platform: 'browser', target: 'es2022', logLevel: 'silent', absWorkingDir: REPO,
   });
   for (const f of ['index.html', 'style.css']) copyFileSync(join(REPO, 'web', f), join(dir, f));
-  server = await startServer({ mounts: { '/': dir }, idleMs: 240_000 });
+  // As `npm run web` serves it, with stories260K standing in for the bundled default model.
+  server = await startServer({ mounts: { '/': dir, '/models/default/': STORIES }, listings: { '/models/default/index.json': STORIES }, idleMs: 240_000 });
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   page.on('pageerror', (e) => pageErrors.push(e.message));
@@ -132,6 +133,19 @@ describe('web page in headless Chromium', () => {
     const inNode = await extract({ text: ex.text, schema: ex.schema, model, options: { maxTokens: 64, seed: 7, temperature: 0.9 } });
     expect(inNode.valid).toBe(true);
     expect(json).toBe(JSON.stringify(inNode.value));
+    expect(pageErrors).toEqual([]);
+  });
+
+  test('offers the bundled default model and loads it with one click (f32)', async () => {
+    expect(await page.isVisible('#use-default')).toBe(true);
+    expect(await page.textContent('#use-default')).toMatch(/Use the bundled model \(1\.0 MiB\)/);
+    await page.selectOption('#dtype', 'f32');
+    await page.click('#use-default');
+    await page.waitForFunction(() => (document.getElementById('model-info')!.textContent ?? '').includes('f32'), undefined, { timeout: 60_000 });
+    await waitState(['ready', 'error']);
+    const info = await page.textContent('#model-info');
+    expect(info).toContain('stories260K.bin');
+    expect(info).toContain('llama2.c → f32');
     expect(pageErrors).toEqual([]);
   });
 });
