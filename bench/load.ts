@@ -12,7 +12,7 @@ import { intFlag, parseFlags, UsageError } from '../cli/args.js';
 import { Kernels } from '../kernels/kernels.js';
 import { writeModelGguf } from '../weights/gguf-convert.js';
 import { hfFolderFiles } from '../weights/hf-writer.js';
-import { loadWeights } from '../weights/load.js';
+import { placeLayout, readModelLayout } from '../weights/load.js';
 import type { TokenizerSource } from '../weights/model-layout.js';
 import { closeModelSource, readModelSource, writeFilesToDir, writeToFile } from '../weights/node-files.js';
 import { RANDOM_PRESETS, randomModel } from '../weights/random-model.js';
@@ -27,6 +27,8 @@ interface CaseResult {
   peakRssMiB: number;
   /** RSS just before loading (Node + the compiled kernels), MiB. */
   baseRssMiB: number;
+  /** RSS after reading headers and metadata (before placing tensors), MiB. */
+  headerRssMiB: number;
   wasmMiB: number;
 }
 
@@ -44,11 +46,14 @@ async function child(path: string, dtype: 'q8' | 'f32'): Promise<number> {
   const baseRss = process.memoryUsage().rss;
   const t0 = performance.now();
   const source = readModelSource(path);
-  const { config } = await loadWeights(source, kernels, { dtype });
+  const layout = readModelLayout(source);
+  const headerRss = process.memoryUsage().rss;
+  placeLayout(layout, kernels, { dtype });
+  const config = layout.config;
   closeModelSource(source);
   const loadMs = performance.now() - t0;
   const peak = process.resourceUsage().maxRSS * 1024;
-  console.log(JSON.stringify({ loadMs, peakRss: peak, baseRss, wasm: kernels.reservedBytes, layers: config.nLayers }));
+  console.log(JSON.stringify({ loadMs, peakRss: peak, baseRss, headerRss, wasm: kernels.reservedBytes, layers: config.nLayers }));
   return 0;
 }
 
@@ -111,14 +116,14 @@ export async function run(args: string[]): Promise<number> {
         if (out.status !== 0) throw new Error(`bench load: child for ${name} failed (${out.status}): ${out.stderr}`);
         const line = JSON.parse(out.stdout.trim().split('\n').pop()!);
         results.push({ case: name, format, dtype, fileMiB: sizeOf(path) / MiB, loadMs: line.loadMs, peakRssMiB: line.peakRss / MiB,
-          baseRssMiB: line.baseRss / MiB, wasmMiB: line.wasm / MiB });
+          baseRssMiB: line.baseRss / MiB, headerRssMiB: line.headerRss / MiB, wasmMiB: line.wasm / MiB });
       }
     }
     const header = `jsonlm bench load: random ${presetName} (dim ${config.dim}, ${config.nLayers} layers, vocab ${config.vocabSize}), ` +
       `Node ${process.versions.node}, ${process.arch}, ${cpus()[0]?.model ?? 'cpu'}`;
     console.log(header);
-    const rows = [['case', 'file MiB', 'load ms', 'peak RSS MiB', 'RSS before MiB', 'wasm MiB'],
-      ...results.map((r) => [r.case, r.fileMiB.toFixed(1), r.loadMs.toFixed(0), r.peakRssMiB.toFixed(1), r.baseRssMiB.toFixed(1), r.wasmMiB.toFixed(1)])];
+    const rows = [['case', 'file MiB', 'load ms', 'peak RSS MiB', 'RSS before MiB', 'RSS after header MiB', 'wasm MiB'],
+      ...results.map((r) => [r.case, r.fileMiB.toFixed(1), r.loadMs.toFixed(0), r.peakRssMiB.toFixed(1), r.baseRssMiB.toFixed(1), r.headerRssMiB.toFixed(1), r.wasmMiB.toFixed(1)])];
     const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
     for (const [i, row] of rows.entries()) {
       console.log(row.map((c, j) => (j === 0 ? c.padEnd(widths[j]) : c.padStart(widths[j]))).join('  '));

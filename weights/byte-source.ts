@@ -52,9 +52,10 @@ export function asByteSource(bytes: Uint8Array | ArrayBuffer | ByteSource, name:
  * not known up front (GGUF metadata can hold megabytes of vocabulary strings). */
 export class SourceCursor {
   pos: number;
-  private window = new Uint8Array(0);
+  private window: Uint8Array = new Uint8Array(0);
   private view = new DataView(this.window.buffer);
   private windowStart = 0;
+  private buffer: Uint8Array = new Uint8Array(0);
   private static readonly CHUNK = 1 << 20;
   private static readonly utf8 = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true }) // keep a leading U+FEFF: it can be a token;
 
@@ -70,7 +71,9 @@ export class SourceCursor {
         `truncated file: ${what} at byte ${this.pos} needs ${n} bytes but the file holds ${this.source.size}`);
     }
     const len = Math.min(Math.max(n, SourceCursor.CHUNK), this.source.size - this.pos);
-    this.window = this.source.read(this.pos, len).slice();
+    // Reuse one buffer for the window (the source may return a view of its own memory, so copy into ours).
+    if (this.buffer.length < len) this.buffer = new Uint8Array(Math.max(len, SourceCursor.CHUNK));
+    this.window = this.source.read(this.pos, len, this.buffer);
     this.view = new DataView(this.window.buffer, this.window.byteOffset, this.window.byteLength);
     this.windowStart = this.pos;
     return 0;
@@ -111,3 +114,4 @@ export class SourceCursor {
     this.pos += n;
   }
 }
+

@@ -71,6 +71,27 @@ function readString(c: SourceCursor, what: string): string {
   return c.utf8(len, what);
 }
 
+function readScalar(c: SourceCursor, type: number, key: string): GgufValue {
+  switch (type) {
+    case GgufValueType.UINT8: return c.u8(key);
+    case GgufValueType.INT8: return c.i8(key);
+    case GgufValueType.UINT16: return c.u16(key);
+    case GgufValueType.INT16: return c.i16(key);
+    case GgufValueType.UINT32: return c.u32(key);
+    case GgufValueType.INT32: return c.i32(key);
+    case GgufValueType.FLOAT32: return c.f32(key);
+    case GgufValueType.UINT64: return c.u64(key);
+    case GgufValueType.INT64: return c.i64(key);
+    case GgufValueType.FLOAT64: return c.f64(key);
+    case GgufValueType.BOOL: {
+      const b = c.u8(key);
+      if (b > 1) throw new WeightsFormatError(c.name, `metadata '${key}': bool byte is ${b}, not 0 or 1`);
+      return b === 1;
+    }
+    default: throw new WeightsFormatError(c.name, `metadata '${key}': unknown value type ${type}`);
+  }
+}
+
 function readValue(c: SourceCursor, type: number, key: string): { value: GgufValue; tag: GgufTypeTag } {
   switch (type) {
     case GgufValueType.UINT8: return { value: c.u8(key), tag: { type } };
@@ -97,13 +118,23 @@ function readValue(c: SourceCursor, type: number, key: string): { value: GgufVal
       }
       const n = count(c, `length of array '${key}'`, minBytes);
       const out: GgufValue[] = new Array(n);
-      let itemTag: GgufTypeTag = { type: itemType } as GgufTypeTag;
-      for (let i = 0; i < n; i++) {
-        const v = readValue(c, itemType, key);
-        out[i] = v.value;
-        itemTag = v.tag;
+      if (itemType === GgufValueType.ARRAY) {
+        let itemTag: GgufTypeTag = { type: GgufValueType.ARRAY, item: { type: GgufValueType.UINT8 } };
+        for (let i = 0; i < n; i++) {
+          const v = readValue(c, itemType, key);
+          out[i] = v.value;
+          itemTag = v.tag;
+        }
+        return { value: out, tag: { type: GgufValueType.ARRAY, item: itemTag } };
       }
-      return { value: out, tag: { type: GgufValueType.ARRAY, item: itemTag } };
+      // Vocabulary arrays hold ~50k items: read them without a result object per item (less GC churn,
+      // which otherwise grows the JS heap while a model loads).
+      if (itemType === GgufValueType.STRING) {
+        for (let i = 0; i < n; i++) out[i] = readString(c, `item ${i} of '${key}'`);
+      } else {
+        for (let i = 0; i < n; i++) out[i] = readScalar(c, itemType, key);
+      }
+      return { value: out, tag: { type: GgufValueType.ARRAY, item: { type: itemType } as GgufTypeTag } };
     }
     default:
       throw new WeightsFormatError(c.name, `metadata '${key}': unknown value type ${type}`);

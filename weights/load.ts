@@ -62,8 +62,13 @@ export function placeLayout(layout: ModelLayout, kernels: Kernels, options: Load
   const t = (name: string) => layout.tensors.get(name)!;
   const config = layout.config;
   // Grow memory once for everything (see placementBytes), then place into it.
-  let total = 0;
-  for (const { name } of expectedTensors(config)) total += placementBytes(t(name), place);
+  let total = 0, scratch = 0;
+  for (const { name } of expectedTensors(config)) {
+    const b = placementBytes(t(name), place);
+    total += b.kept;
+    scratch = Math.max(scratch, b.scratch); // scratch is released after each tensor and reused
+  }
+  total += scratch;
   const start = kernels.mark();
   kernels.alloc(total);
   kernels.release(start);

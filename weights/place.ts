@@ -82,15 +82,14 @@ export function placeQ8Matrix(k: Kernels, reader: TensorReader, ref: TensorRef, 
 /** Bytes placeMatrix / placeVector will allocate for `ref` (with alignment slack and load scratch), so the
  * loader can grow WebAssembly memory once: growing it tensor by tensor makes V8 re-account external
  * memory and garbage-collect on every step (seconds for a 135M model). */
-export function placementBytes(ref: TensorRef, options: PlaceOptions): number {
+export function placementBytes(ref: TensorRef, options: PlaceOptions): { kept: number; scratch: number } {
   const rows = tensorRows(ref), cols = tensorCols(ref);
-  if (ref.shape.length === 1) return rows * cols * 4 + 64;
-  if (options.dtype === 'f32') return rows * cols * 4 + 64;
+  if (ref.shape.length === 1 || options.dtype === 'f32') return { kept: rows * cols * 4 + 64, scratch: 0 };
   const enc = ref.encoding;
-  const g = enc.kind === 'Q8_0' ? Q8_0_BLOCK : enc.kind === 'Q8_GROUPS' && cols % enc.group === 0 ? enc.group : options.group;
+  const copied = enc.kind === 'Q8_0' || (enc.kind === 'Q8_GROUPS' && cols % enc.group === 0);
+  const g = enc.kind === 'Q8_0' ? Q8_0_BLOCK : copied && enc.kind === 'Q8_GROUPS' ? enc.group : options.group;
   const perRow = Math.ceil(cols / g);
-  const scratch = enc.kind === 'Q8_0' || g !== options.group ? 0 : Math.min(chunkRows(cols), rows) * cols * 4 + 16;
-  return rows * perRow * g + rows * perRow * 4 + 32 + scratch;
+  return { kept: rows * perRow * g + rows * perRow * 4 + 32, scratch: copied ? 0 : Math.min(chunkRows(cols), rows) * cols * 4 + 16 };
 }
 
 export function placeMatrix(k: Kernels, reader: TensorReader, ref: TensorRef, options: PlaceOptions): Matrix {
