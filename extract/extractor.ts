@@ -1,9 +1,9 @@
 // The extraction loop for one model: render the prompt (instruction + schema, then the text), prefill it
 // in a session that keeps the previous prompt's KV cache (so the shared instruction + schema prefix is
 // not recomputed), then per step: feed the bytes the grammar forces without sampling (jump-forward, in
-// one batched pass), mask the logits with the grammar's allowed set, sample, advance. Stops when the
-// JSON is complete and EOS is sampled (or nothing but EOS is allowed), at the token limit, or when the
-// context is full. Then JSON.parse + ajv.
+// one batched pass), compute logits for the grammar's allowed tokens only (the rest are -Infinity),
+// sample, advance. Stops when the JSON is complete and EOS is sampled (or nothing but EOS is allowed), at
+// the token limit, or when the context is full. Then JSON.parse + ajv.
 import type { Kernels, Ptr } from '../kernels/kernels.js';
 import type { Model } from '../engine/model.js';
 import { Sampler, type SamplingOptions } from '../engine/sampler.js';
@@ -131,7 +131,10 @@ export class Extractor {
 
     let t0 = performance.now();
     const before = this.session.evaluated;
-    let logits = this.session.prefill(prompt);
+    // With a grammar, the model computes only the allowed tokens' logits (the engine's allowed-token LM
+    // head); the rest come back -Infinity, exactly what masking would leave.
+    const step = () => (constraint ? { allowed: this.writeMask(constraint, eos) } : {});
+    let logits = this.session.prefill(prompt, step());
     const computed = this.session.evaluated - before;
     const prefillMs = performance.now() - t0;
     t0 = performance.now();
@@ -162,8 +165,7 @@ export class Extractor {
       if (generated >= maxTokens) { finishReason = 'length'; break; }
       if (seq.length >= this.session.contextLength) { finishReason = 'context'; break; }
       // One batched pass over whatever was appended since the last model run (forced tokens included).
-      if (this.session.tokens.length !== seq.length) logits = this.session.prefill(seq);
-      if (constraint) this.applyMask(logits, constraint, eos);
+      if (this.session.tokens.length !== seq.length) logits = this.session.prefill(seq, step());
       const id = sampler.sample(logits, seq);
       if (eos.has(id)) { finishReason = constraint?.isComplete() ? 'complete' : 'eos'; break; }
       constraint?.advance(id);
@@ -223,15 +225,15 @@ export class Extractor {
     return false;
   }
 
-  /** Sets every logit the grammar forbids to -Infinity, in WebAssembly (apply_mask). A complete document
-   * also allows EOS, whatever the grammar's vocabulary says. */
-  private applyMask(logits: Ptr, constraint: TokenConstraint, eos: ReadonlySet<number>): void {
+  /** Writes the grammar's allowed set into the kernel-memory bitset the LM head reads (a complete
+   * document also allows EOS, whatever the grammar's vocabulary says); returns its pointer. */
+  private writeMask(constraint: TokenConstraint, eos: ReadonlySet<number>): Ptr {
     const bits = this.kernels.u32(this.maskPtr, this.maskWords);
     bits.fill(0);
     const allowed = constraint.allowed();
     bits.set(allowed.length > this.maskWords ? allowed.subarray(0, this.maskWords) : allowed);
     if (constraint.isComplete()) for (const id of eos) if (id < this.vocabSize) bits[id >>> 5] |= 1 << (id & 31);
-    this.kernels.exports.apply_mask(logits, this.maskPtr, this.vocabSize, -Infinity);
+    return this.maskPtr;
   }
 }
 
