@@ -19,7 +19,8 @@ export interface LoadModelOptions extends ModelOptions {
 export function tokenizerFromSource(source: TokenizerSource): Tokenizer | undefined {
   if (!source) return undefined;
   switch (source.kind) {
-    case 'gguf': return tokenizerFromGguf(source.metadata);
+    // A GGUF written without vocabulary (weights only) has no tokenizer.ggml.* keys.
+    case 'gguf': return source.metadata.has('tokenizer.ggml.model') ? tokenizerFromGguf(source.metadata) : undefined;
     case 'hf': return tokenizerFromJson(source.tokenizerJson, source.tokenizerConfigJson);
     case 'llama2c': return tokenizerFromLlama2c(source.bytes);
   }

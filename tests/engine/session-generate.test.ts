@@ -8,6 +8,7 @@ import { loadModelFromPath } from '../../engine/load-model-node.js';
 import type { Model } from '../../engine/model.js';
 import { ContextOverflowError } from '../../engine/kv-cache.js';
 import { TokenIdError } from '../../engine/session.js';
+import { tokenizerFromSource } from '../../engine/load-model.js';
 
 const BIN = join(MODELS, 'stories260K/stories260K.bin');
 const TOK = join(MODELS, 'stories260K/tok512.bin');
@@ -182,6 +183,15 @@ describe('generate', () => {
     const r = model.generate([1], { maxTokens: 100, onToken: () => { if (++seen === 3) ac.abort(); }, signal: ac.signal });
     expect(r.ids.length).toBe(3);
     expect(r.finishReason).toBe('abort');
+  });
+
+  it('a model without tokenizer still gives logits and generates ids; a text prompt then fails clearly', async () => {
+    expect(tokenizerFromSource(undefined)).toBeUndefined();
+    expect(tokenizerFromSource({ kind: 'gguf', metadata: new Map() })).toBeUndefined();
+    const bare = await loadModelFromPath(BIN, { dtype: 'f32' });
+    expect(bare.tokenizer).toBeUndefined();
+    expect(bare.generate([1], { maxTokens: 5 }).ids).toEqual(ref.greedy_ids.slice(0, 5));
+    expect(() => bare.generate('Once', { maxTokens: 5 })).toThrow(/a text prompt needs a tokenizer/);
   });
 
   it('rejects invalid generate options', () => {
