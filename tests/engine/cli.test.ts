@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { MODELS } from '../paths.js';
 import { main } from '../../cli/main.js';
 import { tokenizerFromLlama2c } from '../../tokenizer/index.js';
+import { caseLogits, modelDir, parityCases } from './parity-fixtures.js';
+import { compareRows } from './reference-forward.js';
 
 const BIN = join(MODELS, 'stories260K/stories260K.bin');
 const TOK = join(MODELS, 'stories260K/tok512.bin');
@@ -90,6 +92,22 @@ describe('jsonlm logits', () => {
     const logits = JSON.parse(r.out) as number[];
     expect(logits).toHaveLength(512);
     for (const [id, v] of ref.first_step_top5) expect(Math.abs(logits[id] - v)).toBeLessThan(1e-4);
+  });
+
+  it('reads an HF folder and a Q8_0 GGUF too: last-row logits match llama.cpp', async () => {
+    for (const [path, type, flags, tol] of [
+      [join(modelDir('ref-bpe'), 'hf'), 'F32', ['--f32'], 1e-4],
+      [join(modelDir('ref-spm'), 'ref-spm-q8_0.gguf'), 'Q8_0', [], 1e-4],
+    ] as const) {
+      const name = path.includes('ref-bpe') ? 'ref-bpe' : 'ref-spm';
+      const c = parityCases(name).find((x) => x.weights_type === type && x.prompt_id === 'capital')!;
+      const r = await cli(['logits', '--model', path, '--tokens', c.tokens.join(','), ...flags]);
+      expect(r.code).toBe(0);
+      const got = JSON.parse(r.out) as number[];
+      const want = caseLogits(name, c).at(-1)!;
+      expect(got).toHaveLength(want.length);
+      expect(compareRows(got, want).maxAbs).toBeLessThan(tol);
+    }
   });
 
   it('rejects malformed and out-of-range token ids', async () => {
