@@ -10,6 +10,8 @@ export interface Summary extends Aggregate {
   tokensPerSecond: number;
   meanPromptTokens: number;
   meanOutputTokens: number;
+  /** Share of output tokens the grammar forced (fed in batches, never sampled). */
+  forcedShare: number;
   /** Examples whose extraction threw (counted as empty, invalid output). */
   errors: number;
 }
@@ -31,6 +33,7 @@ export function summarize(records: readonly EvalRecord[]): Summary {
     tokensPerSecond: decodeS > 0 ? sum((r) => r.tokens) / decodeS : 0,
     meanPromptTokens: n ? sum((r) => r.promptTokens) / n : 0,
     meanOutputTokens: n ? sum((r) => r.tokens) / n : 0,
+    forcedShare: sum((r) => r.tokens) > 0 ? sum((r) => r.forcedTokens) / sum((r) => r.tokens) : 0,
     errors: records.filter((r) => r.error !== undefined).length,
   };
 }

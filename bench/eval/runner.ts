@@ -8,7 +8,10 @@ export type EvalExample = Pick<Example, 'id' | 'tier' | 'schema' | 'text' | 'gol
 /** What one extraction reports back to the runner. */
 export interface ExtractionOutcome {
   text: string;
+  /** Generated tokens, forced ones (appended without sampling) included. */
   tokens: number;
+  /** Of those, forced by the grammar (0 without one). */
+  forcedTokens?: number;
   promptTokens: number;
   prefillMs: number;
   decodeMs: number;
@@ -19,6 +22,7 @@ export interface EvalRecord extends ExampleScore {
   tier: string;
   output: string;
   tokens: number;
+  forcedTokens: number;
   promptTokens: number;
   prefillMs: number;
   decodeMs: number;
@@ -46,7 +50,7 @@ export async function evaluate(examples: readonly EvalExample[], extract: Extrac
     const record: EvalRecord = {
       id: example.id, tier: example.tier, output: outcome.text,
       ...scoreExample(outcome.text, example.gold, example.schema),
-      tokens: outcome.tokens, promptTokens: outcome.promptTokens, prefillMs: outcome.prefillMs, decodeMs: outcome.decodeMs, latencyMs,
+      tokens: outcome.tokens, forcedTokens: outcome.forcedTokens ?? 0, promptTokens: outcome.promptTokens, prefillMs: outcome.prefillMs, decodeMs: outcome.decodeMs, latencyMs,
       ...(error !== undefined ? { error } : {}),
     };
     records.push(record);

@@ -47,6 +47,7 @@ describe('jsonlm eval with random-weight models', () => {
         expect(s.validity, tier).toBe(1);
         expect(s.compliance, tier).toBe(1);
         expect(s.tokensPerSecond).toBeGreaterThan(0);
+        expect(s.forcedShare).toBeGreaterThan(0); // braces, keys and colons come from the grammar
       }
       expect(report.overall.n).toBe(3 * PER_TIER);
       expect(report.settings.grammar).toBe(true);

@@ -16,7 +16,7 @@ describe('evaluate + report', () => {
   it('scores each example, records thrown errors as empty output, summarizes per tier', async () => {
     const records = await evaluate(examples, (e) => {
       if (e.id === 'c1') throw new Error('the text is too long');
-      return { text: outputs[e.id], tokens: 10, promptTokens: 50, prefillMs: 5, decodeMs: 100 };
+      return { text: outputs[e.id], tokens: 10, forcedTokens: 4, promptTokens: 50, prefillMs: 5, decodeMs: 100 };
     });
     expect(records.map((r) => [r.id, r.valid, r.compliant, r.exact])).toEqual([
       ['s1', true, true, true], ['s2', true, true, false], ['m1', false, false, false], ['c1', false, false, false],
@@ -26,6 +26,8 @@ describe('evaluate + report', () => {
     expect(report.tiers.simple).toMatchObject({ n: 2, validity: 1, compliance: 1, jsonExact: 0.5, tp: 1, fp: 1, fn: 1, errors: 0 });
     expect(report.tiers.simple.f1).toBeCloseTo(0.5);
     expect(report.tiers.simple.tokensPerSecond).toBeCloseTo(100); // 20 tokens in 0.2 s
+    expect(report.tiers.simple.forcedShare).toBeCloseTo(0.4);
+    expect(report.tiers.complex.forcedShare).toBe(0); // the example that threw generated nothing
     expect(report.tiers.complex).toMatchObject({ n: 1, validity: 0, errors: 1 });
     expect(report.overall).toMatchObject({ n: 4, validity: 0.5, jsonExact: 0.25 });
     const table = formatTable(report).split('\n');
