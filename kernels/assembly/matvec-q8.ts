@@ -58,33 +58,61 @@ import { checkGroup } from './checks';
   return f32x4.mul(f32x4.mul(ws4, xs), f32x4.convert_i32x4_s(dots));
 }
 
-/** Eight rows against one token, group 32 (Q8_0's): the x group is widened once for all eight rows. */
+/** Four rows at p, p + rowStride, ... against one widened group-32 slice of x: the term to add to their
+ * accumulators (scales at sp, sp + sstride, ...). */
+// @ts-ignore: decorator
+@inline function term4g32(p: usize, rowStride: usize, sp: usize, sstride: usize, xsv: v128,
+  xl0: v128, xh0: v128, xl1: v128, xh1: v128): v128 {
+  return term4(scales4(sp, sstride), xsv, hsum4(
+    dot32(p, xl0, xh0, xl1, xh1), dot32(p + rowStride, xl0, xh0, xl1, xh1),
+    dot32(p + 2 * rowStride, xl0, xh0, xl1, xh1), dot32(p + 3 * rowStride, xl0, xh0, xl1, xh1)));
+}
+
+/** 32 rows against one token, group 32 (Q8_0's). The x group is widened once for all 32 rows, and 32 rows
+ * keep 32 independent weight streams in flight: for matrices that come from DRAM (a whole model's decode
+ * pass) that measured ~25% faster than 8-row blocks, and no slower from cache. The eight f32 accumulators
+ * stay in registers. */
+// @ts-ignore: decorator
+@inline function rows32g32(out: usize, w: usize, s: usize, xq: usize, xs: usize, groups: i32, rowStride: usize): void {
+  const sstride = <usize>groups << 2;
+  const q4 = 4 * rowStride, s4 = 4 * sstride;
+  let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
+  let c4 = f32x4.splat(0), c5 = f32x4.splat(0), c6 = f32x4.splat(0), c7 = f32x4.splat(0);
+  for (let g = 0; g < groups; g++) {
+    const o = <usize>g << 5, gs = <usize>g << 2;
+    const xp = xq + o;
+    const xl0 = v128.load8x8_s(xp), xh0 = v128.load8x8_s(xp, 8), xl1 = v128.load8x8_s(xp, 16), xh1 = v128.load8x8_s(xp, 24);
+    const xsv = v128.load32_splat(xs + gs);
+    const p = w + o, sp = s + gs;
+    c0 = f32x4.add(c0, term4g32(p, rowStride, sp, sstride, xsv, xl0, xh0, xl1, xh1));
+    c1 = f32x4.add(c1, term4g32(p + q4, rowStride, sp + s4, sstride, xsv, xl0, xh0, xl1, xh1));
+    c2 = f32x4.add(c2, term4g32(p + 2 * q4, rowStride, sp + 2 * s4, sstride, xsv, xl0, xh0, xl1, xh1));
+    c3 = f32x4.add(c3, term4g32(p + 3 * q4, rowStride, sp + 3 * s4, sstride, xsv, xl0, xh0, xl1, xh1));
+    c4 = f32x4.add(c4, term4g32(p + 4 * q4, rowStride, sp + 4 * s4, sstride, xsv, xl0, xh0, xl1, xh1));
+    c5 = f32x4.add(c5, term4g32(p + 5 * q4, rowStride, sp + 5 * s4, sstride, xsv, xl0, xh0, xl1, xh1));
+    c6 = f32x4.add(c6, term4g32(p + 6 * q4, rowStride, sp + 6 * s4, sstride, xsv, xl0, xh0, xl1, xh1));
+    c7 = f32x4.add(c7, term4g32(p + 7 * q4, rowStride, sp + 7 * s4, sstride, xsv, xl0, xh0, xl1, xh1));
+  }
+  v128.store(out, c0); v128.store(out, c1, 16); v128.store(out, c2, 32); v128.store(out, c3, 48);
+  v128.store(out, c4, 64); v128.store(out, c5, 80); v128.store(out, c6, 96); v128.store(out, c7, 112);
+}
+
+/** Eight rows against one token, group 32: what is left of a matrix after its 32-row blocks. */
 // @ts-ignore: decorator
 @inline function rows8g32(out: usize, w: usize, s: usize, xq: usize, xs: usize, groups: i32, rowStride: usize): void {
   const sstride = <usize>groups << 2;
-  const w1 = w + rowStride, w2 = w + 2 * rowStride, w3 = w + 3 * rowStride;
-  const w4 = w + 4 * rowStride, w5 = w + 5 * rowStride, w6 = w + 6 * rowStride, w7 = w + 7 * rowStride;
-  const s4 = s + 4 * sstride;
-  let acc = f32x4.splat(0), accB = f32x4.splat(0);
+  const q4 = 4 * rowStride, s4 = 4 * sstride;
+  let c0 = f32x4.splat(0), c1 = f32x4.splat(0);
   for (let g = 0; g < groups; g++) {
-    const o = <usize>g << 5;
+    const o = <usize>g << 5, gs = <usize>g << 2;
     const xp = xq + o;
     const xl0 = v128.load8x8_s(xp), xh0 = v128.load8x8_s(xp, 8), xl1 = v128.load8x8_s(xp, 16), xh1 = v128.load8x8_s(xp, 24);
-    const a0 = dot32(w + o, xl0, xh0, xl1, xh1);
-    const a1 = dot32(w1 + o, xl0, xh0, xl1, xh1);
-    const a2 = dot32(w2 + o, xl0, xh0, xl1, xh1);
-    const a3 = dot32(w3 + o, xl0, xh0, xl1, xh1);
-    const a4 = dot32(w4 + o, xl0, xh0, xl1, xh1);
-    const a5 = dot32(w5 + o, xl0, xh0, xl1, xh1);
-    const a6 = dot32(w6 + o, xl0, xh0, xl1, xh1);
-    const a7 = dot32(w7 + o, xl0, xh0, xl1, xh1);
-    const gs = <usize>g << 2;
     const xsv = v128.load32_splat(xs + gs);
-    acc = f32x4.add(acc, term4(scales4(s + gs, sstride), xsv, hsum4(a0, a1, a2, a3)));
-    accB = f32x4.add(accB, term4(scales4(s4 + gs, sstride), xsv, hsum4(a4, a5, a6, a7)));
+    c0 = f32x4.add(c0, term4g32(w + o, rowStride, s + gs, sstride, xsv, xl0, xh0, xl1, xh1));
+    c1 = f32x4.add(c1, term4g32(w + q4 + o, rowStride, s + s4 + gs, sstride, xsv, xl0, xh0, xl1, xh1));
   }
-  v128.store(out, acc);
-  v128.store(out, accB, 16);
+  v128.store(out, c0);
+  v128.store(out, c1, 16);
 }
 
 /** Four rows against one token, any group that is a multiple of 16. */
@@ -125,12 +153,15 @@ import { checkGroup } from './checks';
   return acc;
 }
 
-/** All rows of one token: blocks of 8 (group 32) or 4, then single rows. */
+/** All rows of one token: blocks of 32 and 8 (group 32) or 4, then single rows. */
 // @ts-ignore: decorator
 @inline function rowsFrom(out: usize, wq: usize, ws: usize, xq: usize, xs: usize, rows: i32, groups: i32, group: i32): void {
   const rowStride = <usize>(groups * group);
   let r = 0;
   if (group == 32) {
+    for (; r + 32 <= rows; r += 32) {
+      rows32g32(out + (<usize>r << 2), wq + <usize>r * rowStride, ws + (<usize>(r * groups) << 2), xq, xs, groups, rowStride);
+    }
     for (; r + 8 <= rows; r += 8) {
       rows8g32(out + (<usize>r << 2), wq + <usize>r * rowStride, ws + (<usize>(r * groups) << 2), xq, xs, groups, rowStride);
     }
@@ -221,3 +252,4 @@ export function matmul_q8(out: usize, wq: usize, ws: usize, xq: usize, xs: usize
     }
   }
 }
+
