@@ -31,6 +31,10 @@ export interface GenerateOptions extends SamplingOptions {
   /** Add BOS etc. when encoding a string prompt (default true). */
   addSpecialTokens?: boolean;
   logitsProcessor?: LogitsProcessor;
+  /** The tokens that may follow `ids` (prompt + generated so far), as a u32 bitset in kernel memory
+   * (apply_mask's layout), or undefined for all. Only their logits are computed (the LM head skips the
+   * rest, which come out -Infinity): the same samples as masking afterwards, for less work. */
+  allowedTokens?: (ids: readonly number[]) => Ptr | undefined;
   /** Called with every token as it is produced. */
   onToken?: (token: GeneratedToken) => void;
   signal?: AbortSignal;
@@ -103,7 +107,7 @@ export function* generateSteps(parts: GenerateParts, prompt: string | readonly n
 
   let t0 = performance.now();
   const before = session.evaluated;
-  let logits = session.prefill(ids);
+  let logits = session.prefill(ids, { allowed: options.allowedTokens?.(ids) });
   const prefillTokens = session.evaluated - before;
   const prefillMs = performance.now() - t0;
   t0 = performance.now();
@@ -152,7 +156,7 @@ export function* generateSteps(parts: GenerateParts, prompt: string | readonly n
 
     if (generated.length >= maxTokens) break;
     if (session.tokens.length >= session.contextLength) { finishReason = 'context'; break; }
-    logits = session.decode(id);
+    logits = session.decode(id, { allowed: options.allowedTokens?.(history) });
   }
   // Whatever was held back is final now.
   if (text.length > emitted) {

@@ -177,6 +177,30 @@ describe('generate', () => {
     for (const id of r.ids) expect(allowed).toContain(id);
   });
 
+  it('allowedTokens restricts the LM head and samples exactly as masking the full logits would', () => {
+    const bits = model.kernels.alloc(512 / 8);
+    // A different allowed set at each step (depends on the sequence), as a grammar's would be. (Views are
+    // made per call: allocating a session may grow the memory and detach older views.)
+    const setFor = (ids: readonly number[]) => {
+      const words = model.kernels.u32(bits, 512 / 32);
+      words.fill(0);
+      for (let id = 259 + (ids.length % 7); id < 512; id += 3) words[id >>> 5] |= 1 << (id & 31);
+      return bits;
+    };
+    const options = { maxTokens: 15, temperature: 0.7, topK: 20, seed: 4, eosIds: [] as number[] };
+    const viaHead = model.generate([1], { ...options, allowedTokens: setFor }, model.createSession());
+    const viaMask = model.generate([1], {
+      ...options,
+      logitsProcessor: ({ kernels, logits, vocabSize, ids }) => kernels.exports.apply_mask(logits, setFor(ids), vocabSize, -Infinity),
+    }, model.createSession());
+    expect(viaHead.ids).toEqual(viaMask.ids);
+    const seq = [1];
+    for (const id of viaHead.ids) {
+      expect((id - 259 - (seq.length % 7)) % 3).toBe(0);
+      seq.push(id);
+    }
+  });
+
   it('stops when the abort signal fires', () => {
     const ac = new AbortController();
     let seen = 0;
