@@ -115,7 +115,7 @@ export function readHfLayout(folder: string, files: Map<string, ByteSource>): Mo
   const tokenizer = files.get('tokenizer.json');
   const tokCfg = files.get('tokenizer_config.json');
   return {
-    format: 'hf', fileName: folder, config, tensors,
+    format: 'hf', fileName: folder, config, tensors, fileTensorName: ggufToHfName,
     tokenizerSource: tokenizer ? {
       kind: 'hf', tokenizerJson: utf8.decode(tokenizer.read(0, tokenizer.size)),
       tokenizerConfigJson: tokCfg ? utf8.decode(tokCfg.read(0, tokCfg.size)) : undefined,

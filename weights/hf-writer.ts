@@ -4,7 +4,7 @@
 import { f32BitsToBf16Bits, f32BitsToF16Bits } from './half.js';
 import type { ByteSink } from './gguf-writer.js';
 import { ggufToHfName } from './hf-folder.js';
-import { exportChunkRows, withRopeStyle, type ExportModel } from './model-export.js';
+import { exportChunkRows, withRopeStyle, type ExportModel, type ExportTensor } from './model-export.js';
 
 export type SafetensorsDtype = 'F32' | 'F16' | 'BF16';
 
@@ -29,13 +29,12 @@ export function hfConfigJson(model: ExportModel, dtype: SafetensorsDtype): strin
   }, null, 2) + '\n';
 }
 
-/** model.safetensors for the model (rows re-ordered to HF's rotate-half convention). */
-export function safetensorsFile(model: ExportModel, dtype: SafetensorsDtype, name = 'model.safetensors'): OutputFile {
-  const m = withRopeStyle(model, 'half');
+/** One safetensors file holding `tensors` (already in HF row order). */
+function safetensorsOf(tensors: ExportTensor[], dtype: SafetensorsDtype, name: string): OutputFile {
   const bytesPer = dtype === 'F32' ? 4 : 2;
   const header: Record<string, unknown> = { __metadata__: { format: 'pt' } };
   let offset = 0;
-  for (const t of m.tensors) {
+  for (const t of tensors) {
     const n = t.shape.reduce((a, b) => a * b, 1) * bytesPer;
     header[ggufToHfName(t.name)] = { dtype, shape: t.shape, data_offsets: [offset, offset + n] };
     offset += n;
@@ -50,7 +49,7 @@ export function safetensorsFile(model: ExportModel, dtype: SafetensorsDtype, nam
       new DataView(len.buffer).setBigUint64(0, BigInt(hb.length), true);
       sink.write(len);
       sink.write(hb);
-      for (const t of m.tensors) {
+      for (const t of tensors) {
         const cols = t.shape[t.shape.length - 1], rows = t.shape.length === 1 ? 1 : t.shape[0];
         const step = exportChunkRows(cols);
         const buf = new Float32Array(Math.min(step, rows) * cols);
@@ -69,10 +68,34 @@ export function safetensorsFile(model: ExportModel, dtype: SafetensorsDtype, nam
   };
 }
 
+/** model.safetensors for the model (rows re-ordered to HF's rotate-half convention), or, when the
+ * tensors pass `maxShardBytes`, model-0000i-of-0000n.safetensors shards plus model.safetensors.index.json. */
+export function safetensorsFiles(model: ExportModel, dtype: SafetensorsDtype, maxShardBytes = Infinity): OutputFile[] {
+  const m = withRopeStyle(model, 'half');
+  const bytesPer = dtype === 'F32' ? 4 : 2;
+  const shards: ExportTensor[][] = [[]];
+  let size = 0, total = 0;
+  for (const t of m.tensors) {
+    const n = t.shape.reduce((a, b) => a * b, 1) * bytesPer;
+    if (size > 0 && size + n > maxShardBytes) { shards.push([]); size = 0; }
+    shards[shards.length - 1].push(t);
+    size += n;
+    total += n;
+  }
+  if (shards.length === 1) return [safetensorsOf(shards[0], dtype, 'model.safetensors')];
+  const pad = (i: number) => String(i).padStart(5, '0');
+  const names = shards.map((_, i) => `model-${pad(i + 1)}-of-${pad(shards.length)}.safetensors`);
+  const weightMap: Record<string, string> = {};
+  shards.forEach((ts, i) => { for (const t of ts) weightMap[ggufToHfName(t.name)] = names[i]; });
+  const index = JSON.stringify({ metadata: { total_size: total }, weight_map: weightMap }, null, 2) + '\n';
+  return [...shards.map((ts, i) => safetensorsOf(ts, dtype, names[i])),
+    { name: 'model.safetensors.index.json', write: (sink) => sink.write(encoder.encode(index)) }];
+}
+
 /** The files of an HF folder for the model. */
-export function hfFolderFiles(model: ExportModel, dtype: SafetensorsDtype): OutputFile[] {
+export function hfFolderFiles(model: ExportModel, dtype: SafetensorsDtype, maxShardBytes = Infinity): OutputFile[] {
   const text = (name: string, s: string): OutputFile => ({ name, write: (sink) => sink.write(encoder.encode(s)) });
-  const files = [text('config.json', hfConfigJson(model, dtype)), safetensorsFile(model, dtype)];
+  const files = [text('config.json', hfConfigJson(model, dtype)), ...safetensorsFiles(model, dtype, maxShardBytes)];
   const tok = model.tokenizerSource;
   if (tok?.kind === 'hf') {
     files.push(text('tokenizer.json', tok.tokenizerJson));

@@ -52,6 +52,13 @@ export function modelSourceFromBytes(bytes: ArrayBuffer | Uint8Array, name: stri
   return { kind: 'llama2c', file, tokenizer: tokenizer ? asByteSource(tokenizer, 'tokenizer.bin') : undefined };
 }
 
+/** An HF folder from in-memory files (browsers: e.g. File objects' ArrayBuffers), keyed by file name. */
+export function hfSourceFromFiles(name: string, files: Record<string, ArrayBuffer | Uint8Array>): ModelSource {
+  const map = new Map<string, ByteSource>();
+  for (const [file, bytes] of Object.entries(files)) map.set(file, asByteSource(bytes, `${name}/${file}`));
+  return { kind: 'hf', name, files: map };
+}
+
 /** Places a layout's tensors into kernel memory. */
 export function placeLayout(layout: ModelLayout, kernels: Kernels, options: LoadOptions = {}): ModelWeights {
   const place: PlaceOptions = { dtype: options.dtype ?? 'q8', group: options.group ?? 32 };

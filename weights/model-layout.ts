@@ -43,6 +43,8 @@ export interface ModelLayout {
   config: LlamaConfig;
   tensors: Map<string, TensorRef>;
   tokenizerSource: TokenizerSource;
+  /** The file's own name for a GGUF-style tensor name (HF folders), for messages about missing tensors. */
+  fileTensorName?: (name: string) => string;
 }
 
 export function layerTensorNames(i: number) {
@@ -90,7 +92,7 @@ export function validateLayout(layout: ModelLayout): void {
   if (!(c.ropeTheta > 0) || !(c.normEps > 0)) fail(`invalid config: rope theta ${c.ropeTheta}, norm eps ${c.normEps}`);
   for (const { name, shape } of expectedTensors(c)) {
     const t = layout.tensors.get(name);
-    if (!t) fail(`missing tensor ${name}`);
+    if (!t) fail(`missing tensor ${layout.fileTensorName ? layout.fileTensorName(name) : name}`);
     if (t!.shape.length !== shape.length || t!.shape.some((d, i) => d !== shape[i])) {
       fail(`tensor ${t!.fileTensorName} has shape [${t!.shape.join(', ')}] but the config implies [${shape.join(', ')}]`);
     }

@@ -142,7 +142,7 @@ describe('bad HF folder input', () => {
     expect(() => readModelLayout(hf(model, (f) => f.set('model.safetensors.index.json', text({ weight_map: { 'model.norm.weight': 'model-00002-of-00002.safetensors' } })))))
       .toThrow(/tiny-hf: missing shard model-00002-of-00002\.safetensors/);
     const noUp: ExportModel = { ...model, tensors: model.tensors.filter((t) => t.name !== 'blk.0.ffn_up.weight') };
-    expect(() => readModelLayout(hf(noUp))).toThrow(/tiny-hf: missing tensor blk\.0\.ffn_up\.weight/);
+    expect(() => readModelLayout(hf(noUp))).toThrow(/tiny-hf: missing tensor model\.layers\.0\.mlp\.up_proj\.weight/);
     expect(() => readModelLayout(hf(model, (f) => f.set('config.json', text({ ...json(f.get('config.json')!), intermediate_size: 100 })))))
       .toThrow(/tiny-hf: tensor model\.layers\.0\.mlp\.gate_proj\.weight has shape \[160, 64\] but the config implies \[100, 64\]/);
   });
