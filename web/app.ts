@@ -72,7 +72,9 @@ function onWorkerMessage(m: FromWorker): void {
       ui.validity.className = `pill ${m.valid ? 'ok' : 'bad'}`;
       ui.validity.textContent = m.cancelled ? 'stopped' : m.valid ? '✓ valid against schema' : '✗ invalid';
       ui.validity.title = m.errors.join('\n');
-      ui.runMessage.textContent = m.cancelled ? 'Stopped.' : `${m.stats.generatedTokens} tokens in ${fmtMs(m.stats.prefillMs + m.stats.decodeMs)}`;
+      ui.runMessage.textContent = (m.cancelled ? 'Stopped. ' : '') +
+        `${m.stats.generatedTokens} tokens in ${fmtMs(m.stats.prefillMs + m.stats.decodeMs)}` +
+        (!m.valid && !m.cancelled && m.errors.length ? ` · ${m.errors[0]}` : '');
       ui.copy.disabled = !lastJson;
       ui.extract.disabled = false;
       ui.stop.disabled = true;

@@ -2,7 +2,7 @@
 // input (stories260K.bin + tok512.bin), the worker loads it, the page's determinism check hashes the logits
 // of a fixed prompt (compared with the same trace computed here in Node), and an extraction streams in.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
@@ -10,7 +10,11 @@ import type { Browser, Page } from 'playwright-core';
 import { loadModel } from '../../engine/load-model.js';
 import { extract } from '../../extract/extract.js';
 import { EXAMPLES } from '../../web/examples.js';
+import { Kernels } from '../../kernels/kernels.js';
+import { writeModelGguf } from '../../weights/gguf-convert.js';
+import { MemorySink } from '../../weights/gguf-writer.js';
 import { modelSourceFromBytes } from '../../weights/load.js';
+import { randomModel, TINY } from '../../weights/random-model.js';
 import { logitsTrace, sha256Hex } from '../../web/logits-trace.js';
 import { MODELS, REPO } from '../paths.js';
 import { launchChromium } from './environments.js';
@@ -134,6 +138,63 @@ describe('web page in headless Chromium', () => {
     expect(inNode.valid).toBe(true);
     expect(json).toBe(JSON.stringify(inNode.value));
     expect(pageErrors).toEqual([]);
+  });
+
+  test('the page keeps painting while the worker runs a longer extraction (12.8M-parameter random GGUF)', async () => {
+    // A seeded random model big enough that the extraction takes on the order of a second or more here.
+    const file = join(dir, 'random-12m-q8_0.gguf');
+    const config = { ...TINY, dim: 384, hiddenDim: 1024, nLayers: 8, nHeads: 6, nKvHeads: 2, headDim: 64, contextLength: 1024 };
+    const sink = new MemorySink();
+    writeModelGguf(randomModel({ config, seed: 5 }), sink, 'q8_0', await Kernels.create());
+    writeFileSync(file, sink.bytes());
+    await page.setInputFiles('#pick-files', [file]);
+    await waitState(['ready', 'error']);
+    expect(await page.textContent('#model-info')).toContain('GGUF → int8');
+
+    await page.selectOption('#example', '0');
+    await page.fill('#max-tokens', '300');
+    await page.fill('#temperature', '0');
+    await page.evaluate(() => {
+      const w = window as unknown as { frameTimes: number[]; longTasks: number[] };
+      w.frameTimes = [];
+      w.longTasks = [];
+      new PerformanceObserver((list) => { for (const e of list.getEntries()) w.longTasks.push(e.duration); }).observe({ type: 'longtask' });
+      const frame = (t: number) => { w.frameTimes.push(t); requestAnimationFrame(frame); };
+      requestAnimationFrame(frame);
+    });
+    const t0 = Date.now();
+    await page.click('#extract');
+    await waitState(['done', 'error'], 180_000);
+    const wallMs = Date.now() - t0;
+    const r = await page.evaluate(() => {
+      const w = window as unknown as { frameTimes: number[]; longTasks: number[] };
+      let maxGap = 0;
+      for (let i = 1; i < w.frameTimes.length; i++) maxGap = Math.max(maxGap, w.frameTimes[i] - w.frameTimes[i - 1]);
+      return { frames: w.frameTimes.length, maxGap, longTasks: w.longTasks };
+    });
+    const tps = await page.textContent('#stat-tps'), prefill = await page.textContent('#stat-prefill');
+    console.log(`responsiveness: extraction ${wallMs} ms (decode ${tps} tok/s, prefill ${prefill} tok/s), ` +
+      `${r.frames} frames painted, longest gap ${Math.round(r.maxGap)} ms, long tasks ${JSON.stringify(r.longTasks)}`);
+    expect(wallMs, 'the extraction must be long enough for this check to mean something').toBeGreaterThan(600);
+    expect(r.longTasks.filter((d) => d > 250), 'main-thread tasks over 250 ms').toEqual([]);
+    expect(r.maxGap).toBeLessThan(500);
+    expect(r.frames).toBeGreaterThan(wallMs / 100); // at least 10 frames per second throughout
+  });
+
+  test('Stop ends a running extraction early through the shared flag the worker polls', async () => {
+    await page.fill('#max-tokens', '300');
+    await page.click('#extract');
+    await page.waitForFunction(() => (document.getElementById('output')!.textContent ?? '').length > 3, undefined, { timeout: 60_000 });
+    await page.click('#stop');
+    await waitState(['done', 'error'], 60_000);
+    expect(await page.textContent('#validity')).toBe('stopped');
+    const message = await page.textContent('#run-message') ?? '';
+    const generated = Number(/(\d+) tokens in/.exec(message)?.[1]);
+    console.log(`stop: ${message}`);
+    expect(message).toMatch(/^Stopped\./);
+    expect(generated).toBeLessThan(300);
+    // The model stays loaded: the next request runs.
+    expect(await page.isEnabled('#extract')).toBe(true);
   });
 
   test('offers the bundled default model and loads it with one click (f32)', async () => {
