@@ -25,7 +25,8 @@ export type LogitsRows = 'none' | 'last' | 'all';
 const F16_ACTIVATION_SCALES = 1;
 
 /** An activation as the next products will read it: f32 rows, plus their int8 form when q8 matrices
- * consume it (quantized once, shared by e.g. Q, K and V). */
+ * consume it (quantized once, shared by e.g. Q, K and V). The int8 form lives in state.xq/xs until the
+ * next input() call, so an Input is used right after it is made, before the next one. */
 interface Input { x: Ptr; cols: number; ntok: number }
 
 function input(ctx: ForwardContext, x: Ptr, cols: number, ntok: number): Input {
