@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Kernels } from '../../kernels/kernels.js';
 import { writeModelGguf, ggufModelMetadata, ggufTensors } from '../../weights/gguf-convert.js';
-import { kv, MemorySink, writeGguf } from '../../weights/gguf-writer.js';
+import { kv, MemorySink, writeGguf, type GgufKv } from '../../weights/gguf-writer.js';
 import { GgufValueType, parseGguf } from '../../weights/gguf.js';
 import { hfFolderFiles } from '../../weights/hf-writer.js';
 import { hfSourceFromFiles, loadWeights, modelSourceFromBytes, readModelLayout } from '../../weights/load.js';
@@ -89,7 +89,7 @@ describe('format variants', () => {
 
   it('GGUF metadata of every value type round-trips with its type; an unknown value type is named', () => {
     const sink = new MemorySink();
-    const kvs = [
+    const kvs: GgufKv[] = [
       { key: 'a.u8', tag: { type: GgufValueType.UINT8 }, value: 200 },
       { key: 'a.i8', tag: { type: GgufValueType.INT8 }, value: -100 },
       { key: 'a.u16', tag: { type: GgufValueType.UINT16 }, value: 60000 },
@@ -99,8 +99,8 @@ describe('format variants', () => {
       { key: 'a.f64', tag: { type: GgufValueType.FLOAT64 }, value: Math.PI },
       { key: 'a.nested', tag: { type: GgufValueType.ARRAY, item: { type: GgufValueType.ARRAY, item: { type: GgufValueType.INT32 } } }, value: [[1, 2], [3]] },
       kv.f32('a.f32', 0.1), kv.bool('a.bool', true), kv.string('a.s', 'naïve 東京 🚀'),
-    ] as const;
-    writeGguf(sink, [...kvs], []);
+    ];
+    writeGguf(sink, kvs, []);
     const g = parseGguf(sink.bytes(), 'types.gguf');
     for (const k of kvs) {
       expect(g.metadataTypes.get(k.key)).toEqual(k.tag);
