@@ -291,7 +291,8 @@ export async function run(args: string[]): Promise<number> {
   const whole = benchWholeModel(k, { budgetMs: quick ? 300 : 1500, minIterations: 3 }, quick ? 8 : 32);
   console.log(`\nwhole-model pass (SmolLM-135M int8, ${(whole.weightBytes / 2 ** 20).toFixed(0)} MiB of weights+scales, ` +
     `every matrix once): decode ${whole.decodePassesPerS.toFixed(1)} passes/s; ` +
-    `prefill of ${whole.prefillTokens} tokens (matmul_q8, no LM head) ${whole.prefillTokensPerS.toFixed(0)} tokens/s`);
+    `prefill of ${whole.prefillTokens} tokens (matmul_q8, no LM head) ${whole.prefillTokensPerS.toFixed(0)} tokens/s ` +
+    `(${(whole.prefillTokensPerS / whole.decodePassesPerS).toFixed(1)}x decode per token)`);
   const file = values.json ?? 'bench/results/kernels.json';
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, JSON.stringify({

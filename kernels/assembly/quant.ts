@@ -89,7 +89,7 @@ export function quantize_rows_q8(x: usize, rows: i32, cols: i32, q: usize, scale
   }
 }
 
-/** f32 out[rows * cols] = q * scale, dense (padding dropped). */
+/** f32 out[rows * cols] = q * scale, dense (padding dropped); one exactly rounded f32 multiply per value. */
 export function dequantize_rows_q8(q: usize, scales: usize, rows: i32, cols: i32, group: i32, out: usize): void {
   checkGroup(group);
   const groups = (cols + group - 1) / group;
@@ -98,9 +98,19 @@ export function dequantize_rows_q8(q: usize, scales: usize, rows: i32, cols: i32
     const qr = q + <usize>r * <usize>rowStride;
     const sr = scales + (<usize>r * <usize>groups << 2);
     const outr = out + (<usize>r * <usize>cols << 2);
-    for (let j = 0; j < cols; j++) {
-      const s = load<f32>(sr + (<usize>(j / group) << 2));
-      store<f32>(outr + (<usize>j << 2), <f32>load<i8>(qr + <usize>j) * s);
+    for (let g = 0; g < groups; g++) {
+      const start = g * group;
+      const len = min<i32>(group, cols - start);
+      const s = load<f32>(sr + (<usize>g << 2));
+      const sv = f32x4.splat(s);
+      const qg = qr + <usize>start, og = outr + (<usize>start << 2);
+      let j = 0;
+      for (; j + 8 <= len; j += 8) {
+        const v = v128.load8x8_s(qg + <usize>j);
+        v128.store(og + (<usize>j << 2), f32x4.mul(f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_s(v)), sv));
+        v128.store(og + (<usize>j << 2), f32x4.mul(f32x4.convert_i32x4_s(i32x4.extend_high_i16x8_s(v)), sv), 16);
+      }
+      for (; j < len; j++) store<f32>(og + (<usize>j << 2), <f32>load<i8>(qg + <usize>j) * s);
     }
   }
 }
