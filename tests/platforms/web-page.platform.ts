@@ -2,7 +2,7 @@
 // input (stories260K.bin + tok512.bin), the worker loads it, the page's determinism check hashes the logits
 // of a fixed prompt (compared with the same trace computed here in Node), and an extraction streams in.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
@@ -13,6 +13,8 @@ import { EXAMPLES } from '../../web/examples.js';
 import { Kernels } from '../../kernels/kernels.js';
 import { writeModelGguf } from '../../weights/gguf-convert.js';
 import { MemorySink } from '../../weights/gguf-writer.js';
+import { hfFolderFiles } from '../../weights/hf-writer.js';
+import { closeModelSource, readModelSource } from '../../weights/node-files.js';
 import { modelSourceFromBytes } from '../../weights/load.js';
 import { randomModel, TINY } from '../../weights/random-model.js';
 import { logitsTrace, sha256Hex } from '../../web/logits-trace.js';
@@ -195,6 +197,40 @@ describe('web page in headless Chromium', () => {
     expect(generated).toBeLessThan(300);
     // The model stays loaded: the next request runs.
     expect(await page.isEnabled('#extract')).toBe(true);
+  });
+
+  test('loads a Hugging Face folder (sharded F16 safetensors + tokenizer.json) picked as a folder; same logits as Node', async () => {
+    const folder = join(dir, 'hf-random');
+    mkdirSync(folder);
+    for (const f of hfFolderFiles(randomModel({ config: { ...TINY, contextLength: 1024 }, seed: 77 }), 'F16', 200_000)) {
+      const sink = new MemorySink();
+      f.write(sink);
+      writeFileSync(join(folder, f.name), sink.bytes());
+    }
+    await page.selectOption('#dtype', 'q8');
+    await page.setInputFiles('#pick-folder', folder);
+    await waitState(['ready', 'error']);
+    const info = await page.textContent('#model-info');
+    expect(info).toContain('Hugging Face folder');
+    expect(info).toContain('2 layers · dim 64 · ffn 160');
+
+    await page.fill('#fp-prompt', '{"name": "Ada"}');
+    await page.fill('#fp-steps', '4');
+    await page.click('#fp-run');
+    await page.waitForFunction(() => !!document.getElementById('fp-result')!.dataset.sha256 || document.body.dataset.state === 'error',
+      undefined, { timeout: 60_000 });
+    const inPage = await page.evaluate(() => document.getElementById('fp-result')!.dataset.sha256);
+
+    const source = readModelSource(folder);
+    try {
+      const model = await loadModel(source, { dtype: 'q8' });
+      const { logits } = logitsTrace(model, model.tokenizer!.encode('{"name": "Ada"}'), 4);
+      const inNode = await sha256Hex(logits);
+      console.log(`web page HF folder logits sha256: page ${inPage} node ${inNode}`);
+      expect(inPage).toBe(inNode);
+    } finally {
+      closeModelSource(source);
+    }
   });
 
   test('offers the bundled default model and loads it with one click (f32)', async () => {
