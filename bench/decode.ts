@@ -29,7 +29,9 @@ const PRESETS: Record<string, LlamaConfig> = {
 export interface DecodeBenchResult {
   model: string;
   params: number;
-  weightsMiB: number;
+  /** Bytes allocated in the kernels' memory: weights, the KV cache for the whole context (untouched
+   * pages are not resident), scratch. */
+  wasmAllocatedMiB: number;
   contextLength: number;
   promptTokens: number;
   genTokens: number;
@@ -146,7 +148,7 @@ export function measureModel(name: string, model: Model, loadMs: number, opts: M
   const perCpuS = (n: number, ms: number) => (Number.isFinite(ms) && ms > 0 ? n / (ms / 1000) : null);
   const rss = g.process?.resourceUsage ? g.process.resourceUsage().maxRSS / 1024 : null;
   return {
-    model: name, params: paramCount(c), weightsMiB: model.kernels.usedBytes / 2 ** 20, contextLength: model.contextLength,
+    model: name, params: paramCount(c), wasmAllocatedMiB: model.kernels.usedBytes / 2 ** 20, contextLength: model.contextLength,
     promptTokens: opts.promptTokens, genTokens: opts.genTokens, loadMs,
     prefillTokPerS: opts.promptTokens / (ttftMs / 1000), ttftMs, decodeTokPerS: opts.genTokens / (decodeMs / 1000),
     peakRssMiB: rss, prefillTokPerCpuS: perCpuS(opts.promptTokens, prefillCpuMs),
