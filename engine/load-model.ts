@@ -21,7 +21,10 @@ export function tokenizerFromSource(source: TokenizerSource): Tokenizer | undefi
   switch (source.kind) {
     // A GGUF written without vocabulary (weights only) has no tokenizer.ggml.* keys.
     case 'gguf': return source.metadata.has('tokenizer.ggml.model') ? tokenizerFromGguf(source.metadata) : undefined;
-    case 'hf': return tokenizerFromJson(source.tokenizerJson, source.tokenizerConfigJson);
+    // config.json's bos/eos ids matter when tokenizer_config.json is absent (SmolLM2's shared folder).
+    case 'hf': return tokenizerFromJson(source.tokenizerJson, source.tokenizerConfigJson, {
+      bos_token_id: source.specialTokenIds?.bos, eos_token_id: source.specialTokenIds?.eos,
+    });
     case 'llama2c': return tokenizerFromLlama2c(source.bytes);
   }
 }
