@@ -63,6 +63,13 @@ async function waitState(states: string[], timeout = 60_000): Promise<string> {
   return state;
 }
 
+/** Runs a UI action that loads a model and waits for the page to settle on the new one. */
+async function loadModelVia(action: () => Promise<void>): Promise<void> {
+  await page.evaluate(() => { document.body.dataset.state = 'test:waiting'; });
+  await action();
+  await waitState(['ready', 'error'], 120_000);
+}
+
 describe('web page in headless Chromium', () => {
   test('is cross-origin isolated and runs inference in a module worker', async () => {
     expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
@@ -71,8 +78,7 @@ describe('web page in headless Chromium', () => {
   });
 
   test('loads stories260K (llama2.c .bin + tokenizer.bin) picked through the file input', async () => {
-    await page.setInputFiles('#pick-files', [join(STORIES, 'stories260K.bin'), join(STORIES, 'tok512.bin')]);
-    await waitState(['ready', 'error']);
+    await loadModelVia(() => page.setInputFiles('#pick-files', [join(STORIES, 'stories260K.bin'), join(STORIES, 'tok512.bin')]));
     const info = await page.textContent('#model-info');
     expect(info).toContain('stories260K.bin');
     expect(info).toContain('5 layers · dim 64 · ffn 172');
@@ -149,8 +155,7 @@ describe('web page in headless Chromium', () => {
     const sink = new MemorySink();
     writeModelGguf(randomModel({ config, seed: 5 }), sink, 'q8_0', await Kernels.create());
     writeFileSync(file, sink.bytes());
-    await page.setInputFiles('#pick-files', [file]);
-    await waitState(['ready', 'error']);
+    await loadModelVia(() => page.setInputFiles('#pick-files', [file]));
     expect(await page.textContent('#model-info')).toContain('GGUF → int8');
 
     await page.selectOption('#example', '0');
@@ -208,8 +213,7 @@ describe('web page in headless Chromium', () => {
       writeFileSync(join(folder, f.name), sink.bytes());
     }
     await page.selectOption('#dtype', 'q8');
-    await page.setInputFiles('#pick-folder', folder);
-    await waitState(['ready', 'error']);
+    await loadModelVia(() => page.setInputFiles('#pick-folder', folder));
     const info = await page.textContent('#model-info');
     expect(info).toContain('Hugging Face folder');
     expect(info).toContain('2 layers · dim 64 · ffn 160');
@@ -236,10 +240,12 @@ describe('web page in headless Chromium', () => {
   test('offers the bundled default model and loads it with one click (f32)', async () => {
     expect(await page.isVisible('#use-default')).toBe(true);
     expect(await page.textContent('#use-default')).toMatch(/Use the bundled model \(1\.0 MiB\)/);
-    await page.selectOption('#dtype', 'f32');
-    await page.click('#use-default');
-    await page.waitForFunction(() => (document.getElementById('model-info')!.textContent ?? '').includes('f32'), undefined, { timeout: 60_000 });
-    await waitState(['ready', 'error']);
+    await loadModelVia(async () => {
+      await page.selectOption('#dtype', 'f32', { noWaitAfter: true }); // reloads the current model as f32
+      await waitState(['ready', 'error'], 120_000);
+      await page.evaluate(() => { document.body.dataset.state = 'test:waiting'; });
+      await page.click('#use-default');
+    });
     const info = await page.textContent('#model-info');
     expect(info).toContain('stories260K.bin');
     expect(info).toContain('llama2.c → f32');
