@@ -40,6 +40,30 @@ describe('kernel argument checks', () => {
     });
   });
 
+  it('zero counts do nothing: no writes, no traps', async () => {
+    const k = await kernels();
+    scoped(k, () => {
+      const p = space(k, 64, 7);
+      const e = k.exports;
+      e.matvec_q8(p, p, p, p, p, 0, 32, 32);
+      e.matmul_q8(p, p, p, p, p, 4, 32, 32, 0);
+      e.matvec_f32(p, p, p, 0, 8);
+      e.matmul_f32(p, p, p, 4, 8, 0);
+      e.quantize_rows_q8(p, 0, 32, p, p, 32, 1);
+      e.dequantize_rows_q8(p, p, 0, 32, 32, p);
+      e.rmsnorm(p, p, p, 8, 1e-5, 0);
+      e.rope(p, 0, 1, 8, 8, 0, p, p, 0);
+      e.attention(p, p, p, p, 0, 0, 1, 1, 8, 8, p);
+      e.softmax(p, 0);
+      e.swiglu(p, p, p, 0);
+      e.add(p, p, 0);
+      e.scale(p, 0, 3);
+      e.apply_mask(p, p, 0, -1);
+      expect(e.argmax(p, 0)).toBe(-1);
+      expect(Array.from(k.f32(p, 64))).toEqual(new Array(64).fill(7));
+    });
+  });
+
   it('allocations start above the static data that holds these messages', async () => {
     const k = await kernels();
     expect(k.mark()).toBeGreaterThanOrEqual(k.exports.heap_base());
