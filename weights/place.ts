@@ -14,6 +14,14 @@ export interface PlaceOptions {
   group: number;
 }
 
+/** Int8 sources whose groups fit the kernels' layout (whole groups inside each row, a multiple of 16
+ * values) are copied as they are; others (llama2.c groups crossing rows or of 4 values) are dequantized
+ * exactly and requantized per row. */
+function isCopiedAsInt8(ref: TensorRef): boolean {
+  const enc = ref.encoding;
+  return enc.kind === 'Q8_0' || (enc.kind === 'Q8_GROUPS' && tensorCols(ref) % enc.group === 0 && enc.group % 16 === 0);
+}
+
 /** Rows per chunk so that a chunk's f32 values stay near 4 MiB. */
 function chunkRows(cols: number): number { return Math.max(1, Math.floor((4 << 20) / (cols * 4))); }
 
@@ -47,9 +55,9 @@ export function placeQ8Matrix(k: Kernels, reader: TensorReader, ref: TensorRef, 
   const rows = tensorRows(ref), cols = tensorCols(ref);
   const enc = ref.encoding;
   const step = chunkRows(cols);
-  if (enc.kind === 'Q8_0' || (enc.kind === 'Q8_GROUPS' && cols % enc.group === 0)) {
+  if (isCopiedAsInt8(ref)) {
     // Already int8 in row-aligned groups: copy, no requantization (it would only add error).
-    const g = enc.kind === 'Q8_0' ? Q8_0_BLOCK : enc.group;
+    const g = enc.kind === 'Q8_0' ? Q8_0_BLOCK : (enc as { group: number }).group;
     const perRow = cols / g;
     const q = k.alloc(rows * cols, 16);
     const scales = k.alloc(rows * perRow * 4, 16);
@@ -86,7 +94,7 @@ export function placementBytes(ref: TensorRef, options: PlaceOptions): { kept: n
   const rows = tensorRows(ref), cols = tensorCols(ref);
   if (ref.shape.length === 1 || options.dtype === 'f32') return { kept: rows * cols * 4 + 64, scratch: 0 };
   const enc = ref.encoding;
-  const copied = enc.kind === 'Q8_0' || (enc.kind === 'Q8_GROUPS' && cols % enc.group === 0);
+  const copied = isCopiedAsInt8(ref);
   const g = enc.kind === 'Q8_0' ? Q8_0_BLOCK : copied && enc.kind === 'Q8_GROUPS' ? enc.group : options.group;
   const perRow = Math.ceil(cols / g);
   return { kept: rows * perRow * g + rows * perRow * 4 + 32, scratch: copied ? 0 : Math.min(chunkRows(cols), rows) * cols * 4 + 16 };

@@ -102,29 +102,34 @@ describe('llama2.c checkpoints', () => {
     for (const [name, v] of v0) expect(placed.get(name), name).toEqual(v);
   });
 
-  it('v2 (int8 groups) keeps its int8 values and scales when groups fit rows, and dequantizes exactly for f32', async () => {
+  it('v2 (int8 groups): copied as is when groups fit rows and the kernels (multiple of 16), else requantized; exact for f32', async () => {
     const v0 = storiesByOffsets();
-    const file = writeVersioned(v0, 2, 4); // group 4 divides 64 and 172: copied as is
+    const g64 = writeVersioned(v0, 2, 64); // 64 divides 64 (copied) but not 172 (w2: groups cross rows)
     const k = await Kernels.create();
-    const { weights } = await loadWeights(modelSourceFromBytes(file, 'v2.bin'), k, { dtype: 'q8' });
+    const { weights } = await loadWeights(modelSourceFromBytes(g64, 'v2.bin'), k, { dtype: 'q8' });
     const wq = weights.layers[1].wq;
     if (wq.kind !== 'q8') throw new Error('expected q8');
-    expect(wq.group).toBe(4);
-    const ref = referenceQuantize(v0.get('blk.1.attn_q.weight')!, 64 * 64 / 4, 4, 4);
+    expect(wq.group).toBe(64);
+    const ref = referenceQuantize(v0.get('blk.1.attn_q.weight')!, 64, 64, 64);
     expect(k.i8(wq.q, 64 * 64)).toEqual(ref.q);
-    expect(k.f32(wq.scales, 64 * 16)).toEqual(ref.scales);
-    const k2 = await Kernels.create();
-    const f = await loadWeights(modelSourceFromBytes(file, 'v2.bin'), k2, { dtype: 'f32' });
-    const deq = new Float32Array(64 * 64);
-    for (let i = 0; i < deq.length; i++) deq[i] = ref.q[i] * ref.scales[i >> 2];
-    expect(matrixValues(k2, f.weights.layers[1].wq)).toEqual(deq);
-    // group 64 does not divide 172 (w2 rows): groups cross rows, so w2 is dequantized and requantized per row.
-    const k3 = await Kernels.create();
-    const g64 = await loadWeights(modelSourceFromBytes(writeVersioned(v0, 2, 64), 'v2.bin'), k3, { dtype: 'q8' });
-    const down = g64.weights.layers[0].wDown;
+    expect(k.f32(wq.scales, 64)).toEqual(ref.scales);
+    // w2 [64, 172]: the file's groups straddle rows, so the exact dequantized rows are requantized (group 32).
+    const down = weights.layers[0].wDown;
     if (down.kind !== 'q8') throw new Error('expected q8');
     expect(down.group).toBe(32);
-    expect(g64.weights.layers[0].wGate.kind === 'q8' && (g64.weights.layers[0].wGate as { group: number }).group).toBe(64);
+    const flat = referenceQuantize(v0.get('blk.0.ffn_down.weight')!, 64 * 172 / 64, 64, 64);
+    const deq = Float32Array.from(flat.q, (q, i) => q * flat.scales[i >> 6]);
+    const requant = referenceQuantize(deq, 64, 172, 32);
+    expect(k.i8(down.q, requant.q.length)).toEqual(requant.q);
+    expect(k.f32(down.scales, requant.scales.length)).toEqual(requant.scales);
+    // dtype f32: q * s exactly as IEEE f32 multiplication.
+    const k2 = await Kernels.create();
+    const f = await loadWeights(modelSourceFromBytes(g64, 'v2.bin'), k2, { dtype: 'f32' });
+    expect(matrixValues(k2, f.weights.layers[0].wDown)).toEqual(deq);
+    // Group 4 fits rows but not the kernels (multiple of 16): requantized with the asked group.
+    const k3 = await Kernels.create();
+    const g4 = await loadWeights(modelSourceFromBytes(writeVersioned(v0, 2, 4), 'v2.bin'), k3, { dtype: 'q8', group: 16 });
+    expect((g4.weights.layers[0].wq as { group: number }).group).toBe(16);
   });
 
   it('bad llama2.c input: truncated file, nonsense header, wrong version', () => {
