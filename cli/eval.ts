@@ -78,7 +78,7 @@ async function runEval(args: string[]): Promise<number> {
       const r = it.next();
       if (r.done) {
         const res = r.value;
-        return { text: res.text, tokens: res.tokens, forcedTokens: res.forcedTokens, promptTokens: res.timings.promptTokens, prefillMs: res.timings.prefillMs, decodeMs: res.timings.decodeMs };
+        return { text: res.text, tokens: res.tokens, forcedTokens: res.forcedTokens, closedEarly: res.closedEarly, promptTokens: res.timings.promptTokens, prefillMs: res.timings.prefillMs, decodeMs: res.timings.decodeMs };
       }
     }
   }, (_record, done) => {

@@ -208,6 +208,7 @@ function single(extractor: ReturnType<typeof extractorFor>, schema: unknown, tex
   if (r.value !== undefined) process.stdout.write(JSON.stringify(r.value) + '\n');
   else process.stdout.write(r.text + '\n');
   console.error(describeTimings(r));
+  if (r.closedEarly) console.error('note: the token budget ran low, so the JSON was closed along the shortest valid completion (later values may be cut short)');
   if (r.valid) {
     console.error('valid: yes (matches the schema)');
     return EXIT.ok;
@@ -296,7 +297,7 @@ function batch(extractor: ReturnType<typeof extractorFor>, schema: unknown, inpu
       try {
         const r = runSteps(extractor, schema, doc.text, options);
         line = { id: doc.id, value: r.value ?? null, valid: r.valid, ...(r.errors ? { errors: r.errors } : {}),
-          tokens: r.tokens, promptTokens: r.timings.promptTokens, ms: Math.round(r.timings.prefillMs + r.timings.decodeMs) };
+          tokens: r.tokens, ...(r.closedEarly ? { closedEarly: true } : {}), promptTokens: r.timings.promptTokens, ms: Math.round(r.timings.prefillMs + r.timings.decodeMs) };
         if (!r.valid) failed++;
       } catch (e) {
         if (!(e instanceof TextTooLongError)) throw e;

@@ -13,6 +13,9 @@ export interface TokenConstraint {
   /** The document so far is a complete value of the schema. */
   isComplete(): boolean;
   reset(): void;
+  /** The shortest bytes that complete the document from here (null when none is found); lets the
+   * decoder close the document validly when its token budget runs low. */
+  shortestCompletion?(): Uint8Array | null;
 }
 
 /** A schema compiled once, from which each extraction takes a fresh constraint. */

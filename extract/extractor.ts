@@ -18,6 +18,9 @@ import { sharedValidator } from './validate.js';
 
 /** Positions that must stay free after the prompt, or the text is "too long for the context". */
 export const MIN_OUTPUT_TOKENS = 16;
+/** Closing starts when the budget left is within this many tokens of what the shortest completion needs:
+ * room for the token about to be sampled to lengthen the completion (a new key, a new string). */
+export const CLOSE_SLACK = 24;
 
 export interface ExtractOptions extends SamplingOptions {
   /** Constrain every step with the schema's grammar (default true). Off: the model writes freely and the
@@ -55,6 +58,9 @@ export interface ExtractResult {
   tokens: number;
   /** Of those, tokens appended without running the sampler (jump-forward). */
   forcedTokens: number;
+  /** The token budget (max tokens or the context) ran low, so the document was finished along the
+   * grammar's shortest completion: valid, but later values may be cut short or left minimal. */
+  closedEarly: boolean;
   finishReason: ExtractFinishReason;
   timings: ExtractTimings;
   /** Grammar compiler warnings (keywords relaxed or not enforced). */
@@ -133,7 +139,9 @@ export class Extractor {
     const before = this.session.evaluated;
     // With a grammar, the model computes only the allowed tokens' logits (the engine's allowed-token LM
     // head); the rest come back -Infinity, exactly what masking would leave.
-    const step = () => (constraint ? { allowed: this.writeMask(constraint, eos) } : {});
+    // While closing, only tokens that spell the start of the shortest completion are allowed.
+    let closeBytes: Uint8Array | undefined;
+    const step = () => (constraint ? { allowed: this.writeMask(constraint, eos, closeBytes) } : {});
     let logits = this.session.prefill(prompt, step());
     const computed = this.session.evaluated - before;
     const prefillMs = performance.now() - t0;
@@ -141,6 +149,12 @@ export class Extractor {
 
     const seq = prompt.slice();
     let generated = 0, forcedTokens = 0, out = '';
+    // Budget-aware closing: once the tokens left come within reach of what the shortest completion
+    // needs, the document is finished along it. The check runs only inside a window near the end (twice
+    // the empty document's need, plus slack), so the completion search stays off the usual path.
+    let closing = false;
+    const canClose = constraint?.shortestCompletion !== undefined;
+    const window = canClose ? 2 * this.tokensToClose(constraint!) + 2 * CLOSE_SLACK : 0;
     let finishReason: ExtractFinishReason = 'length';
     const emit = (id: number) => { seq.push(id); generated++; const piece = stream.push(id); out += piece; return piece; };
 
@@ -157,7 +171,24 @@ export class Extractor {
           continue; // the grammar may force more, or now allow a choice
         }
         const allowed = constraint.allowed();
-        if (constraint.isComplete() && !this.allowsMoreThanEos(allowed, eos)) { finishReason = 'complete'; break; }
+        if (constraint.isComplete() && (closing || !this.allowsMoreThanEos(allowed, eos))) { finishReason = 'complete'; break; }
+        const budget = maxTokens - generated;
+        if (canClose && !closing && budget <= window && budget <= this.tokensToClose(constraint) + CLOSE_SLACK) closing = true;
+        if (closing) {
+          const completion = constraint.shortestCompletion!() ?? new Uint8Array(0);
+          const ids = this.acceptBytes(constraint, completion, budget);
+          if (ids.length > 0) {
+            forcedTokens += ids.length;
+            let piece = '';
+            for (const id of ids) piece += emit(id);
+            if (piece) yield piece;
+            continue;
+          }
+          // The completion's bytes do not tokenize into accepted tokens: sample among the allowed tokens
+          // that spell its beginning.
+          closeBytes = completion;
+          if (this.session.tokens.length === seq.length) this.kernels.exports.apply_mask(logits, step().allowed!, this.vocabSize, -Infinity);
+        }
         if (!constraint.isComplete() && !allowed.some((w) => w !== 0)) {
           throw new Error(`the grammar allows no token after ${JSON.stringify(out)} (a dead end in the grammar; please report it)`);
         }
@@ -167,6 +198,7 @@ export class Extractor {
       // One batched pass over whatever was appended since the last model run (forced tokens included).
       if (this.session.tokens.length !== seq.length) logits = this.session.prefill(seq, step());
       const id = sampler.sample(logits, seq);
+      closeBytes = undefined;
       if (eos.has(id)) { finishReason = constraint?.isComplete() ? 'complete' : 'eos'; break; }
       constraint?.advance(id);
       const piece = emit(id);
@@ -177,7 +209,7 @@ export class Extractor {
     const decodeMs = performance.now() - t0;
 
     const result: ExtractResult = {
-      value: undefined, text: out, valid: false, tokens: generated, forcedTokens, finishReason,
+      value: undefined, text: out, valid: false, tokens: generated, forcedTokens, closedEarly: closing, finishReason,
       timings: {
         promptTokens: prompt.length, cachedPromptTokens: prompt.length - computed, prefillMs, decodeMs,
         tokensPerSecond: decodeMs > 0 ? generated / (decodeMs / 1000) : 0,
@@ -201,7 +233,20 @@ export class Extractor {
 
   /** Feeds the grammar the tokens of its forced bytes that it accepts, at most `budget`; returns them. */
   private acceptForced(constraint: TokenConstraint, budget: number): number[] {
-    const bytes = constraint.forcedBytes();
+    return this.acceptBytes(constraint, constraint.forcedBytes(), budget);
+  }
+
+  /** Tokens the shortest completion from here takes (0 when complete, a large number when none is found). */
+  private tokensToClose(constraint: TokenConstraint): number {
+    const completion = constraint.shortestCompletion?.();
+    if (completion === undefined) return 0;
+    if (completion === null) return Number.MAX_SAFE_INTEGER;
+    this.forced ??= new ForcedTokenizer(this.tokenizer);
+    return this.forced.count(completion);
+  }
+
+  /** Feeds the grammar the tokens that spell `bytes`, as long as it accepts them, at most `budget`. */
+  private acceptBytes(constraint: TokenConstraint, bytes: Uint8Array, budget: number): number[] {
     if (bytes.length === 0 || budget <= 0) return [];
     this.forced ??= new ForcedTokenizer(this.tokenizer);
     const accepted: number[] = [];
@@ -227,13 +272,28 @@ export class Extractor {
 
   /** Writes the grammar's allowed set into the kernel-memory bitset the LM head reads (a complete
    * document also allows EOS, whatever the grammar's vocabulary says); returns its pointer. */
-  private writeMask(constraint: TokenConstraint, eos: ReadonlySet<number>): Ptr {
+  private writeMask(constraint: TokenConstraint, eos: ReadonlySet<number>, prefixOf?: Uint8Array): Ptr {
     const bits = this.kernels.u32(this.maskPtr, this.maskWords);
     bits.fill(0);
     const allowed = constraint.allowed();
     bits.set(allowed.length > this.maskWords ? allowed.subarray(0, this.maskWords) : allowed);
     if (constraint.isComplete()) for (const id of eos) if (id < this.vocabSize) bits[id >>> 5] |= 1 << (id & 31);
+    if (prefixOf && prefixOf.length > 0) this.keepPrefixTokens(bits, prefixOf);
     return this.maskPtr;
+  }
+
+  /** Clears the allowed tokens whose bytes are not a prefix of `bytes` (unless that would clear all). */
+  private keepPrefixTokens(bits: Uint32Array, bytes: Uint8Array): void {
+    const keep = new Uint32Array(bits.length);
+    let any = false;
+    for (let id = 0; id < this.tokenizer.vocabSize; id++) {
+      if (!hasBit(bits, id)) continue;
+      const t = this.tokenizer.tokenBytes(id);
+      if (t.length === 0 || t.length > bytes.length || !t.every((b, i) => bytes[i] === b)) continue;
+      keep[id >>> 5] |= 1 << (id & 31);
+      any = true;
+    }
+    if (any) bits.set(keep);
   }
 }
 

@@ -25,6 +25,14 @@ export class ForcedTokenizer {
     this.maxLength = max;
   }
 
+  /** How many tokens spell `bytes`: the tokens found, plus one per byte they leave uncovered (an upper
+   * bound of what byte-fallback or single-byte tokens would take). */
+  count(bytes: Uint8Array): number {
+    const ids = this.encode(bytes);
+    const covered = ids.reduce((n, id) => n + this.tokenizer.tokenBytes(id).length, 0);
+    return ids.length + (bytes.length - covered);
+  }
+
   /** Token ids whose bytes concatenate to exactly `bytes` (possibly fewer bytes when some cannot be
    * covered; the caller only feeds the tokens the grammar accepts anyway). */
   encode(bytes: Uint8Array): number[] {

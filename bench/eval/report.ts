@@ -12,6 +12,8 @@ export interface Summary extends Aggregate {
   meanOutputTokens: number;
   /** Share of output tokens the grammar forced (fed in batches, never sampled). */
   forcedShare: number;
+  /** Examples closed along the shortest completion because the token budget ran low. */
+  closedEarly: number;
   /** Examples whose extraction threw (counted as empty, invalid output). */
   errors: number;
 }
@@ -34,6 +36,7 @@ export function summarize(records: readonly EvalRecord[]): Summary {
     meanPromptTokens: n ? sum((r) => r.promptTokens) / n : 0,
     meanOutputTokens: n ? sum((r) => r.tokens) / n : 0,
     forcedShare: sum((r) => r.tokens) > 0 ? sum((r) => r.forcedTokens) / sum((r) => r.tokens) : 0,
+    closedEarly: records.filter((r) => r.closedEarly).length,
     errors: records.filter((r) => r.error !== undefined).length,
   };
 }

@@ -12,6 +12,8 @@ export interface ExtractionOutcome {
   tokens: number;
   /** Of those, forced by the grammar (0 without one). */
   forcedTokens?: number;
+  /** The document was finished along the grammar's shortest completion because the budget ran low. */
+  closedEarly?: boolean;
   promptTokens: number;
   prefillMs: number;
   decodeMs: number;
@@ -23,6 +25,7 @@ export interface EvalRecord extends ExampleScore {
   output: string;
   tokens: number;
   forcedTokens: number;
+  closedEarly: boolean;
   promptTokens: number;
   prefillMs: number;
   decodeMs: number;
@@ -50,7 +53,7 @@ export async function evaluate(examples: readonly EvalExample[], extract: Extrac
     const record: EvalRecord = {
       id: example.id, tier: example.tier, output: outcome.text,
       ...scoreExample(outcome.text, example.gold, example.schema),
-      tokens: outcome.tokens, forcedTokens: outcome.forcedTokens ?? 0, promptTokens: outcome.promptTokens, prefillMs: outcome.prefillMs, decodeMs: outcome.decodeMs, latencyMs,
+      tokens: outcome.tokens, forcedTokens: outcome.forcedTokens ?? 0, closedEarly: outcome.closedEarly ?? false, promptTokens: outcome.promptTokens, prefillMs: outcome.prefillMs, decodeMs: outcome.decodeMs, latencyMs,
       ...(error !== undefined ? { error } : {}),
     };
     records.push(record);

@@ -42,4 +42,16 @@ describe('extract with the grammar', () => {
     const schema = { type: 'object', properties: { a: { type: 'string', not: { const: 'x' } } } };
     await expect(extract({ text: 'a', schema, model })).rejects.toThrow(GrammarError);
   });
+
+  it('closes the document validly when the token budget runs low (shortest completion)', async () => {
+    for (const seed of [1, 2, 3]) {
+      const r = await extract({ text: 'Maria Lopez is 34 and lives in Denver.', schema: person, model, options: { temperature: 1.5, seed, maxTokens: 70 } });
+      expect(r.tokens).toBeLessThanOrEqual(70);
+      expect(r.valid, `${r.text} ${r.errors}`).toBe(true);
+      expect(r.closedEarly).toBe(true);
+      expect(r.finishReason).toBe('complete');
+    }
+    const roomy = await extract({ text: 'Maria Lopez is 34.', schema: person, model, options: { maxTokens: 400 } });
+    expect(roomy.closedEarly).toBe(false);
+  });
 });

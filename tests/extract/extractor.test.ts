@@ -71,7 +71,7 @@ describe('Extractor', () => {
     expect(free.errors!.length).toBeGreaterThan(0);
   });
 
-  it('stops at the token limit with a clear error', () => {
+  it('stops at the token limit with a clear error when even the shortest completion does not fit', () => {
     const ex = new Extractor(model, literalCompiler(target, false));
     const { result } = run(ex, 'Lily.', { maxTokens: 3 });
     expect(result.tokens).toBe(3);

@@ -35,5 +35,6 @@ export class LiteralConstraint implements TokenConstraint {
   }
   forcedBytes(): Uint8Array { return this.force ? this.target.subarray(this.at) : new Uint8Array(0); }
   isComplete(): boolean { return this.at === this.target.length; }
+  shortestCompletion(): Uint8Array { return this.target.subarray(this.at); }
   reset(): void { this.at = 0; this.advanced = []; }
 }
