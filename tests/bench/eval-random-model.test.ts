@@ -57,6 +57,16 @@ describe('jsonlm eval with random-weight models', () => {
     }
   });
 
+  it('with a context too short for what a random model rambles, the JSON is closed early and still valid', async () => {
+    const model = writeRandomModel(4);
+    const { report } = await evalRun(['--model', model, '--temperature', '1', '--tier', 'medium', '--ctx', '1700']);
+    expect(report.overall.n).toBe(PER_TIER);
+    expect(report.overall.errors).toBe(0);
+    expect(report.overall.validity).toBe(1);
+    expect(report.overall.compliance).toBe(1);
+    expect(report.overall.closedEarly).toBeGreaterThan(0);
+  });
+
   it('without the grammar (one flag), a random model does not produce valid JSON', async () => {
     const model = writeRandomModel(3);
     const { code, report } = await evalRun(['--model', model, '--no-grammar', '--max-tokens', '24', '--tier', 'simple']);
