@@ -13,6 +13,8 @@ export interface SampleOptions {
   softTokens?: number;
   /** Called with each allowed() duration in milliseconds (for the benchmark). */
   onMaskTime?: (ms: number) => void;
+  /** The clock for onMaskTime, in milliseconds (default performance.now). */
+  clock?: () => number;
 }
 
 export interface SampledDocument {
@@ -113,11 +115,12 @@ export function sampleDocument(matcher: Matcher, vocab: TokenVocabulary, random:
   const maxTokens = options.maxTokens ?? 1500;
   const softTokens = options.softTokens ?? 24;
   const tokens: number[] = [];
+  const clock = options.clock ?? (() => performance.now());
   matcher.reset();
   for (let step = 0; step < maxTokens; step++) {
-    const t0 = options.onMaskTime ? performance.now() : 0;
+    const t0 = options.onMaskTime ? clock() : 0;
     const mask = matcher.allowed();
-    if (options.onMaskTime) options.onMaskTime(performance.now() - t0);
+    if (options.onMaskTime) options.onMaskTime(clock() - t0);
     const lean = Math.min(0.95, Math.max(0, (step - softTokens) / softTokens));
     if (matcher.isComplete() && vocab.eosIds.length && random() < 0.3 + 0.7 * lean) {
       const eos = vocab.eosIds.find((id) => isSet(mask, id));

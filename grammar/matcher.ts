@@ -41,6 +41,8 @@ export function createMatcher(grammar: Grammar, vocab: TokenVocabulary): Matcher
 export class MaskRuntime {
   pda: Pda;
   private readonly setsByDepth: StackSet[];
+  /** Per detached top frame (set id): its own tokens and the tokens that depend on the stack below. */
+  private topParts = new Map<number, { own: Uint32Array; dependent: Int32Array }>();
   readonly noTokens: Uint32Array;
 
   constructor(readonly grammar: Grammar, readonly vocab: TokenVocabulary) {
@@ -51,7 +53,7 @@ export class MaskRuntime {
 
   /** Starts over with empty caches when they outgrow their budget (called between documents). */
   maybeRenew(): void {
-    if (this.pda.oversized) this.pda = new Pda(this.grammar);
+    if (this.pda.oversized) { this.pda = new Pda(this.grammar); this.topParts = new Map(); }
   }
 
   mask(pda: Pda, set: StackSet): Uint32Array {
@@ -63,12 +65,42 @@ export class MaskRuntime {
       // Inside a free string: the plain tokens as one block, then only quote/backslash tokens walked.
       out = body.slice();
       this.walk(pda, set, v.stringBodySets().escapesAndQuotes, out);
+    } else if (set.stacks.length === 1 && set.stacks[0].parent !== pda.done) {
+      out = this.splitMask(pda, set);
     } else {
       out = new Uint32Array(v.words);
       this.walk(pda, set, v.trie, out);
     }
     if (set.complete) for (let w = 0; w < v.words; w++) out[w] |= v.eosMask[w];
     set.mask = out;
+    return out;
+  }
+
+  /** One stack: the tokens its top frame accepts on its own (computed once per top frame, shared by
+   * every parent) plus the few tokens that reach below it, checked against the real stack. */
+  private splitMask(pda: Pda, set: StackSet): Uint32Array {
+    const top = set.stacks[0];
+    const detached = pda.detach(top);
+    let part = this.topParts.get(detached.id);
+    if (!part) {
+      const own = new Uint32Array(this.vocab.words);
+      const dependent: number[] = [];
+      this.walk(pda, detached, this.vocab.trie, own, dependent);
+      part = { own, dependent: Int32Array.from(dependent) };
+      this.topParts.set(detached.id, part);
+    }
+    const out = part.own.slice();
+    const tokens = this.vocab.tokens;
+    const empty = pda.empty;
+    for (const id of part.dependent) {
+      const t = tokens[id];
+      let s = set;
+      for (let i = 0; i < t.length && s !== empty; i++) {
+        const cached = s.next[t[i]];
+        s = cached >= 0 ? pda.sets[cached] : pda.step(s, t[i]);
+      }
+      if (s !== empty) out[id >>> 5] |= 1 << (id & 31);
+    }
     return out;
   }
 
@@ -84,8 +116,10 @@ export class MaskRuntime {
     return room >= 0 ? sets.withinChars[room] : null;
   }
 
-  /** Sets the bits of every token of `trie` whose bytes the PDA accepts from `set`. */
-  private walk(pda: Pda, set: StackSet, trie: TrieLayout, out: Uint32Array): void {
+  /** Sets the bits of every token of `trie` whose bytes the PDA accepts from `set`. From a detached set,
+   * tokens that reach below the top frame go to `dependent` instead (unless they are also accepted on
+   * the top frame's own). */
+  private walk(pda: Pda, set: StackSet, trie: TrieLayout, out: Uint32Array, dependent?: number[]): void {
     const empty = pda.empty;
     const sets = this.setsByDepth;
     sets[0] = set;
@@ -99,7 +133,11 @@ export class MaskRuntime {
       const next = cached >= 0 ? all[cached] : pda.step(parent, bytes[i]);
       if (next === empty) { i = end[i]; continue; }
       sets[depth[i]] = next;
-      for (let k = tokStart[i], e = tokStart[i + 1]; k < e; k++) { const id = tokIds[k]; out[id >>> 5] |= 1 << (id & 31); }
+      if (next.hasOwnPath) {
+        for (let k = tokStart[i], e = tokStart[i + 1]; k < e; k++) { const id = tokIds[k]; out[id >>> 5] |= 1 << (id & 31); }
+      } else if (dependent) {
+        for (let k = tokStart[i], e = tokStart[i + 1]; k < e; k++) dependent.push(tokIds[k]);
+      }
       i++;
     }
   }

@@ -22,6 +22,7 @@ export const INT_DIGITS = 16;
 export const FRAC_DIGITS = 15;
 export const EXP_DIGITS = 2;
 const SCALE = 10n ** BigInt(FRAC_DIGITS);
+const POW10: bigint[] = Array.from({ length: INT_DIGITS + FRAC_DIGITS + 2 }, (_, k) => 10n ** BigInt(k));
 
 // NegZero: "-0", which must go on with a fraction (JSON.stringify never writes -0, and a model should not).
 export const enum NumPhase { Start = 0, Minus = 1, Zero = 2, Int = 3, Dot = 4, Frac = 5, E = 6, ESign = 7, Exp = 8, NegZero = 9 }
@@ -96,9 +97,13 @@ function completionIntervals(spec: NumberSpec, p: Parsed): Array<[bigint, bigint
     const d = BigInt(p.int);
     if (p.int === '0') out.push([p.negative ? 1n : 0n, unit - 1n]);
     else {
+      // Intervals grow with k: stop once they start above the largest magnitude the bounds allow.
+      const cap = p.negative ? (spec.lo === null ? null : -spec.lo) : spec.hi;
       for (let k = 0; k <= INT_DIGITS - p.int.length; k++) {
-        const pow = 10n ** BigInt(k);
-        out.push([d * pow * unit, (d + 1n) * pow * unit - 1n]);
+        const pow = POW10[k];
+        const lo = d * pow * unit;
+        if (cap !== null && lo > cap) break;
+        out.push([lo, (d + 1n) * pow * unit - 1n]);
       }
     }
   } else {

@@ -8,7 +8,9 @@
 import { lexStep, isCompletePhase, feasible, acceptsValue, NumPhase } from './number-range.js';
 import { LiteralTrie, type Grammar, type ObjectSpec } from './grammar.js';
 
-export const enum Kind { Done = 0, Value = 1, Literal = 2, String = 3, Number = 4, Object = 5, Array = 6 }
+// Hole: stands for "whatever is below" when a top frame is examined on its own (see detach()); HoleHit:
+// a byte reached below the top frame, so the answer depends on the real stack.
+export const enum Kind { Done = 0, Value = 1, Literal = 2, String = 3, Number = 4, Object = 5, Array = 6, Hole = 7, HoleHit = 8 }
 
 // Object phases.
 export const enum Obj { Open = 0, KeyNext = 1, InKey = 2, AfterKey = 3, AfterColon = 4, AfterValue = 5, ExtraKeyPending = 6, AfterExtraKey = 7, AfterExtraColon = 8 }
@@ -43,9 +45,16 @@ export class Stack {
   ) {}
 }
 
+const UNKNOWN_STEPS = new Int32Array(256).fill(-1);
+
 export class StackSet {
-  /** next[byte] = id of the set after that byte (0 = empty set), -1 = not computed yet. */
-  readonly next = new Int32Array(256).fill(-1);
+  /** Holds a HoleHit stack: some path needed the frames below the detached top. */
+  hasHoleHit = false;
+  /** Holds a non-HoleHit stack: some path stayed within the detached top (or just popped it). */
+  hasOwnPath = false;
+  /** next[byte] = id of the set after that byte (0 = empty set), -1 = not computed yet. Starts as a
+   * shared all-unknown table; a set's own table is allocated on its first step (most sets never step). */
+  next: Int32Array = UNKNOWN_STEPS;
   /** Cached mask words for one vocabulary (see matcher.ts). */
   mask: Uint32Array | null = null;
   /** The only byte that can follow (-1: several or none, -2: not computed). */
@@ -57,6 +66,14 @@ export class StackSet {
 
 const MAX_STACKS = 400_000;
 
+/** Byte order for completion search: closers first, then what formats and numbers need. */
+const COMPLETION_ORDER: number[] = (() => {
+  const first = Array.from('"}]0123456789aA-:.@/T+Z,', (c) => c.charCodeAt(0));
+  const rest: number[] = [];
+  for (let b = 0x20; b < 0x7f; b++) if (!first.includes(b)) rest.push(b);
+  return [...first, ...rest, 0x5c];
+})();
+
 export class Pda {
   private readonly stackIds = new Map<string, Stack>();
   private readonly setIds = new Map<string, StackSet>();
@@ -64,12 +81,16 @@ export class Pda {
   private readonly singletons: Array<StackSet | undefined> = [];
   readonly sets: StackSet[] = [];
   readonly done: Stack;
+  readonly hole: Stack;
+  readonly holeHit: Stack;
   readonly empty: StackSet;
   readonly initial: StackSet;
 
   constructor(readonly grammar: Grammar, rootNode = grammar.root) {
     this.empty = this.intern([]);
     this.done = this.stack(Kind.Done, 0, 0, 0, 0, 0, 0, '', null);
+    this.hole = this.stack(Kind.Hole, 0, 0, 0, 0, 0, 0, '', null);
+    this.holeHit = this.stack(Kind.HoleHit, 0, 0, 0, 0, 0, 0, '', null);
     this.initial = this.intern([this.stack(Kind.Value, rootNode, 0, 0, 0, 0, 0, '', this.done)]);
   }
 
@@ -109,6 +130,7 @@ export class Pda {
       let complete = false;
       for (const s of stacks) for (const c of this.closureOf(s)) if (c.kind === Kind.Done) complete = true;
       set = new StackSet(this.sets.length, stacks, complete);
+      for (const st of stacks) { if (st.kind === Kind.HoleHit) set.hasHoleHit = true; else set.hasOwnPath = true; }
       this.setIds.set(key, set);
       this.sets.push(set);
     }
@@ -121,8 +143,15 @@ export class Pda {
     const out: Stack[] = [];
     for (const s of set.stacks) for (const c of this.closureOf(s)) this.consume(c, byte, out);
     const next = out.length === 0 ? this.empty : this.intern(out);
+    if (set.next === UNKNOWN_STEPS) set.next = new Int32Array(256).fill(-1);
     set.next[byte] = next.id;
     return next;
+  }
+
+  /** The top frame of `s` alone, over a Hole: what it accepts without looking below (context-free
+   * tokens) is the same for every stack with this top, so masks can be shared across parents. */
+  detach(s: Stack): StackSet {
+    return this.intern([this.stack(s.kind, s.node, s.a, s.b, s.c, s.d, s.e, s.s, this.hole)]);
   }
 
   /** Runs bytes from `set`; the empty set when some byte is refused. */
@@ -147,33 +176,33 @@ export class Pda {
     return only;
   }
 
-  /** The shortest byte string that completes the document from `set` (breadth-first over memoised
-   * steps), or null when none is found within `limit` explored states. Lets a decoder that runs out of
+  /** A short byte string that completes the document from `set`, or null when none is found within
+   * `limit` explored states. Lets a decoder that runs out of
    * budget close the document validly, and lets the fuzzer steer towards the end. */
-  shortestCompletion(set: StackSet, limit = 20000): Uint8Array | null {
+  shortestCompletion(set: StackSet, limit = 5000): Uint8Array | null {
     if (set.completion === undefined) set.completion = this.searchCompletion(set, limit);
     return set.completion;
   }
 
+  /** Depth-first, trying bytes that close things first (quote, braces, brackets, then digits and
+   * letters), with visited states remembered: finds a short completion while touching few states. */
   private searchCompletion(set: StackSet, limit: number): Uint8Array | null {
-    if (set.complete) return new Uint8Array(0);
-    const parent = new Map<number, [number, number]>([[set.id, [-1, -1]]]);
-    const queue = [set];
-    for (let qi = 0; qi < queue.length && parent.size < limit; qi++) {
-      const cur = queue[qi];
-      for (let b = 0; b < 256; b++) {
+    const visited = new Set<number>();
+    const path: number[] = [];
+    const dfs = (cur: StackSet, depth: number): boolean => {
+      if (cur.complete) return true;
+      if (depth > 400 || visited.size > limit || visited.has(cur.id)) return false;
+      visited.add(cur.id);
+      for (const b of COMPLETION_ORDER) {
         const next = this.step(cur, b);
-        if (next === this.empty || parent.has(next.id)) continue;
-        parent.set(next.id, [cur.id, b]);
-        if (next.complete) {
-          const bytes: number[] = [];
-          for (let id = next.id; id !== set.id; id = parent.get(id)![0]) bytes.push(parent.get(id)![1]);
-          return Uint8Array.from(bytes.reverse());
-        }
-        queue.push(next);
+        if (next === this.empty) continue;
+        path.push(b);
+        if (dfs(next, depth + 1)) return true;
+        path.pop();
       }
-    }
-    return null;
+      return false;
+    };
+    return dfs(set, 0) ? Uint8Array.from(path) : null;
   }
 
   private closureOf(s: Stack): Stack[] {
@@ -201,6 +230,7 @@ export class Pda {
   private consume(s: Stack, byte: number, out: Stack[]): void {
     switch (s.kind) {
       case Kind.Done: return;
+      case Kind.Hole: case Kind.HoleHit: out.push(this.holeHit); return;
       case Kind.Value: this.startValue(s.node, s.parent!, byte, out); return;
       case Kind.Literal: {
         const child = this.grammar.tries[s.node].next[s.a].get(byte);

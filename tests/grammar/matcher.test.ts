@@ -138,3 +138,39 @@ describe('Matcher', () => {
     expect(JSON.parse(m.text() + tail)).toEqual({ name: 'Bo', age: 0 });
   });
 });
+
+describe('mask exactness', () => {
+  it('allowed() equals a brute-force check of every token, along sampled documents', async () => {
+    const { HARD_SCHEMAS } = await import('./hard-schemas.js');
+    const { Pda } = await import('../../grammar/pda.js');
+    const { sampleDocument, seededRandom } = await import('../../grammar/index.js');
+    let checked = 0;
+    for (const name of ['nestedArraysOfObjects', 'sharedPrefixEnums', 'anyOfNullable', 'keysByPattern', 'stringLengths']) {
+      const { grammar } = compileGrammar(HARD_SCHEMAS[name]);
+      const m = createMatcher(grammar, vocab);
+      const doc = sampleDocument(m, vocab, seededRandom(name.length), { maxTokens: 200 });
+      // Replay the document; at every 3rd step compare the mask with stepping each token's bytes.
+      const pda = new Pda(grammar);
+      const replay = createMatcher(grammar, vocab);
+      let state = pda.initial;
+      doc.tokens.forEach((id, step) => {
+        if (step % 3 === 0) {
+          const mask = replay.allowed();
+          for (let t = 0; t < vocab.size; t++) {
+            let expected: boolean;
+            if (vocab.isEos(t)) expected = state.complete;
+            else if (vocab.special[t] || vocab.tokens[t].length === 0) expected = false;
+            else expected = pda.run(state, vocab.tokens[t]) !== pda.empty;
+            if (isAllowed(mask, t) !== expected) {
+              throw new Error(`${name}: token ${t} ${JSON.stringify(new TextDecoder().decode(vocab.tokens[t]))} after ${JSON.stringify(replay.text())}: mask ${!expected}, expected ${expected}`);
+            }
+          }
+          checked++;
+        }
+        replay.advance(id);
+        if (!vocab.isEos(id)) state = pda.run(state, vocab.tokens[id]);
+      });
+    }
+    expect(checked).toBeGreaterThan(20);
+  });
+});
