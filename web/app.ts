@@ -25,6 +25,8 @@ let lastFiles: PickedFile[] = [];
 let nextId = 1;
 let running: { id: number; cancel?: Int32Array } | undefined;
 let lastJson = '';
+/** The latest load request: answers to earlier ones (a second drop while loading) are ignored. */
+let loadId = 0;
 
 function setState(state: string): void { document.body.dataset.state = state; }
 
@@ -43,11 +45,13 @@ function onWorkerMessage(m: FromWorker): void {
       ui.isolation.classList.add('ok');
       break;
     case 'progress':
+      if (m.id !== loadId) return;
       ui.progress.hidden = false;
       ui.bar.style.width = `${Math.round((m.fraction ?? 0) * 100)}%`;
       ui.modelMessage.textContent = m.stage;
       break;
     case 'loaded':
+      if (m.id !== loadId) return;
       model = m.info;
       ui.progress.hidden = true;
       ui.modelMessage.textContent = `Loaded ${m.info.name} in ${fmtMs(m.info.loadMs)}.`;
@@ -160,7 +164,7 @@ function loadFiles(files: PickedFile[]): void {
   ui.modelMessage.textContent = `Reading ${files.length === 1 ? files[0].name : `${files.length} files`}…`;
   delete document.body.dataset.error;
   setState('loading');
-  post({ type: 'load', files, dtype: ui.dtype.value as Dtype });
+  post({ type: 'load', id: ++loadId, files, dtype: ui.dtype.value as Dtype });
 }
 
 function fromFileList(list: FileList | null): PickedFile[] {
@@ -198,7 +202,9 @@ ui.drop.addEventListener('drop', async (e) => {
   if (e.dataTransfer) loadFiles(await fromDrop(e.dataTransfer));
 });
 ui.drop.addEventListener('keydown', (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); ui.pickFiles.click(); } });
-ui.dtype.addEventListener('change', () => { if (lastFiles.length) loadFiles(lastFiles); });
+ui.dtype.addEventListener('change', () => {
+  if (lastFiles.length && (!model || model.dtype !== ui.dtype.value)) loadFiles(lastFiles);
+});
 
 // The bundled default model: `npm run web` serves models/default and lists it at models/default/index.json.
 const MODEL_FILE = /\.(gguf|bin|safetensors|json|model)$/i;

@@ -39,14 +39,14 @@ export interface ExtractStats {
 }
 
 export type ToWorker =
-  | { type: 'load'; files: PickedFile[]; dtype: Dtype }
+  | { type: 'load'; id: number; files: PickedFile[]; dtype: Dtype }
   | { type: 'extract'; id: number; text: string; schema: unknown; options: ExtractOptions; cancel?: SharedArrayBuffer }
   | { type: 'logits-hash'; id: number; prompt: string; steps: number };
 
 export type FromWorker =
   | { type: 'ready'; crossOriginIsolated: boolean }
-  | { type: 'progress'; stage: string; fraction?: number }
-  | { type: 'loaded'; info: ModelInfo }
+  | { type: 'progress'; id: number; stage: string; fraction?: number }
+  | { type: 'loaded'; id: number; info: ModelInfo }
   | { type: 'partial'; id: number; text: string; stats: ExtractStats }
   | { type: 'done'; id: number; value: unknown; text: string; valid: boolean; errors: string[]; stats: ExtractStats; cancelled: boolean }
   | { type: 'logits-hash'; id: number; sha256: string; tokens: number[]; steps: number; logitsCount: number; ms: number }

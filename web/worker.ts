@@ -33,9 +33,9 @@ async function handle(msg: ToWorker): Promise<void> {
 async function load(msg: Extract<ToWorker, { type: 'load' }>): Promise<void> {
   const t0 = performance.now();
   model = undefined; // drop the previous model's memory before reading the next
-  send({ type: 'progress', stage: 'Reading files…', fraction: 0.1 });
+  send({ type: 'progress', id: msg.id, stage: 'Reading files…', fraction: 0.1 });
   const picked = await sourceFromPicked(msg.files);
-  send({ type: 'progress', stage: `Placing ${picked.name} in WebAssembly memory (${msg.dtype === 'q8' ? 'int8' : 'f32'})…`, fraction: 0.5 });
+  send({ type: 'progress', id: msg.id, stage: `Placing ${picked.name} in WebAssembly memory (${msg.dtype === 'q8' ? 'int8' : 'f32'})…`, fraction: 0.5 });
   const m = await loadModel(picked.source, { dtype: msg.dtype, contextLength: undefined });
   if (!m.tokenizer) throw new Error(`${picked.name} carries no tokenizer: pick its tokenizer.bin too`);
   model = m;
@@ -48,8 +48,8 @@ async function load(msg: Extract<ToWorker, { type: 'load' }>): Promise<void> {
     dim: c.dim, layers: c.nLayers, heads: c.nHeads, kvHeads: c.nKvHeads, vocab: c.vocabSize, context: m.contextLength,
     hiddenDim: c.hiddenDim, loadMs: performance.now() - t0, memoryBytes: m.kernels.reservedBytes,
   };
-  send({ type: 'progress', stage: 'Ready.', fraction: 1 });
-  send({ type: 'loaded', info });
+  send({ type: 'progress', id: msg.id, stage: 'Ready.', fraction: 1 });
+  send({ type: 'loaded', id: msg.id, info });
 }
 
 function needModel(): Model {
