@@ -42,12 +42,14 @@ export class MaskRuntime {
   pda: Pda;
   private readonly setsByDepth: StackSet[];
   /** Per detached top frame (set id): its own tokens and the tokens that depend on the stack below. */
-  private topParts = new Map<number, { own: Uint32Array; dependent: Int32Array }>();
+  private topParts = new Map<number, { own: Uint32Array; dependent: Dependent }>();
+  private readonly pathBytes: Uint8Array;
   readonly noTokens: Uint32Array;
 
   constructor(readonly grammar: Grammar, readonly vocab: TokenVocabulary) {
     this.pda = new Pda(grammar);
     this.setsByDepth = new Array(vocab.trie.maxDepth + 1);
+    this.pathBytes = new Uint8Array(vocab.trie.maxDepth + 1);
     this.noTokens = new Uint32Array(vocab.words);
   }
 
@@ -77,29 +79,35 @@ export class MaskRuntime {
   }
 
   /** One stack: the tokens its top frame accepts on its own (computed once per top frame, shared by
-   * every parent) plus the few tokens that reach below it, checked against the real stack. */
+   * every parent) plus the trie subtrees whose first bytes reach below it, walked with the real stack. */
   private splitMask(pda: Pda, set: StackSet): Uint32Array {
     const top = set.stacks[0];
     const detached = pda.detach(top);
     let part = this.topParts.get(detached.id);
     if (!part) {
       const own = new Uint32Array(this.vocab.words);
-      const dependent: number[] = [];
+      const dependent: Dependent = { nodes: [], paths: [] };
       this.walk(pda, detached, this.vocab.trie, own, dependent);
-      part = { own, dependent: Int32Array.from(dependent) };
+      part = { own, dependent };
       this.topParts.set(detached.id, part);
     }
     const out = part.own.slice();
-    const tokens = this.vocab.tokens;
+    const trie = this.vocab.trie;
+    const { nodes, paths } = part.dependent;
     const empty = pda.empty;
-    for (const id of part.dependent) {
-      const t = tokens[id];
+    const sets = this.setsByDepth;
+    for (let k = 0; k < nodes.length; k++) {
+      const path = paths[k];
       let s = set;
-      for (let i = 0; i < t.length && s !== empty; i++) {
-        const cached = s.next[t[i]];
-        s = cached >= 0 ? pda.sets[cached] : pda.step(s, t[i]);
+      for (let i = 0; i < path.length && s !== empty; i++) {
+        const cached = s.next[path[i]];
+        s = cached >= 0 ? pda.sets[cached] : pda.step(s, path[i]);
       }
-      if (s !== empty) out[id >>> 5] |= 1 << (id & 31);
+      if (s === empty) continue;
+      const node = nodes[k];
+      for (let t = trie.tokenStart[node], e = trie.tokenStart[node + 1]; t < e; t++) { const id = trie.tokenIds[t]; out[id >>> 5] |= 1 << (id & 31); }
+      sets[trie.nodeDepth[node]] = s;
+      this.walkRange(pda, trie, out, node + 1, trie.nodeEnd[node]);
     }
     return out;
   }
@@ -117,31 +125,44 @@ export class MaskRuntime {
   }
 
   /** Sets the bits of every token of `trie` whose bytes the PDA accepts from `set`. From a detached set,
-   * tokens that reach below the top frame go to `dependent` instead (unless they are also accepted on
-   * the top frame's own). */
-  private walk(pda: Pda, set: StackSet, trie: TrieLayout, out: Uint32Array, dependent?: number[]): void {
+   * a subtree whose bytes so far reach below the top frame (and nowhere else) is recorded in
+   * `dependent` and skipped: its answer depends on the real stack. */
+  private walk(pda: Pda, set: StackSet, trie: TrieLayout, out: Uint32Array, dependent?: Dependent): void {
+    this.setsByDepth[0] = set;
+    this.walkRange(pda, trie, out, 1, trie.nodeByte.length, dependent);
+  }
+
+  /** The walk over trie nodes [from, to), with setsByDepth[depth(from) - 1] already set. */
+  private walkRange(pda: Pda, trie: TrieLayout, out: Uint32Array, from: number, to: number, dependent?: Dependent): void {
     const empty = pda.empty;
     const sets = this.setsByDepth;
-    sets[0] = set;
+    const path = this.pathBytes;
     const bytes = trie.nodeByte, depth = trie.nodeDepth, end = trie.nodeEnd, tokStart = trie.tokenStart, tokIds = trie.tokenIds;
     const all = pda.sets;
-    const n = bytes.length;
-    let i = 1;
-    while (i < n) {
-      const parent = sets[depth[i] - 1];
+    let i = from;
+    while (i < to) {
+      const d = depth[i];
+      const parent = sets[d - 1];
       const cached = parent.next[bytes[i]];
       const next = cached >= 0 ? all[cached] : pda.step(parent, bytes[i]);
       if (next === empty) { i = end[i]; continue; }
-      sets[depth[i]] = next;
-      if (next.hasOwnPath) {
-        for (let k = tokStart[i], e = tokStart[i + 1]; k < e; k++) { const id = tokIds[k]; out[id >>> 5] |= 1 << (id & 31); }
-      } else if (dependent) {
-        for (let k = tokStart[i], e = tokStart[i + 1]; k < e; k++) dependent.push(tokIds[k]);
+      if (dependent) {
+        path[d - 1] = bytes[i];
+        if (!next.hasOwnPath) {
+          dependent.nodes.push(i);
+          dependent.paths.push(path.slice(0, d));
+          i = end[i];
+          continue;
+        }
       }
+      sets[d] = next;
+      for (let k = tokStart[i], e = tokStart[i + 1]; k < e; k++) { const id = tokIds[k]; out[id >>> 5] |= 1 << (id & 31); }
       i++;
     }
   }
 }
+
+interface Dependent { nodes: number[]; paths: Uint8Array[] }
 
 /** The free-string DFA state at a character boundary (its start state: every whole character returns
  * there). */
