@@ -1,7 +1,10 @@
 // Turns the files a user picked or dropped into a model source: a GGUF file; a llama2.c checkpoint with its
 // tokenizer.bin; or a Hugging Face folder (config.json + *.safetensors [+ index] + tokenizer.json).
-import { MemorySource, type ByteSource } from '../weights/byte-source.js';
-import { modelSourceFromBytes, type ModelSource } from '../weights/load.js';
+// In the worker the files are read range by range (BlobSource over FileReaderSync), so a model streams into
+// WebAssembly memory without a whole-file copy in the JS heap; elsewhere they are read whole.
+import { BlobSource, canReadBlobsSync } from '../weights/blob-source.js';
+import { MemorySource, WeightsFormatError, type ByteSource } from '../weights/byte-source.js';
+import type { ModelSource } from '../weights/load.js';
 import type { PickedFile } from './protocol.js';
 
 export interface PickedModel { source: ModelSource; name: string; format: string; bytes: number }
@@ -10,7 +13,8 @@ const isTokenizerBin = (name: string) => /^(tokenizer|tok\d*)(\.[\w-]+)?\.bin$/i
 
 export async function sourceFromPicked(files: PickedFile[]): Promise<PickedModel> {
   if (files.length === 0) throw new Error('no files picked');
-  const read = async (f: PickedFile) => new Uint8Array(await f.file.arrayBuffer());
+  const open = async (f: PickedFile, name = f.name): Promise<ByteSource> =>
+    canReadBlobsSync() ? new BlobSource(f.file, name) : new MemorySource(new Uint8Array(await f.file.arrayBuffer()), name);
   const total = (fs: PickedFile[]) => fs.reduce((n, f) => n + f.file.size, 0);
 
   const config = files.find((f) => f.name === 'config.json');
@@ -18,14 +22,14 @@ export async function sourceFromPicked(files: PickedFile[]): Promise<PickedModel
     // An HF folder: keep only what the reader looks at (JSON and safetensors), keyed by file name.
     const wanted = files.filter((f) => /\.(json|safetensors)$/i.test(f.name));
     const map = new Map<string, ByteSource>();
-    for (const f of wanted) map.set(f.name, new MemorySource(await read(f), f.path));
+    for (const f of wanted) map.set(f.name, await open(f, f.path));
     const folder = config.path.includes('/') ? config.path.slice(0, config.path.lastIndexOf('/')) : 'model';
     return { source: { kind: 'hf', name: folder, files: map }, name: folder, format: 'Hugging Face folder', bytes: total(wanted) };
   }
 
   const gguf = files.filter((f) => /\.gguf$/i.test(f.name)).sort((a, b) => b.file.size - a.file.size)[0];
   if (gguf) {
-    return { source: modelSourceFromBytes(await read(gguf), gguf.name), name: gguf.name, format: 'GGUF', bytes: gguf.file.size };
+    return { source: { kind: 'gguf', file: await open(gguf) }, name: gguf.name, format: 'GGUF', bytes: gguf.file.size };
   }
 
   // llama2.c: the checkpoint and (optionally) its tokenizer.bin; with two unnamed .bin files the smaller
@@ -37,6 +41,11 @@ export async function sourceFromPicked(files: PickedFile[]): Promise<PickedModel
   const tokenizer = bins.find((f) => isTokenizerBin(f.name)) ?? (bins.length > 1 ? bins[bins.length - 1] : undefined);
   const model = bins.find((f) => f !== tokenizer);
   if (!model) throw new Error(`${tokenizer?.name} looks like a tokenizer; pick the model .bin as well`);
-  const source = modelSourceFromBytes(await read(model), model.name, tokenizer ? await read(tokenizer) : undefined);
-  return { source, name: model.name, format: source.kind === 'gguf' ? 'GGUF' : 'llama2.c', bytes: model.file.size };
+  const file = await open(model);
+  if (file.size < 4) throw new WeightsFormatError(model.name, `truncated file: ${file.size} bytes`);
+  const head = file.read(0, 4);
+  const isGguf = head[0] === 0x47 && head[1] === 0x47 && head[2] === 0x55 && head[3] === 0x46; // "GGUF"
+  const source: ModelSource = isGguf ? { kind: 'gguf', file }
+    : { kind: 'llama2c', file, tokenizer: tokenizer ? await open(tokenizer) : undefined };
+  return { source, name: model.name, format: isGguf ? 'GGUF' : 'llama2.c', bytes: model.file.size };
 }
