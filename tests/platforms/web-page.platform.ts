@@ -237,6 +237,22 @@ describe('web page in headless Chromium', () => {
     }
   });
 
+  test('a model dropped on the drop zone loads', async () => {
+    await loadModelVia(async () => {
+      await page.evaluate(async () => {
+        const get = async (u: string, name: string) => new File([await (await fetch(u)).blob()], name);
+        const dt = new DataTransfer();
+        dt.items.add(await get('./models/default/stories260K.bin', 'stories260K.bin'));
+        dt.items.add(await get('./models/default/tok512.bin', 'tok512.bin'));
+        const zone = document.getElementById('drop')!;
+        zone.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
+        zone.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+      });
+    });
+    expect(await page.textContent('#model-info')).toContain('stories260K.bin');
+    expect(await page.textContent('#model-message')).toMatch(/^Loaded stories260K\.bin/);
+  });
+
   test('offers the bundled default model and loads it with one click (f32)', async () => {
     expect(await page.isVisible('#use-default')).toBe(true);
     expect(await page.textContent('#use-default')).toMatch(/Use the bundled model \(1\.0 MiB\)/);
