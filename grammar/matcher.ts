@@ -2,7 +2,7 @@
 // the bytes that are forced. Masks are cached per PDA state set, so a state seen before costs nothing;
 // a new state costs one walk of the token trie over memoised byte transitions.
 
-import type { Grammar } from './grammar.js';
+import type { Grammar, StringSpec } from './grammar.js';
 import { Kind, Pda, type StackSet } from './pda.js';
 import type { TokenVocabulary, TrieLayout } from './token-trie.js';
 
@@ -44,18 +44,23 @@ export class MaskRuntime {
   /** Per detached top frame (set id): its own tokens and the tokens that depend on the stack below. */
   private topParts = new Map<number, { own: Uint32Array; dependent: Dependent }>();
   private readonly pathBytes: Uint8Array;
+  private stringParts = new Map<string, { own: Uint32Array; dependent: Dependent }>();
+  private readonly dfaStates: Int32Array;
+  private readonly dfaCounts: Float64Array;
   readonly noTokens: Uint32Array;
 
   constructor(readonly grammar: Grammar, readonly vocab: TokenVocabulary) {
     this.pda = new Pda(grammar);
     this.setsByDepth = new Array(vocab.trie.maxDepth + 1);
     this.pathBytes = new Uint8Array(vocab.trie.maxDepth + 1);
+    this.dfaStates = new Int32Array(vocab.trie.maxDepth + 1);
+    this.dfaCounts = new Float64Array(vocab.trie.maxDepth + 1);
     this.noTokens = new Uint32Array(vocab.words);
   }
 
   /** Starts over with empty caches when they outgrow their budget (called between documents). */
   maybeRenew(): void {
-    if (this.pda.oversized) { this.pda = new Pda(this.grammar); this.topParts = new Map(); }
+    if (this.pda.oversized) { this.pda = new Pda(this.grammar); this.topParts = new Map(); this.stringParts = new Map(); }
   }
 
   mask(pda: Pda, set: StackSet): Uint32Array {
@@ -67,6 +72,8 @@ export class MaskRuntime {
       // Inside a free string: the plain tokens as one block, then only quote/backslash tokens walked.
       out = body.slice();
       this.walk(pda, set, v.stringBodySets().escapesAndQuotes, out);
+    } else if (set.stacks.length === 1 && set.stacks[0].kind === Kind.String) {
+      out = this.stringMask(pda, set);
     } else if (set.stacks.length === 1 && set.stacks[0].parent !== pda.done) {
       out = this.splitMask(pda, set);
     } else {
@@ -91,6 +98,70 @@ export class MaskRuntime {
       part = { own, dependent };
       this.topParts.set(detached.id, part);
     }
+    return this.applyPart(pda, set, part);
+  }
+
+  /** Inside a string with an automaton (pattern, format, key classifier, or a free string mid-character):
+   * the tokens that stay inside the string come from a walk of the raw DFA (no PDA states created),
+   * cached per (string, DFA state, count); subtrees that close the string are walked with the real
+   * stack, as in splitMask. */
+  private stringMask(pda: Pda, set: StackSet): Uint32Array {
+    const top = set.stacks[0];
+    const key = `${top.node},${top.a},${top.b},${top.c}`;
+    let part = this.stringParts.get(key);
+    if (!part) {
+      part = this.walkStringDfa(pda.grammar.strings[top.node], top.a, top.b);
+      this.stringParts.set(key, part);
+    }
+    return this.applyPart(pda, set, part);
+  }
+
+  private walkStringDfa(spec: StringSpec, startState: number, startCount: number): { own: Uint32Array; dependent: Dependent } {
+    const trie = this.vocab.trie;
+    const own = new Uint32Array(this.vocab.words);
+    const dependent: Dependent = { nodes: [], paths: [] };
+    const { trans, accept, boundary, minChars, maxChars } = spec.dfa;
+    const { minLength, maxLength, counted } = spec;
+    const states = this.dfaStates;
+    const counts = this.dfaCounts;
+    const path = this.pathBytes;
+    states[0] = startState;
+    counts[0] = startCount;
+    const bytes = trie.nodeByte, depth = trie.nodeDepth, end = trie.nodeEnd, tokStart = trie.tokenStart, tokIds = trie.tokenIds;
+    const n = bytes.length;
+    let i = 1;
+    while (i < n) {
+      const d = depth[i];
+      const q = states[d - 1];
+      const b = bytes[i];
+      path[d - 1] = b;
+      const t = trans[q * 256 + b];
+      if (b === 0x22 && t < 0) {
+        // A closing quote: fine if the string may end here; what follows depends on the stack below.
+        if (accept[q] && counts[d - 1] >= minLength) {
+          dependent.nodes.push(i);
+          dependent.paths.push(path.slice(0, d));
+        }
+        i = end[i];
+        continue;
+      }
+      if (t < 0) { i = end[i]; continue; }
+      let count = counts[d - 1];
+      if (counted) {
+        if (boundary[t]) count++;
+        if (count + minChars[t] > maxLength || count + maxChars[t] < minLength) { i = end[i]; continue; }
+        if (maxLength === Infinity && count > minLength) count = minLength;
+      }
+      states[d] = t;
+      counts[d] = count;
+      for (let k = tokStart[i], e = tokStart[i + 1]; k < e; k++) { const id = tokIds[k]; own[id >>> 5] |= 1 << (id & 31); }
+      i++;
+    }
+    return { own, dependent };
+  }
+
+  /** own | (the dependent subtrees, walked from the real stack). */
+  private applyPart(pda: Pda, set: StackSet, part: { own: Uint32Array; dependent: Dependent }): Uint32Array {
     const out = part.own.slice();
     const trie = this.vocab.trie;
     const { nodes, paths } = part.dependent;
