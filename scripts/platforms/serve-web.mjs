@@ -19,7 +19,7 @@ if (!existsSync(join(web, 'app.js'))) {
   console.error('dist/web is missing: run `npm run build` first');
   process.exit(1);
 }
-const port = Number(opt('--port', process.env.PORT ?? 8080));
+const port = Number(opt('--port', process.env.PORT ?? 8080)); // 0: any free port
 const idleMs = Number(opt('--idle-minutes', 0)) * 60_000;
 // The bundled default model (models/default), offered by the page as a one-click choice when present.
 const models = join(root, 'models/default');
