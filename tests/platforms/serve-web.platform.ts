@@ -35,10 +35,11 @@ describe('serve-web', () => {
       expect((await fetch(`${url}/..%2fpackage.json`)).status).toBe(404);
       expect((await fetch(`${url}/`, { method: 'POST' })).status).toBe(405);
     } finally {
-      if (child.exitCode !== null) return; // it already stopped (the failure above says why)
-      const exited = new Promise<number | null>((ok) => child.once('exit', (code) => ok(code)));
-      child.kill('SIGTERM');
-      expect(await exited).toBe(0);
+      if (child.exitCode === null) { // still running (if not, the failure above says why)
+        const exited = new Promise<number | null>((ok) => child.once('exit', (code) => ok(code)));
+        child.kill('SIGTERM');
+        expect(await exited).toBe(0);
+      }
     }
   });
 });
