@@ -77,6 +77,17 @@ export function readLlama2cLayout(source: ByteSource, tokenizer?: ByteSource): M
   const config = llama2cConfig(h);
   const { dim, hiddenDim, nLayers, vocabSize } = config;
   const qDim = config.nHeads * config.headDim, kvDim = config.nKvHeads * config.headDim;
+  // The size the header implies, checked before listing tensors (a corrupt layer count would list millions).
+  const perLayerValues = 2 * dim + qDim * dim + 2 * kvDim * dim + dim * qDim + 3 * hiddenDim * dim;
+  const matrixValues = vocabSize * dim * (h.sharedClassifier ? 1 : 2) + nLayers * (perLayerValues - 2 * dim);
+  const normValues = nLayers * 2 * dim + dim;
+  const need = h.version === 0 ? 28 + 4 * (matrixValues + normValues + h.seqLen * config.headDim)
+    : h.version === 1 ? LLAMA2C_HEADER_BYTES + 4 * (matrixValues + normValues)
+    : LLAMA2C_HEADER_BYTES + 4 * normValues + matrixValues + 4 * Math.floor(matrixValues / h.groupSize!);
+  if (need > source.size) {
+    throw new WeightsFormatError(source.name, `header claims more bytes than the file holds: a llama2.c v${h.version} model with ` +
+      `dim ${dim}, hidden ${hiddenDim}, ${nLayers} layers, vocab ${vocabSize} needs ${need} bytes but the file has ${source.size} (truncated?)`);
+  }
   const tensors = new Map<string, TensorRef>();
   const L = [...Array(nLayers).keys()];
   const shapes: Record<string, number[]> = {

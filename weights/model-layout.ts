@@ -90,6 +90,15 @@ export function validateLayout(layout: ModelLayout): void {
   if (c.nHeads % c.nKvHeads !== 0) fail(`invalid config: ${c.nHeads} heads is not a multiple of ${c.nKvHeads} kv heads`);
   if (c.headDim % 2 !== 0) fail(`invalid config: head dimension ${c.headDim} is odd (RoPE needs pairs)`);
   if (!(c.ropeTheta > 0) || !(c.normEps > 0)) fail(`invalid config: rope theta ${c.ropeTheta}, norm eps ${c.normEps}`);
+  // Checked before listing the expected tensors, so a corrupt layer count cannot make a huge list.
+  const required = 2 + 9 * c.nLayers + (c.tiedEmbeddings ? 0 : 1);
+  if (required > layout.tensors.size) {
+    const firstMissing = c.nLayers > layout.tensors.size ? layerTensorNames(Math.floor(layout.tensors.size / 9)).attnNorm : undefined;
+    if (firstMissing) {
+      fail(`missing tensor ${layout.fileTensorName ? layout.fileTensorName(firstMissing) : firstMissing} ` +
+        `(the config has ${c.nLayers} layers, needing ${required} tensors; the file has ${layout.tensors.size})`);
+    }
+  }
   for (const { name, shape } of expectedTensors(c)) {
     const t = layout.tensors.get(name);
     if (!t) fail(`missing tensor ${layout.fileTensorName ? layout.fileTensorName(name) : name}`);
