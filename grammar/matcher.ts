@@ -45,6 +45,7 @@ export class MaskRuntime {
   private topParts = new Map<number, { own: Uint32Array; dependent: Dependent }>();
   private readonly pathBytes: Uint8Array;
   private stringParts = new Map<string, { own: Uint32Array; dependent: Dependent }>();
+  private subtreeIds = new Map<number, Int32Array>();
   private readonly dfaStates: Int32Array;
   private readonly dfaCounts: Float64Array;
   readonly noTokens: Uint32Array;
@@ -60,7 +61,7 @@ export class MaskRuntime {
 
   /** Starts over with empty caches when they outgrow their budget (called between documents). */
   maybeRenew(): void {
-    if (this.pda.oversized) { this.pda = new Pda(this.grammar); this.topParts = new Map(); this.stringParts = new Map(); }
+    if (this.pda.oversized) { this.pda = new Pda(this.grammar); this.topParts = new Map(); this.stringParts = new Map(); this.subtreeIds = new Map(); }
   }
 
   mask(pda: Pda, set: StackSet): Uint32Array {
@@ -69,9 +70,17 @@ export class MaskRuntime {
     let out: Uint32Array;
     const body = this.freeStringBody(pda, set);
     if (body) {
-      // Inside a free string: the plain tokens as one block, then only quote/backslash tokens walked.
-      out = body.slice();
-      this.walk(pda, set, v.stringBodySets().escapesAndQuotes, out);
+      // Inside a free string: the plain tokens as one block, the quote/backslash tokens from a raw-DFA
+      // walk of their small trie (cached per string and count), closing subtrees from the real stack.
+      const top = set.stacks[0];
+      const key = `free:${top.node},${top.b},${top.c}`;
+      let part = this.stringParts.get(key);
+      if (!part) {
+        part = this.walkStringDfa(pda.grammar.strings[top.node], top.a, top.b, v.stringBodySets().escapesAndQuotes);
+        for (let w = 0; w < v.words; w++) part.own[w] |= body[w];
+        this.stringParts.set(key, part);
+      }
+      out = this.applyPart(pda, set, part);
     } else if (set.stacks.length === 1 && set.stacks[0].kind === Kind.String) {
       out = this.stringMask(pda, set);
     } else if (set.stacks.length === 1 && set.stacks[0].parent !== pda.done) {
@@ -93,7 +102,7 @@ export class MaskRuntime {
     let part = this.topParts.get(detached.id);
     if (!part) {
       const own = new Uint32Array(this.vocab.words);
-      const dependent: Dependent = { nodes: [], paths: [] };
+      const dependent: Dependent = { trie: this.vocab.trie, nodes: [], paths: [] };
       this.walk(pda, detached, this.vocab.trie, own, dependent);
       part = { own, dependent };
       this.topParts.set(detached.id, part);
@@ -110,16 +119,15 @@ export class MaskRuntime {
     const key = `${top.node},${top.a},${top.b},${top.c}`;
     let part = this.stringParts.get(key);
     if (!part) {
-      part = this.walkStringDfa(pda.grammar.strings[top.node], top.a, top.b);
+      part = this.walkStringDfa(pda.grammar.strings[top.node], top.a, top.b, this.vocab.trie);
       this.stringParts.set(key, part);
     }
     return this.applyPart(pda, set, part);
   }
 
-  private walkStringDfa(spec: StringSpec, startState: number, startCount: number): { own: Uint32Array; dependent: Dependent } {
-    const trie = this.vocab.trie;
+  private walkStringDfa(spec: StringSpec, startState: number, startCount: number, trie: TrieLayout): { own: Uint32Array; dependent: Dependent } {
     const own = new Uint32Array(this.vocab.words);
-    const dependent: Dependent = { nodes: [], paths: [] };
+    const dependent: Dependent = { trie, nodes: [], paths: [] };
     const { trans, accept, boundary, minChars, maxChars } = spec.dfa;
     const { minLength, maxLength, counted } = spec;
     const states = this.dfaStates;
@@ -160,13 +168,14 @@ export class MaskRuntime {
     return { own, dependent };
   }
 
-  /** own | (the dependent subtrees, walked from the real stack). */
+  /** own | (the dependent subtrees, walked from the real stack). A subtree's answer depends only on
+   * the PDA state its path leads to, so it is cached per (state, subtree) as a list of token ids. */
   private applyPart(pda: Pda, set: StackSet, part: { own: Uint32Array; dependent: Dependent }): Uint32Array {
     const out = part.own.slice();
-    const trie = this.vocab.trie;
-    const { nodes, paths } = part.dependent;
+    const { trie, nodes, paths } = part.dependent;
     const empty = pda.empty;
-    const sets = this.setsByDepth;
+    const trieSize = trie.nodeByte.length;
+    const trieTag = trie === this.vocab.trie ? 0 : 1;
     for (let k = 0; k < nodes.length; k++) {
       const path = paths[k];
       let s = set;
@@ -176,9 +185,17 @@ export class MaskRuntime {
       }
       if (s === empty) continue;
       const node = nodes[k];
-      for (let t = trie.tokenStart[node], e = trie.tokenStart[node + 1]; t < e; t++) { const id = trie.tokenIds[t]; out[id >>> 5] |= 1 << (id & 31); }
-      sets[trie.nodeDepth[node]] = s;
-      this.walkRange(pda, trie, out, node + 1, trie.nodeEnd[node]);
+      const key = (s.id * trieSize + node) * 2 + trieTag;
+      let ids = this.subtreeIds.get(key);
+      if (!ids) {
+        const collected: number[] = [];
+        for (let t = trie.tokenStart[node], e = trie.tokenStart[node + 1]; t < e; t++) collected.push(trie.tokenIds[t]);
+        this.setsByDepth[trie.nodeDepth[node]] = s;
+        this.walkRange(pda, trie, null, node + 1, trie.nodeEnd[node], undefined, collected);
+        ids = Int32Array.from(collected);
+        this.subtreeIds.set(key, ids);
+      }
+      for (let j = 0; j < ids.length; j++) { const id = ids[j]; out[id >>> 5] |= 1 << (id & 31); }
     }
     return out;
   }
@@ -204,7 +221,7 @@ export class MaskRuntime {
   }
 
   /** The walk over trie nodes [from, to), with setsByDepth[depth(from) - 1] already set. */
-  private walkRange(pda: Pda, trie: TrieLayout, out: Uint32Array, from: number, to: number, dependent?: Dependent): void {
+  private walkRange(pda: Pda, trie: TrieLayout, out: Uint32Array | null, from: number, to: number, dependent?: Dependent, collect?: number[]): void {
     const empty = pda.empty;
     const sets = this.setsByDepth;
     const path = this.pathBytes;
@@ -227,13 +244,14 @@ export class MaskRuntime {
         }
       }
       sets[d] = next;
-      for (let k = tokStart[i], e = tokStart[i + 1]; k < e; k++) { const id = tokIds[k]; out[id >>> 5] |= 1 << (id & 31); }
+      if (out) for (let k = tokStart[i], e = tokStart[i + 1]; k < e; k++) { const id = tokIds[k]; out[id >>> 5] |= 1 << (id & 31); }
+      else for (let k = tokStart[i], e = tokStart[i + 1]; k < e; k++) collect!.push(tokIds[k]);
       i++;
     }
   }
 }
 
-interface Dependent { nodes: number[]; paths: Uint8Array[] }
+interface Dependent { trie: TrieLayout; nodes: number[]; paths: Uint8Array[] }
 
 /** The free-string DFA state at a character boundary (its start state: every whole character returns
  * there). */
