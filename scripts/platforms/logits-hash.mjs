@@ -25,7 +25,7 @@ mkdirSync(cache, { recursive: true });
 const dir = mkdtempSync(join(cache, 'jsonlm-hash-'));
 try {
   const out = join(dir, 'logits-hash.mjs');
-  await build({ entryPoints: [join(root, 'web/logits-hash-cli.ts')], outfile: out, bundle: true, format: 'esm', platform: 'node',
+  await build({ entryPoints: [join(root, 'tests/platforms/logits-hash-entry.ts')], outfile: out, bundle: true, format: 'esm', platform: 'node',
     packages: 'external', target: 'es2022', logLevel: 'warning', absWorkingDir: root });
   const { logitsHash } = await import(pathToFileURL(out).href);
   const r = await logitsHash({ model: v.model, tokenizer: v.tokenizer, prompt: v.prompt, steps: Number(v.steps), dtype: v.dtype });

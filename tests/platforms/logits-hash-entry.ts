@@ -1,8 +1,8 @@
 // The page's "Determinism check" for Node (any CPU): prints the SHA-256 of the same logits trace, so a hash
 // from a browser tab can be compared with one from a Raspberry Pi or an x86 server.
 // Bundled and run by scripts/platforms/logits-hash.mjs; Node-only (reads files).
-import { loadModelFromPath } from '../engine/load-model-node.js';
-import { logitsTrace, sha256Hex } from './logits-trace.js';
+import { loadModelFromPath } from '../../engine/load-model-node.js';
+import { logitsTrace, sha256Hex } from '../../web/logits-trace.js';
 
 export async function logitsHash(opts: { model: string; tokenizer?: string; prompt: string; steps: number; dtype: 'q8' | 'f32' }) {
   const model = await loadModelFromPath(opts.model, { dtype: opts.dtype, tokenizerPath: opts.tokenizer });
