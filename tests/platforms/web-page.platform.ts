@@ -19,7 +19,7 @@ import { modelSourceFromBytes } from '../../weights/load.js';
 import { randomModel, TINY } from '../../weights/random-model.js';
 import { logitsTrace, sha256Hex } from '../../web/logits-trace.js';
 import { MODELS, REPO } from '../paths.js';
-import { launchChromium } from './environments.js';
+import { launchChromium, run } from './environments.js';
 // @ts-ignore: plain ESM helper without types
 import { startServer } from '../../scripts/platforms/static-server.mjs';
 
@@ -103,6 +103,10 @@ describe('web page in headless Chromium', () => {
     console.log(`web page logits sha256 (stories260K int8, "${PROMPT}", ${STEPS} steps): page ${inPage} node ${inNode}`);
     expect(inPage).toMatch(/^[0-9a-f]{64}$/);
     expect(inPage).toBe(inNode);
+    // The same check as a command (scripts/platforms/logits-hash.mjs), as a user would run it on a board.
+    const cli = await run(process.execPath, [join(REPO, 'scripts/platforms/logits-hash.mjs'), '--model', join(STORIES, 'stories260K.bin'),
+      '--tokenizer', join(STORIES, 'tok512.bin'), '--prompt', PROMPT, '--steps', String(STEPS)], 60_000);
+    expect(/sha256 ([0-9a-f]{64})/.exec(cli)?.[1]).toBe(inPage);
     expect(pageErrors).toEqual([]);
   });
 
