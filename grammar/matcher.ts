@@ -127,7 +127,7 @@ export class MaskRuntime {
 
   private walkStringDfa(spec: StringSpec, startState: number, startCount: number, trie: TrieLayout): { own: Uint32Array; dependent: Dependent } {
     const own = new Uint32Array(this.vocab.words);
-    const dependent: Dependent = { trie, nodes: [], paths: [] };
+    const dependent: Dependent = { trie, nodes: [], paths: [], closeStates: [] };
     const { trans, accept, boundary, minChars, maxChars } = spec.dfa;
     const { minLength, maxLength, counted } = spec;
     const states = this.dfaStates;
@@ -149,6 +149,7 @@ export class MaskRuntime {
         if (accept[q] && counts[d - 1] >= minLength) {
           dependent.nodes.push(i);
           dependent.paths.push(path.slice(0, d));
+          dependent.closeStates!.push(q);
         }
         i = end[i];
         continue;
@@ -172,16 +173,25 @@ export class MaskRuntime {
    * the PDA state its path leads to, so it is cached per (state, subtree) as a list of token ids. */
   private applyPart(pda: Pda, set: StackSet, part: { own: Uint32Array; dependent: Dependent }): Uint32Array {
     const out = part.own.slice();
-    const { trie, nodes, paths } = part.dependent;
+    const { trie, nodes, paths, closeStates } = part.dependent;
     const empty = pda.empty;
     const trieSize = trie.nodeByte.length;
     const trieTag = trie === this.vocab.trie ? 0 : 1;
+    const top = set.stacks[0];
     for (let k = 0; k < nodes.length; k++) {
       const path = paths[k];
-      let s = set;
-      for (let i = 0; i < path.length && s !== empty; i++) {
-        const cached = s.next[path[i]];
-        s = cached >= 0 ? pda.sets[cached] : pda.step(s, path[i]);
+      let s: StackSet;
+      if (closeStates) {
+        // The path ends with the string's closing quote: what is left is the stack below.
+        s = pda.afterClose(top, closeStates[k]);
+      } else {
+        // The first byte the top frame refused on its own goes to the frames below it (their state does
+        // not depend on the top's counters, so these steps are shared across many tops).
+        s = path.length === 1 || this.refusedByTop(pda, set, path[0]) ? pda.belowTop(set) : set;
+        for (let i = 0; i < path.length && s !== empty; i++) {
+          const cached = s.next[path[i]];
+          s = cached >= 0 ? pda.sets[cached] : pda.step(s, path[i]);
+        }
       }
       if (s === empty) continue;
       const node = nodes[k];
@@ -198,6 +208,12 @@ export class MaskRuntime {
       for (let j = 0; j < ids.length; j++) { const id = ids[j]; out[id >>> 5] |= 1 << (id & 31); }
     }
     return out;
+  }
+
+  /** Whether the top frame of a one-stack set consumes nothing of `byte` on its own. */
+  private refusedByTop(pda: Pda, set: StackSet, byte: number): boolean {
+    const detached = pda.detach(set.stacks[0]);
+    return !pda.step(detached, byte).hasOwnPath;
   }
 
   /** The plain-token block when `set` is one stack inside a free string at a character boundary. */
@@ -251,7 +267,9 @@ export class MaskRuntime {
   }
 }
 
-interface Dependent { trie: TrieLayout; nodes: number[]; paths: Uint8Array[] }
+/** Trie subtrees whose answer depends on the stack below the top frame: the subtree root, the bytes
+ * leading to it, and for string parts the DFA state in which the closing quote was read. */
+interface Dependent { trie: TrieLayout; nodes: number[]; paths: Uint8Array[]; closeStates?: number[] }
 
 /** The free-string DFA state at a character boundary (its start state: every whole character returns
  * there). */

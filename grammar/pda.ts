@@ -59,6 +59,8 @@ export class StackSet {
   mask: Uint32Array | null = null;
   /** The only byte that can follow (-1: several or none, -2: not computed). */
   forced = -2;
+  /** Cached belowTop() (null: not computed). */
+  below: StackSet | null = null;
   /** Cached shortestCompletion() (undefined: not computed). */
   completion: Uint8Array | null | undefined = undefined;
   constructor(readonly id: number, readonly stacks: Stack[], readonly complete: boolean) {}
@@ -276,18 +278,37 @@ export class Pda {
     }
   }
 
+  /** The stack after the closing quote of string frame `s` ended in DFA state `q`. */
+  private closed(s: Stack, q: number): Stack {
+    const parent = s.parent!;
+    if (s.c !== 1) return parent;
+    // The end of an extra key: the object learns which value schema the key selected.
+    const valueNode = this.grammar.strings[s.node].valueNodeByState![q];
+    return this.stack(Kind.Object, parent.node, Obj.AfterExtraKey, parent.b, parent.c, valueNode, 0, '', parent.parent);
+  }
+
+  /** The set right after string frame `top` closes in DFA state `q` (the caller checked it may). */
+  afterClose(top: Stack, q: number): StackSet {
+    return this.intern([this.closed(top, q)]);
+  }
+
+  /** For a one-stack set: the stacks below the top that a byte can reach when the top ends (its
+   * closure without the top itself); the empty set when the top cannot end. */
+  belowTop(set: StackSet): StackSet {
+    if (set.below === null) {
+      const rest = this.closureOf(set.stacks[0]).slice(1);
+      set.below = rest.length ? this.intern(rest) : this.empty;
+    }
+    return set.below;
+  }
+
   private consumeString(s: Stack, byte: number, out: Stack[]): void {
     const spec = this.grammar.strings[s.node];
     const dfa = spec.dfa;
     // A raw quote inside the content only ever continues an escape (\"); otherwise it closes.
     if (byte === QUOTE && dfa.trans[s.a * 256 + QUOTE] < 0) {
       if (!dfa.accept[s.a] || s.b < spec.minLength) return;
-      const parent = s.parent!;
-      if (s.c === 1) {
-        // The end of an extra key: the object learns which value schema the key selected.
-        const valueNode = spec.valueNodeByState![s.a];
-        out.push(this.stack(Kind.Object, parent.node, Obj.AfterExtraKey, parent.b, parent.c, valueNode, 0, '', parent.parent));
-      } else out.push(parent);
+      out.push(this.closed(s, s.a));
       return;
     }
     const t = dfa.trans[s.a * 256 + byte];
