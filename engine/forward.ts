@@ -45,7 +45,7 @@ function matmul(ctx: ForwardContext, out: Ptr, w: Matrix, inp: Input): void {
   } else {
     const s = ctx.state;
     if (inp.ntok === 1) k.matvec_q8(out, w.q, w.scales, s.xq, s.xs, w.rows, w.cols, w.group);
-    else k.matmul_q8(out, w.q, w.scales, s.xq, s.xs, w.rows, w.cols, w.group, inp.ntok);
+    else k.matmul_q8_tiled(out, w.q, w.scales, s.xq, s.xs, w.rows, w.cols, w.group, inp.ntok, s.mmScratch, s.mmScratchBytes);
   }
 }
 

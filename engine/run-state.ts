@@ -22,6 +22,9 @@ export interface RunState {
   xs: Ptr;
   /** The group size shared by every q8 matrix (0 when the model has none). */
   q8Group: number;
+  /** Scratch of matmul_q8_tiled (widened activations + one repacked weight panel) for a whole chunk. */
+  mmScratch: Ptr;
+  mmScratchBytes: number;
   attScratch: Ptr;
   ropeCos: Ptr; // f32[contextLength, headDim/2]
   ropeSin: Ptr;
@@ -51,11 +54,16 @@ export function createRunState(kernels: Kernels, config: LlamaConfig, weights: M
     q: f32(maxChunk * qDim), att: f32(maxChunk * qDim),
     hb: f32(maxChunk * hiddenDim), hb2: f32(maxChunk * hiddenDim),
     xq: kernels.alloc(maxChunk * groupsPerRow * group), xs: f32(maxChunk * groupsPerRow), q8Group: group,
+    mmScratch: 0, mmScratchBytes: 0,
     // Attention scores of one (token, head) over every position it sees.
     attScratch: f32(contextLength),
     ropeCos: f32(contextLength * (headDim / 2)), ropeSin: f32(contextLength * (headDim / 2)),
     logits: f32(vocabSize),
   };
+  if (group && maxChunk > 1) {
+    s.mmScratchBytes = kernels.exports.matmul_q8_scratch_bytes(maxCols, group, maxChunk);
+    s.mmScratch = kernels.alloc(s.mmScratchBytes);
+  }
   // RoPE angles depend only on position and dimension: computed once, in WebAssembly.
   kernels.exports.rope_table(s.ropeCos, s.ropeSin, contextLength, headDim, config.ropeTheta);
   return s;

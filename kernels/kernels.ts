@@ -31,6 +31,13 @@ export interface KernelExports {
   matvec_q8(out: Ptr, wq: Ptr, ws: Ptr, xq: Ptr, xs: Ptr, rows: number, cols: number, group: number): void;
   /** out[t*rows + r] for ntok quantized tokens; bit-identical to matvec_q8 per token. */
   matmul_q8(out: Ptr, wq: Ptr, ws: Ptr, xq: Ptr, xs: Ptr, rows: number, cols: number, group: number, ntok: number): void;
+  /** matmul_q8 as a register-tiled GEMM over weights repacked (8 rows at a time) into `scratch`, the
+   * prefill path; bit-identical to matmul_q8. With fewer than 4 tokens, fewer than 8 rows, or scratch for
+   * fewer than 4 tokens it runs matmul_q8. */
+  matmul_q8_tiled(out: Ptr, wq: Ptr, ws: Ptr, xq: Ptr, xs: Ptr, rows: number, cols: number, group: number, ntok: number,
+    scratch: Ptr, scratchBytes: number): void;
+  /** Scratch bytes for matmul_q8_tiled to take `ntok` tokens in one pass. */
+  matmul_q8_scratch_bytes(cols: number, group: number, ntok: number): number;
   /** out[r] = W[r,:] . x, W f32 [rows, cols]. */
   matvec_f32(out: Ptr, w: Ptr, x: Ptr, rows: number, cols: number): void;
   /** out[t*rows + r] = W[r,:] . x_t; bit-identical to matvec_f32 per token. */

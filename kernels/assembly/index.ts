@@ -2,7 +2,7 @@
 // (KernelExports). Pointers are byte offsets into linear memory; nothing here allocates.
 export { expf, logf, sinf, cosf } from './math';
 export { quantize_rows_q8, dequantize_rows_q8, f32_to_f16_bits, f16_bits_to_f32 } from './quant';
-export { matvec_q8, matmul_q8 } from './matvec-q8';
+export { matvec_q8, matmul_q8, matmul_q8_tiled, matmul_q8_scratch_bytes } from './matvec-q8';
 export { matvec_f32, matmul_f32 } from './matvec-f32';
 export { rmsnorm } from './norm';
 export { rope_table, rope } from './rope';

@@ -217,13 +217,144 @@ export function matvec_q8(out: usize, wq: usize, ws: usize, xq: usize, xs: usize
   v128.store(out1, acc1);
 }
 
-/** out[t*rows + r] = W[r,:] . x_t for ntok quantized tokens (prefill). Rows go in blocks of about 32 KiB that
- * stay in L1/L2 while every token passes over them (each weight byte comes from memory once per call, not
- * once per token), and within a block 4-row x 2-token register tiles widen each weight chunk once for two
- * tokens. Per output the order is matvec_q8's, so the results are bit-identical to it. */
-export function matmul_q8(out: usize, wq: usize, ws: usize, xq: usize, xs: usize, rows: i32, cols: i32, group: i32, ntok: i32): void {
-  checkGroup(group);
-  const groups = (cols + group - 1) / group;
+// ---- Prefill: register-tiled int8 GEMM over repacked weights -------------------------------------------
+//
+// matvec_q8's lanes hold parts of one row's dot, so every group ends in a horizontal sum, and every weight
+// is widened (pmovsxbw) for every token. For many tokens the weights are instead repacked, eight rows at a
+// time, into "panels" where each v128 holds one column pair of four rows as i16 [r0c0 r0c1 r1c0 r1c1 ...],
+// and the activations are widened to i16 once per call. One i32x4.dot_i16x8_s of a panel vector with a
+// broadcast activation pair (v128.load32_splat) then adds two products to each of four rows' dots: the
+// lanes are rows, no horizontal sums, and the inner loop is loads + dot + add only. A tile of 8 rows x 4
+// tokens keeps 8 i32x4 accumulators in registers; each widened weight vector serves four tokens and each
+// broadcast activation two panels. The group's exact i32 dots are then folded into the f32 outputs in the
+// documented order (acc = acc + (ws * xs) * f32(dot), groups ascending), so the bits equal matvec_q8's.
+
+/** Rows r..r+7 (row stride rowStride bytes) -> panel at wpBuf: for column pair p, 32 bytes = rows 0-3 then
+ * rows 4-7, each row's pair as two i16; scales -> spBuf: for group g, the 8 rows' f32 scales. */
+function repackPanel8(wpBuf: usize, spBuf: usize, w: usize, s: usize, rowStride: usize, groups: i32): void {
+  for (let h: usize = 0; h < 2; h++) {
+    const r0 = w + h * 4 * rowStride, r1 = r0 + rowStride, r2 = r1 + rowStride, r3 = r2 + rowStride;
+    let d = wpBuf + h * 16;
+    for (let c: usize = 0; c < rowStride; c += 8) {
+      const a0 = v128.load8x8_s(r0 + c), a1 = v128.load8x8_s(r1 + c), a2 = v128.load8x8_s(r2 + c), a3 = v128.load8x8_s(r3 + c);
+      // 4x4 transpose of i32 lanes (each lane one row's column pair).
+      const t0 = i32x4.shuffle(a0, a1, 0, 4, 1, 5), t1 = i32x4.shuffle(a2, a3, 0, 4, 1, 5);
+      const t2 = i32x4.shuffle(a0, a1, 2, 6, 3, 7), t3 = i32x4.shuffle(a2, a3, 2, 6, 3, 7);
+      v128.store(d, i32x4.shuffle(t0, t1, 0, 1, 4, 5));
+      v128.store(d, i32x4.shuffle(t0, t1, 2, 3, 6, 7), 32);
+      v128.store(d, i32x4.shuffle(t2, t3, 0, 1, 4, 5), 64);
+      v128.store(d, i32x4.shuffle(t2, t3, 2, 3, 6, 7), 96);
+      d += 128;
+    }
+  }
+  const sstride = <usize>groups << 2;
+  for (let g = 0; g < groups; g++) {
+    const gs = <usize>g << 2, o = spBuf + (<usize>g << 5);
+    for (let i: usize = 0; i < 8; i++) store<f32>(o + (i << 2), load<f32>(s + i * sstride + gs));
+  }
+}
+
+/** acc + dot of a panel vector with a broadcast pair. */
+// @ts-ignore: decorator
+@inline function mac(acc: v128, w: v128, x: v128): v128 {
+  return i32x4.add(acc, i32x4.dot_i16x8_s(w, x));
+}
+
+/** Folds one group's dots of four rows into the f32 outputs at o: o = (first ? 0 : o) + (ws * xs) * f32(dot). */
+// @ts-ignore: decorator
+@inline function fold4(o: usize, first: bool, ws4: v128, xs: v128, dots: v128): void {
+  v128.store(o, f32x4.add(first ? f32x4.splat(0) : v128.load(o), term4(ws4, xs, dots)));
+}
+
+/** The panel at wpBuf (8 rows) x 4 tokens of widened activations at xw (xwStride bytes apart): writes
+ * out[t * outStride + r], r < 8. */
+// @ts-ignore: decorator
+@inline function tile8x4(wpBuf: usize, spBuf: usize, out: usize, outStride: usize, xw: usize, xwStride: usize, xs: usize, xsStride: usize,
+  groups: i32, group: i32): void {
+  const x1 = xw + xwStride, x2 = x1 + xwStride, x3 = x2 + xwStride;
+  const gBytes = <usize>group << 1; // widened bytes per group
+  let w = wpBuf;
+  let xo: usize = 0;
+  for (let g = 0; g < groups; g++) {
+    const end = xo + gBytes;
+    // First pair initialises the accumulators.
+    let w0 = v128.load(w), w1 = v128.load(w, 16);
+    let xb = v128.load32_splat(xw + xo);
+    let a0 = i32x4.dot_i16x8_s(w0, xb), b0 = i32x4.dot_i16x8_s(w1, xb);
+    xb = v128.load32_splat(x1 + xo);
+    let a1 = i32x4.dot_i16x8_s(w0, xb), b1 = i32x4.dot_i16x8_s(w1, xb);
+    xb = v128.load32_splat(x2 + xo);
+    let a2 = i32x4.dot_i16x8_s(w0, xb), b2 = i32x4.dot_i16x8_s(w1, xb);
+    xb = v128.load32_splat(x3 + xo);
+    let a3 = i32x4.dot_i16x8_s(w0, xb), b3 = i32x4.dot_i16x8_s(w1, xb);
+    w += 32; xo += 4;
+    // The remaining pairs of the group (group/2 - 1, odd: 7 for group 16, 15 for 32): one, then twos.
+    w0 = v128.load(w); w1 = v128.load(w, 16);
+    xb = v128.load32_splat(xw + xo); a0 = mac(a0, w0, xb); b0 = mac(b0, w1, xb);
+    xb = v128.load32_splat(x1 + xo); a1 = mac(a1, w0, xb); b1 = mac(b1, w1, xb);
+    xb = v128.load32_splat(x2 + xo); a2 = mac(a2, w0, xb); b2 = mac(b2, w1, xb);
+    xb = v128.load32_splat(x3 + xo); a3 = mac(a3, w0, xb); b3 = mac(b3, w1, xb);
+    w += 32; xo += 4;
+    for (; xo < end; xo += 8) {
+      w0 = v128.load(w); w1 = v128.load(w, 16);
+      xb = v128.load32_splat(xw + xo); a0 = mac(a0, w0, xb); b0 = mac(b0, w1, xb);
+      xb = v128.load32_splat(x1 + xo); a1 = mac(a1, w0, xb); b1 = mac(b1, w1, xb);
+      xb = v128.load32_splat(x2 + xo); a2 = mac(a2, w0, xb); b2 = mac(b2, w1, xb);
+      xb = v128.load32_splat(x3 + xo); a3 = mac(a3, w0, xb); b3 = mac(b3, w1, xb);
+      w0 = v128.load(w, 32); w1 = v128.load(w, 48);
+      xb = v128.load32_splat(xw + xo, 4); a0 = mac(a0, w0, xb); b0 = mac(b0, w1, xb);
+      xb = v128.load32_splat(x1 + xo, 4); a1 = mac(a1, w0, xb); b1 = mac(b1, w1, xb);
+      xb = v128.load32_splat(x2 + xo, 4); a2 = mac(a2, w0, xb); b2 = mac(b2, w1, xb);
+      xb = v128.load32_splat(x3 + xo, 4); a3 = mac(a3, w0, xb); b3 = mac(b3, w1, xb);
+      w += 64;
+    }
+    const sp = spBuf + (<usize>g << 5), gs = <usize>g << 2;
+    const s0 = v128.load(sp), s1 = v128.load(sp, 16);
+    const first = g == 0;
+    let xsv = v128.load32_splat(xs + gs);
+    fold4(out, first, s0, xsv, a0); fold4(out + 16, first, s1, xsv, b0);
+    xsv = v128.load32_splat(xs + xsStride + gs);
+    fold4(out + outStride, first, s0, xsv, a1); fold4(out + outStride + 16, first, s1, xsv, b1);
+    xsv = v128.load32_splat(xs + 2 * xsStride + gs);
+    fold4(out + 2 * outStride, first, s0, xsv, a2); fold4(out + 2 * outStride + 16, first, s1, xsv, b2);
+    xsv = v128.load32_splat(xs + 3 * xsStride + gs);
+    fold4(out + 3 * outStride, first, s0, xsv, a3); fold4(out + 3 * outStride + 16, first, s1, xsv, b3);
+  }
+}
+
+/** The panel at wpBuf (8 rows) x one token: the tokens left over after the 4-token tiles. */
+// @ts-ignore: decorator
+@inline function tile8x1(wpBuf: usize, spBuf: usize, out: usize, xw: usize, xs: usize, groups: i32, group: i32): void {
+  const gBytes = <usize>group << 1;
+  let w = wpBuf;
+  let xo: usize = 0;
+  for (let g = 0; g < groups; g++) {
+    const end = xo + gBytes;
+    let xb = v128.load32_splat(xw + xo);
+    let a0 = i32x4.dot_i16x8_s(v128.load(w), xb), b0 = i32x4.dot_i16x8_s(v128.load(w, 16), xb);
+    w += 32; xo += 4;
+    for (; xo < end; xo += 4) {
+      xb = v128.load32_splat(xw + xo);
+      a0 = mac(a0, v128.load(w), xb); b0 = mac(b0, v128.load(w, 16), xb);
+      w += 32;
+    }
+    const sp = spBuf + (<usize>g << 5);
+    const xsv = v128.load32_splat(xs + (<usize>g << 2));
+    const first = g == 0;
+    fold4(out, first, v128.load(sp), xsv, a0);
+    fold4(out + 16, first, v128.load(sp, 16), xsv, b0);
+  }
+}
+
+/** Widens ntok activation rows (rowStride int8 each) to i16 at xwBuf. */
+function widenRows(xwBuf: usize, xq: usize, ntok: i32, rowStride: usize): void {
+  const n = <usize>ntok * rowStride;
+  for (let j: usize = 0; j < n; j += 8) v128.store(xwBuf + (j << 1), v128.load8x8_s(xq + j));
+}
+
+/** The small-batch path (a few tokens, where repacking would not pay): 4-row x 2-token tiles over the
+ * Q8Matrix layout as it is. */
+function matmulDirect(out: usize, wq: usize, ws: usize, xq: usize, xs: usize, rows: i32, groups: i32, group: i32, ntok: i32): void {
   const rowStride = <usize>(groups * group);
   const xsStride = <usize>groups << 2;
   const outStride = <usize>rows << 2;
@@ -253,3 +384,70 @@ export function matmul_q8(out: usize, wq: usize, ws: usize, xq: usize, xs: usize
   }
 }
 
+/** Fewest tokens for which the repacked path runs (below it, repacking costs more than it saves). */
+const MIN_TILED_TOKENS = 4;
+
+/** out[t*rows + r] = W[r,:] . x_t for ntok quantized tokens (prefill), bit-identical to matvec_q8 per token.
+ * Rows go in blocks of about 32 KiB that stay in cache while every token passes over them, in 4-row x
+ * 2-token register tiles; needs no scratch (matmul_q8_tiled is the faster form for many tokens). */
+export function matmul_q8(out: usize, wq: usize, ws: usize, xq: usize, xs: usize, rows: i32, cols: i32, group: i32, ntok: i32): void {
+  checkGroup(group);
+  matmulDirect(out, wq, ws, xq, xs, rows, (cols + group - 1) / group, group, ntok);
+}
+
+/** Scratch bytes matmul_q8_tiled needs to widen `ntok` tokens at once (fewer tokens per pass with less;
+ * below the bytes for 4 tokens it falls back to matmul_q8). */
+export function matmul_q8_scratch_bytes(cols: i32, group: i32, ntok: i32): i32 {
+  checkGroup(group);
+  const groups = (cols + group - 1) / group;
+  const rowStride = groups * group;
+  return 16 * rowStride + 32 * groups + 2 * rowStride * ntok + 64;
+}
+
+/** matmul_q8 with scratch (16-byte aligned, `scratchBytes` long; see matmul_q8_scratch_bytes) for the
+ * register-tiled GEMM: results bit-identical to matmul_q8 and matvec_q8. Activations are widened once per
+ * call (in chunks of as many tokens as the scratch holds); each 8-row panel is repacked once per chunk and
+ * then serves every token of it, four at a time; rows past the last whole panel take the matvec path. */
+export function matmul_q8_tiled(out: usize, wq: usize, ws: usize, xq: usize, xs: usize, rows: i32, cols: i32, group: i32, ntok: i32,
+  scratch: usize, scratchBytes: i32): void {
+  checkGroup(group);
+  const groups = (cols + group - 1) / group;
+  const rowStride = <usize>(groups * group);
+  const xwStride = rowStride << 1;
+  const wpBuf = (scratch + 15) & ~15;
+  const spBuf = wpBuf + 16 * rowStride;
+  const xwBuf = spBuf + (<usize>groups << 5);
+  const room = <isize>(scratch + <usize>scratchBytes) - <isize>xwBuf;
+  const fit = room > 0 ? <i32>(<usize>room / xwStride) : 0;
+  if (ntok < MIN_TILED_TOKENS || rows < 8 || fit < MIN_TILED_TOKENS) {
+    matmulDirect(out, wq, ws, xq, xs, rows, groups, group, ntok);
+    return;
+  }
+  const xsStride = <usize>groups << 2;
+  const outStride = <usize>rows << 2;
+  const chunk = min<i32>(ntok, fit);
+  const panels = rows >> 3;
+  for (let t0 = 0; t0 < ntok; t0 += chunk) {
+    const n = min<i32>(chunk, ntok - t0);
+    widenRows(xwBuf, xq + <usize>t0 * rowStride, n, rowStride);
+    const xsc = xs + <usize>t0 * xsStride, outc = out + <usize>t0 * outStride;
+    for (let pnl = 0; pnl < panels; pnl++) {
+      const r = pnl << 3;
+      repackPanel8(wpBuf, spBuf, wq + <usize>r * rowStride, ws + (<usize>(r * groups) << 2), rowStride, groups);
+      const outr = outc + (<usize>r << 2);
+      let t = 0;
+      for (; t + 4 <= n; t += 4) {
+        tile8x4(wpBuf, spBuf, outr + <usize>t * outStride, outStride, xwBuf + <usize>t * xwStride, xwStride,
+          xsc + <usize>t * xsStride, xsStride, groups, group);
+      }
+      for (; t < n; t++) tile8x1(wpBuf, spBuf, outr + <usize>t * outStride, xwBuf + <usize>t * xwStride, xsc + <usize>t * xsStride, groups, group);
+    }
+    const r = panels << 3;
+    if (r < rows) {
+      for (let t = 0; t < n; t++) {
+        rowsFrom(outc + <usize>t * outStride + (<usize>r << 2), wq + <usize>r * rowStride, ws + (<usize>(r * groups) << 2),
+          xq + <usize>(t0 + t) * rowStride, xsc + <usize>t * xsStride, rows - r, groups, group);
+      }
+    }
+  }
+}

@@ -131,4 +131,55 @@ describe('matmul_q8', () => {
       }
     }));
   });
+
+  it('the tiled GEMM equals matvec_q8 per token bit for bit: token/row/column remainders, small scratch', async () => {
+    const k = await kernels();
+    // [rows, cols, group, ntok, scratch tokens]: ntok not a multiple of 4 (tile) or of the scratch's
+    // chunk, rows not a multiple of 8 (panel), cols not a multiple of the group, groups 16/32/48/64.
+    const cases: [number, number, number, number, number][] = [
+      [8, 32, 32, 4, 4], [8, 33, 32, 5, 8], [16, 64, 32, 7, 7], [13, 100, 32, 9, 4], [9, 172, 32, 6, 64], [24, 576, 32, 11, 5],
+      [70, 576, 32, 13, 64], [17, 200, 48, 10, 6], [40, 64, 16, 8, 8], [12, 130, 64, 4, 4], [64, 1536, 32, 17, 9],
+      [8, 16, 16, 3, 8], [7, 64, 32, 9, 16], [16, 96, 32, 8, 3], // below the thresholds: the direct path
+    ];
+    cases.forEach(([rows, cols, group, ntok, fit], n) => scoped(k, () => {
+      const o = operands(rng(500 + n), rows, cols, group, ntok, n % 2 ? -128 : -127);
+      const p = place(k, o);
+      const out = space(k, rows * ntok);
+      const bytes = k.exports.matmul_q8_scratch_bytes(cols, group, fit);
+      const scratch = k.alloc(bytes, 4); // the kernel aligns it itself
+      k.u8(scratch, bytes).fill(0xa5);
+      k.exports.matmul_q8_tiled(out, p.wq, p.ws, p.xq, p.xs, rows, cols, group, ntok, scratch + 4, bytes - 4);
+      const got = readF32(k, out, rows * ntok);
+      const one = space(k, rows);
+      for (let t = 0; t < ntok; t++) {
+        k.exports.matvec_q8(one, p.wq, p.ws, p.xq + t * o.rowStride, p.xs + t * o.groups * 4, rows, cols, group);
+        expect(got.subarray(t * rows, (t + 1) * rows), `${rows}x${cols}/${group} x${ntok} token ${t}`).toEqual(readF32(k, one, rows));
+        expect(got.subarray(t * rows, (t + 1) * rows)).toEqual(
+          matvecQ8F32(o.wq, o.ws, o.xq, o.xs, rows, cols, group, t * o.rowStride, t * o.groups));
+      }
+    }));
+  });
+
+  it('the tiled GEMM keeps exact integer dots at the extremes and signed zeros', async () => {
+    const k = await kernels();
+    scoped(k, () => {
+      const rows = 16, cols = 64, group = 32, ntok = 5;
+      const wq = new Int8Array(rows * cols), xq = new Int8Array(ntok * cols);
+      for (let j = 0; j < cols; j++) {
+        for (let r = 0; r < rows; r++) wq[r * cols + j] = r % 4 === 0 ? -128 : r % 4 === 1 ? 127 : r % 4 === 2 ? 0 : ((j * 31 + r) % 255) - 127;
+        for (let t = 0; t < ntok; t++) xq[t * cols + j] = t === 4 ? 0 : t % 2 ? -127 : 127;
+      }
+      // Negative scales make the zero rows' terms -0: the sum must still start from +0 as matvec_q8's does.
+      const ws = new Float32Array(rows * 2).fill(-1), xs = new Float32Array(ntok * 2).fill(1);
+      const p = { wq: put(k, wq), ws: put(k, ws), xq: put(k, xq), xs: put(k, xs) };
+      const out = space(k, rows * ntok);
+      const bytes = k.exports.matmul_q8_scratch_bytes(cols, group, ntok);
+      k.exports.matmul_q8_tiled(out, p.wq, p.ws, p.xq, p.xs, rows, cols, group, ntok, k.alloc(bytes), bytes);
+      const got = readF32(k, out, rows * ntok);
+      for (let t = 0; t < ntok; t++) {
+        const want = matvecQ8F32(wq, ws, xq, xs, rows, cols, group, t * cols, t * 2);
+        for (let r = 0; r < rows; r++) expect(Object.is(got[t * rows + r], want[r]), `t${t} r${r}: ${got[t * rows + r]} vs ${want[r]}`).toBe(true);
+      }
+    });
+  });
 });
