@@ -102,6 +102,7 @@ function fail(message: string): void {
   ui.extract.disabled = !model;
   ui.stop.disabled = true;
   ui.fpRun.disabled = !model;
+  ui.output.querySelector('.cursor')?.remove();
   if (model) {
     ui.validity.hidden = false;
     ui.validity.className = 'pill bad';
