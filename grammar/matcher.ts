@@ -47,6 +47,9 @@ export class MaskRuntime {
   private stringParts = new Map<string, { own: Uint32Array; dependent: Dependent }>();
   private subtreeIds = new Map<number, Int32Array>();
   private readonly dfaStates: Int32Array;
+  /** rootChild[b]: the trie node of first byte b, or -1. */
+  private readonly rootChild = new Int32Array(256).fill(-1);
+  private readonly firstByteBits: Array<Uint32Array | undefined> = new Array(256);
   private readonly dfaCounts: Float64Array;
   readonly noTokens: Uint32Array;
 
@@ -55,6 +58,7 @@ export class MaskRuntime {
     this.setsByDepth = new Array(vocab.trie.maxDepth + 1);
     this.pathBytes = new Uint8Array(vocab.trie.maxDepth + 1);
     this.dfaStates = new Int32Array(vocab.trie.maxDepth + 1);
+    for (let i = 1; i < vocab.trie.nodeByte.length; i = vocab.trie.nodeEnd[i]) this.rootChild[vocab.trie.nodeByte[i]] = i;
     this.dfaCounts = new Float64Array(vocab.trie.maxDepth + 1);
     this.noTokens = new Uint32Array(vocab.words);
   }
@@ -83,6 +87,8 @@ export class MaskRuntime {
       out = this.applyPart(pda, set, part);
     } else if (set.stacks.length === 1 && set.stacks[0].kind === Kind.String) {
       out = this.stringMask(pda, set);
+    } else if (set.stacks.length === 1 && (set.stacks[0].kind === Kind.Number || set.stacks[0].kind === Kind.Literal)) {
+      out = this.endableMask(pda, set);
     } else if (set.stacks.length === 1 && set.stacks[0].parent !== pda.done) {
       out = this.splitMask(pda, set);
     } else {
@@ -210,6 +216,54 @@ export class MaskRuntime {
     return out;
   }
 
+  /** A number or literal on top: it can only consume a few known bytes (digits and signs; the literal
+   * trie's next bytes). Tokens starting with one of those are walked from the real stack; every other
+   * token is valid exactly when the frames below the top accept it (if the top may end here), which is
+   * their own cached mask. */
+  private endableMask(pda: Pda, set: StackSet): Uint32Array {
+    const top = set.stacks[0];
+    const first = top.kind === Kind.Number ? NUMBER_BYTES : [...pda.grammar.tries[top.node].next[top.a].keys()];
+    const trie = this.vocab.trie;
+    const below = pda.belowTop(set);
+    let out: Uint32Array;
+    if (below !== pda.empty) {
+      out = this.mask(pda, below).slice();
+      for (const b of first) {
+        const fb = this.firstByteTokens(b);
+        for (let w = 0; w < out.length; w++) out[w] &= ~fb[w];
+      }
+    } else out = new Uint32Array(this.vocab.words);
+    const sets = this.setsByDepth;
+    for (const b of first) {
+      const node = this.rootChild[b];
+      if (node < 0) continue;
+      const cached = set.next[b];
+      const s = cached >= 0 ? pda.sets[cached] : pda.step(set, b);
+      if (s === pda.empty) continue;
+      for (let t = trie.tokenStart[node], e = trie.tokenStart[node + 1]; t < e; t++) { const id = trie.tokenIds[t]; out[id >>> 5] |= 1 << (id & 31); }
+      sets[1] = s;
+      this.walkRange(pda, trie, out, node + 1, trie.nodeEnd[node]);
+    }
+    return out;
+  }
+
+  /** Tokens whose first byte is `b` (built on first use). */
+  private firstByteTokens(b: number): Uint32Array {
+    let bits = this.firstByteBits[b];
+    if (!bits) {
+      bits = new Uint32Array(this.vocab.words);
+      const trie = this.vocab.trie;
+      const node = this.rootChild[b];
+      if (node >= 0) {
+        for (let i = node; i < trie.nodeEnd[node]; i++) {
+          for (let t = trie.tokenStart[i], e = trie.tokenStart[i + 1]; t < e; t++) { const id = trie.tokenIds[t]; bits[id >>> 5] |= 1 << (id & 31); }
+        }
+      }
+      this.firstByteBits[b] = bits;
+    }
+    return bits;
+  }
+
   /** Whether the top frame of a one-stack set consumes nothing of `byte` on its own. */
   private refusedByTop(pda: Pda, set: StackSet, byte: number): boolean {
     const detached = pda.detach(set.stacks[0]);
@@ -269,6 +323,9 @@ export class MaskRuntime {
 
 /** Trie subtrees whose answer depends on the stack below the top frame: the subtree root, the bytes
  * leading to it, and for string parts the DFA state in which the closing quote was read. */
+/** Bytes a number frame can consume: digits, sign, point, exponent. */
+const NUMBER_BYTES = Array.from('0123456789-+.eE', (c) => c.charCodeAt(0));
+
 interface Dependent { trie: TrieLayout; nodes: number[]; paths: Uint8Array[]; closeStates?: number[] }
 
 /** The free-string DFA state at a character boundary (its start state: every whole character returns
