@@ -10,6 +10,7 @@ import { parseFlags, UsageError } from './args.js';
 import { basename, dirname, join } from 'node:path';
 import { existsSync, readFileSync } from 'node:fs';
 import { RANDOM_PRESETS, randomModel } from '../weights/random-model.js';
+import { parseGguf } from '../weights/gguf.js';
 import type { ExportModel } from '../weights/model-export.js';
 import type { TokenizerSource } from '../weights/model-layout.js';
 
@@ -17,9 +18,34 @@ const USAGE = `usage: jsonlm convert IN OUT [--type q8_0|f16|bf16|f32] [--format
 
 IN is a GGUF file, a Hugging Face folder (config.json + *.safetensors), a llama2.c checkpoint (with
 --tokenizer tokenizer.bin), or random:PRESET[:SEED] for a seeded random-weight model (presets:
-${Object.keys(RANDOM_PRESETS).join(', ')}; --tokenizer tokenizer.json embeds that tokenizer instead of the
-small synthetic one).
+${Object.keys(RANDOM_PRESETS).join(', ')}; default tokenizer: a small synthetic byte-level one).
+--tokenizer PATH supplies or replaces the tokenizer: a tokenizer.json, a GGUF holding tokenizer.ggml.* (e.g.
+llama.cpp's ggml-vocab-*.gguf), or a llama2.c tokenizer.bin.
 OUT is a GGUF file (default, --type q8_0 by default) or, with --format hf, a folder (--type f32 by default).`;
+
+/** A tokenizer from a file: tokenizer.json (with tokenizer_config.json / config.json beside it), a GGUF
+ * (its tokenizer.* keys, e.g. llama.cpp's ggml-vocab-*.gguf) or a llama2.c tokenizer.bin. */
+function tokenizerFromFile(path: string): TokenizerSource {
+  const bytes = readFileSync(path);
+  if (bytes.length >= 4 && bytes.toString('latin1', 0, 4) === 'GGUF') {
+    const g = parseGguf(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length), path);
+    if (!g.metadata.has('tokenizer.ggml.model')) throw new UsageError(`--tokenizer ${path}: this GGUF holds no tokenizer.ggml.* vocabulary`);
+    return { kind: 'gguf', metadata: g.metadata, metadataTypes: g.metadataTypes };
+  }
+  if (/\.json$/i.test(path)) {
+    const dir = dirname(path);
+    const cfgPath = join(dir, 'tokenizer_config.json');
+    const tok: TokenizerSource = { kind: 'hf', tokenizerJson: bytes.toString('utf8'),
+      tokenizerConfigJson: existsSync(cfgPath) ? readFileSync(cfgPath, 'utf8') : undefined };
+    const cfg = join(dir, 'config.json');
+    if (existsSync(cfg)) {
+      const c = JSON.parse(readFileSync(cfg, 'utf8'));
+      tok.specialTokenIds = { bos: c.bos_token_id, eos: c.eos_token_id, pad: c.pad_token_id };
+    }
+    return tok;
+  }
+  return { kind: 'llama2c', bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length) };
+}
 
 function randomInput(spec: string, tokenizerPath: string | undefined, name: string | undefined): ExportModel {
   const [, preset, seedText] = spec.split(':');
@@ -27,18 +53,7 @@ function randomInput(spec: string, tokenizerPath: string | undefined, name: stri
   if (!config) throw new UsageError(`unknown random preset '${preset}' (${Object.keys(RANDOM_PRESETS).join(', ')})`);
   if (seedText !== undefined && !/^\d+$/.test(seedText)) throw new UsageError(`random seed must be a non-negative integer, got '${seedText}'`);
   const seed = seedText === undefined ? 1 : Number(seedText);
-  let tokenizer: TokenizerSource | undefined;
-  if (tokenizerPath) {
-    const dir = dirname(tokenizerPath);
-    const cfgPath = join(dir, 'tokenizer_config.json');
-    tokenizer = { kind: 'hf', tokenizerJson: readFileSync(tokenizerPath, 'utf8'),
-      tokenizerConfigJson: existsSync(cfgPath) ? readFileSync(cfgPath, 'utf8') : undefined };
-    const cfg = join(dir, 'config.json');
-    if (existsSync(cfg)) {
-      const c = JSON.parse(readFileSync(cfg, 'utf8'));
-      tokenizer.specialTokenIds = { bos: c.bos_token_id, eos: c.eos_token_id, pad: c.pad_token_id };
-    }
-  }
+  const tokenizer = tokenizerPath ? tokenizerFromFile(tokenizerPath) : undefined;
   return randomModel({ config, seed, tokenizer, name: name ?? `random-${preset}-${seed}` });
 }
 
@@ -59,8 +74,10 @@ export async function run(args: string[]): Promise<number> {
   const started = performance.now();
   const source = input.startsWith('random:') ? undefined : readModelSource(input, values.tokenizer);
   try {
-    const model = source ? exportFromLayout(readModelLayout(source), values.name ?? basename(input).replace(/\.(gguf|bin)$/, ''))
+    let model = source ? exportFromLayout(readModelLayout(source), values.name ?? basename(input).replace(/\.(gguf|bin)$/, ''))
       : randomInput(input, values.tokenizer, values.name);
+    // --tokenizer supplies (or replaces) the tokenizer of a GGUF or HF input too.
+    if (source && source.kind !== 'llama2c' && values.tokenizer) model = { ...model, tokenizerSource: tokenizerFromFile(values.tokenizer) };
     const layout = model;
     if (!layout.tokenizerSource) console.error('jsonlm convert: warning: the input has no tokenizer; the output will have none');
     if (format === 'gguf') {

@@ -67,7 +67,11 @@ export function readGgufLayout(source: ByteSource): ModelLayout {
     }
     tensors.set(t.name, { name: t.name, fileTensorName: t.name, shape: t.shape, encoding: { kind } as TensorEncoding, source, offset: t.fileOffset });
   }
-  return { format: 'gguf', fileName: source.name, config, tensors, tokenizerSource: { kind: 'gguf', metadata: gguf.metadata, metadataTypes: gguf.metadataTypes } };
+  // A weights-only GGUF (no tokenizer.ggml.tokens; jsonlm writes tokenizer.ggml.model 'no_vocab' there, as
+  // llama.cpp requires the key) carries no tokenizer.
+  const hasVocab = Array.isArray(gguf.metadata.get('tokenizer.ggml.tokens'));
+  return { format: 'gguf', fileName: source.name, config, tensors,
+    tokenizerSource: hasVocab ? { kind: 'gguf', metadata: gguf.metadata, metadataTypes: gguf.metadataTypes } : undefined };
 }
 
 export function ggufString(m: Map<string, GgufValue>, key: string): string | undefined {

@@ -99,7 +99,8 @@ export function llama2cTokenizerToGguf(bytes: Uint8Array, vocabSize: number, fil
 
 /** tokenizer.* metadata for a GGUF, from whatever tokenizer the source model had (none: []). */
 export function tokenizerGgufMetadata(source: TokenizerSource, vocabSize: number): GgufKv[] {
-  if (!source) return [];
+  // llama.cpp refuses a GGUF without tokenizer.ggml.model; 'no_vocab' loads it for token-id use.
+  if (!source) return [kv.string('tokenizer.ggml.model', 'no_vocab')];
   switch (source.kind) {
     case 'hf': return hfTokenizerToGguf(source.tokenizerJson, vocabSize, source.specialTokenIds ?? {}, source.tokenizerConfigJson);
     case 'llama2c': return llama2cTokenizerToGguf(source.bytes, vocabSize);

@@ -1,7 +1,8 @@
 // `jsonlm convert` end to end through its run(args): llama2.c -> GGUF Q8_0 -> HF folder -> GGUF F32, and a
 // random preset; usage errors for bad flags.
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { parseGguf } from '../../weights/gguf.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run } from '../../cli/convert.js';
@@ -25,6 +26,15 @@ describe('jsonlm convert', () => {
       expect(await run([join(dir, 's.gguf'), join(dir, 'hf'), '--format', 'hf', '--type', 'bf16'])).toBe(0);
       expect(await run([join(dir, 'hf'), join(dir, 'back.gguf'), '--type', 'f32'])).toBe(0);
       expect(await run(['random:tiny:3', join(dir, 'r.gguf'), '--type', 'f16'])).toBe(0);
+      // --tokenizer from a vocab-only GGUF replaces the input's tokenizer, types included.
+      const vocab = join(MODELS, 'gguf-vocab-llama-spm/ggml-vocab-llama-spm.gguf');
+      expect(await run(['random:tiny:3', join(dir, 'spm.gguf'), '--type', 'f32', '--tokenizer', vocab])).toBe(0);
+      const spm = layoutAt(join(dir, 'spm.gguf')).tokenizerSource;
+      const orig = parseGguf(new Uint8Array(readFileSync(vocab)), 'v');
+      if (spm?.kind !== 'gguf') throw new Error('expected gguf tokenizer');
+      for (const key of ['tokenizer.ggml.model', 'tokenizer.ggml.bos_token_id', 'tokenizer.ggml.add_bos_token']) expect(spm.metadata.get(key)).toEqual(orig.metadata.get(key));
+      expect((spm.metadata.get('tokenizer.ggml.tokens') as string[]).length).toBe(32000);
+      expect(spm.metadataTypes?.get('tokenizer.ggml.scores')).toEqual(orig.metadataTypes.get('tokenizer.ggml.scores'));
       const q = layoutAt(join(dir, 's.gguf'));
       expect(q.tensors.get('blk.0.attn_q.weight')!.encoding.kind).toBe('Q8_0');
       expect(q.tokenizerSource?.kind).toBe('gguf');

@@ -4,7 +4,8 @@
 //   NODE_PATH=/tmp/llcheck/node_modules node tests/weights/llama-cpp-check.mjs
 // node-llama-cpp 3.22.1 ships the llama.cpp build (de3ff81) that recorded ../shared/reference. The check
 // converts ref-bpe's HF folder to GGUF F32 and Q8_0 and expects llama.cpp's tokens and 32 greedy ids to
-// equal the recorded ones; converts stories260K (llama2.c + tok512) to GGUF F32 and expects the greedy ids
+// equal the recorded ones; does the same for ref-spm's HF folder with llama.cpp's SPM vocab GGUF as
+// --tokenizer; converts stories260K (llama2.c + tok512) to GGUF F32 and expects the greedy ids
 // of PROVENANCE.md's reference; and loads a random SmolLM-135M-shaped Q8_0 model with the real tokenizer.
 import { createRequire } from 'node:module';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -48,6 +49,17 @@ try {
     await model.dispose();
     await refModel?.dispose();
   }
+  // ref-spm: untied head, MHA; its HF folder has no tokenizer, so take llama.cpp's SPM vocab GGUF.
+  const spm = join(dir, 'ref-spm-f32.gguf');
+  await main(['convert', join(shared, 'reference/ref-spm/hf'), spm, '--type', 'f32', '--tokenizer', join(shared, 'models/gguf-vocab-llama-spm/ggml-vocab-llama-spm.gguf')]);
+  const spmModel = await llama.loadModel({ modelPath: spm, gpuLayers: 0 });
+  const spmCases = JSON.parse(readFileSync(join(shared, 'reference/ref-spm/cases.json'), 'utf8')).cases.filter((c) => c.weights_type === 'F32');
+  for (const c of spmCases) {
+    const tokens = [spmModel.tokens.bos, ...spmModel.tokenize(c.text, false)];
+    check(`ref-spm f32 ${c.prompt_id}: tokens (with BOS)`, JSON.stringify(tokens) === JSON.stringify(c.tokens));
+    check(`ref-spm f32 ${c.prompt_id}: 32 greedy ids (as recorded)`, JSON.stringify(await greedy(spmModel, c.tokens, 32)) === JSON.stringify(c.greedy_ids));
+  }
+  await spmModel.dispose();
   const stories = join(dir, 'stories260K.gguf');
   await main(['convert', join(shared, 'models/stories260K/stories260K.bin'), stories, '--type', 'f32', '--tokenizer', join(shared, 'models/stories260K/tok512.bin')]);
   const ref = JSON.parse(readFileSync(join(shared, 'models/stories260K/greedy_reference.json'), 'utf8'));

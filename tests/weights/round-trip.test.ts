@@ -7,6 +7,7 @@ import { Kernels } from '../../kernels/kernels.js';
 import { MemorySource, type ByteSource } from '../../weights/byte-source.js';
 import { writeModelGguf } from '../../weights/gguf-convert.js';
 import { MemorySink } from '../../weights/gguf-writer.js';
+import { parseGguf } from '../../weights/gguf.js';
 import { hfFolderFiles, type SafetensorsDtype } from '../../weights/hf-writer.js';
 import { loadWeights, modelSourceFromBytes, readModelLayout, type ModelSource } from '../../weights/load.js';
 import { exportFromLayout, type ExportModel } from '../../weights/model-export.js';
@@ -148,6 +149,13 @@ describe('stories260K across formats', () => {
     const hfFiles = hfSource(model, 'F32');
     closeModelSource(src);
     const g = await load(modelSourceFromBytes(gguf, 'stories260K.gguf'));
+    // Without a tokenizer the GGUF says tokenizer.ggml.model = no_vocab (llama.cpp needs the key) and
+    // loads with no tokenizer source.
+    const fromGguf = exportFromLayout(readModelLayout(modelSourceFromBytes(gguf, 's.gguf')));
+    expect(fromGguf.tokenizerSource?.kind).toBe('gguf');
+    const noTok = ggufBytes({ ...fromGguf, tokenizerSource: undefined }, 'f32');
+    expect(parseGguf(noTok, 'n').metadata.get('tokenizer.ggml.model')).toBe('no_vocab');
+    expect(readModelLayout(modelSourceFromBytes(noTok, 'n.gguf')).tokenizerSource).toBeUndefined();
     expect(g.config).toEqual({ ...original.config, normEps: Math.fround(1e-5) });
     for (const [n, v] of original.tensors) expectSameF32(g.tensors.get(n), v, `gguf ${n}`);
     const meta = g.tokenizerSource?.kind === 'gguf' ? g.tokenizerSource.metadata : undefined;
