@@ -113,6 +113,18 @@ export async function kernelFingerprints(rec: Recorder): Promise<void> {
     need(k, 'matmul_q8')(out, wq, ws, xq, xs, rows, cols, group, ntok);
     return k.f32(out, rows * ntok).slice();
   });
+  await rec.entry('kernels/matmul_q8_tiled', () => {
+    // The register-tiled prefill GEMM: 8-row panels + 5 leftover rows, 4-token tiles + a remainder of 2 tokens.
+    const n = 10;
+    const xp = put(k, rng.fill(new Float32Array(n * cols), 3));
+    const q = k.alloc(n * stride), s = k.alloc(n * groups * 4);
+    k.u8(q, n * stride).fill(0);
+    need(k, 'quantize_rows_q8')(xp, n, cols, q, s, group, 0);
+    const bytes = need(k, 'matmul_q8_scratch_bytes')(cols, group, n);
+    const scratch = k.alloc(bytes, 16), out = k.alloc(rows * n * 4);
+    need(k, 'matmul_q8_tiled')(out, wq, ws, q, s, rows, cols, group, n, scratch, bytes);
+    return k.f32(out, rows * n).slice();
+  });
   await rec.entry('kernels/matvec_f32', () => {
     const w = put(k, W), x = put(k, X), out = k.alloc(rows * 4);
     need(k, 'matvec_f32')(out, w, x, rows, cols);

@@ -9,7 +9,7 @@ import type { FingerprintReport } from './fingerprint.js';
 
 /** Every entry each environment must produce: a missing one fails the test rather than passing vacuously. */
 const KERNEL_ENTRIES = [
-  'kernels/quantize_rows_q8', 'kernels/dequantize_rows_q8', 'kernels/matvec_q8', 'kernels/matmul_q8',
+  'kernels/quantize_rows_q8', 'kernels/dequantize_rows_q8', 'kernels/matvec_q8', 'kernels/matmul_q8', 'kernels/matmul_q8_tiled',
   'kernels/matvec_f32', 'kernels/matmul_f32', 'kernels/rmsnorm', 'kernels/softmax+swiglu', 'kernels/rope_table',
   'kernels/rope', 'kernels/attention', 'kernels/elementwise', 'kernels/math', 'kernels/subnormals',
 ];
