@@ -78,6 +78,7 @@ function onWorkerMessage(m: FromWorker): void {
       ui.validity.title = m.errors.join('\n');
       ui.runMessage.textContent = (m.cancelled ? 'Stopped. ' : '') +
         `${m.stats.generatedTokens} tokens in ${fmtMs(m.stats.prefillMs + m.stats.decodeMs)}` +
+        (m.stats.cachedPromptTokens ? ` · ${m.stats.cachedPromptTokens} of ${m.stats.promptTokens} prompt tokens from cache` : '') +
         (!m.valid && !m.cancelled && m.errors.length ? ` · ${m.errors[0]}` : '');
       ui.copy.disabled = !lastJson;
       ui.extract.disabled = false;
@@ -280,7 +281,7 @@ ui.extract.addEventListener('click', () => {
   ui.runMessage.textContent = '';
   ui.output.dataset.json = '';
   renderJson('', true);
-  showStats({ promptTokens: 0, generatedTokens: 0, prefillMs: 0, decodeMs: 0, tokensPerSecond: 0, prefillTokensPerSecond: 0, firstTokenMs: 0 });
+  showStats({ promptTokens: 0, cachedPromptTokens: 0, generatedTokens: 0, prefillMs: 0, decodeMs: 0, tokensPerSecond: 0, prefillTokensPerSecond: 0, firstTokenMs: 0 });
   setState('running');
   post({
     type: 'extract', id, text: ui.text.value, schema, cancel,

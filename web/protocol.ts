@@ -27,6 +27,8 @@ export interface ExtractOptions { maxTokens: number; seed: number; temperature: 
 
 export interface ExtractStats {
   promptTokens: number;
+  /** Prompt tokens reused from the previous request's KV cache (the shared instruction + schema prefix). */
+  cachedPromptTokens: number;
   generatedTokens: number;
   prefillMs: number;
   decodeMs: number;

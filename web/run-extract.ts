@@ -25,7 +25,7 @@ export async function runExtraction(model: Model, req: RunExtraction): Promise<E
     options: { maxTokens: req.options.maxTokens, seed: req.options.seed, temperature: req.options.temperature, signal: req.signal },
   });
   const live = (now: number): ExtractStats => ({
-    promptTokens: 0, generatedTokens: pieces, prefillMs: firstAt ? firstAt - t0 : now - t0, decodeMs: firstAt ? now - firstAt : 0,
+    promptTokens: 0, cachedPromptTokens: 0, generatedTokens: pieces, prefillMs: firstAt ? firstAt - t0 : now - t0, decodeMs: firstAt ? now - firstAt : 0,
     tokensPerSecond: firstAt && now > firstAt ? (pieces - 1) / ((now - firstAt) / 1000) : 0,
     prefillTokensPerSecond: 0, firstTokenMs: firstAt ? firstAt - t0 : 0,
   });
@@ -37,7 +37,7 @@ export async function runExtraction(model: Model, req: RunExtraction): Promise<E
       const t = res.timings;
       const computed = t.promptTokens - t.cachedPromptTokens;
       const stats: ExtractStats = {
-        promptTokens: t.promptTokens, generatedTokens: res.tokens, prefillMs: t.prefillMs, decodeMs: t.decodeMs,
+        promptTokens: t.promptTokens, cachedPromptTokens: t.cachedPromptTokens, generatedTokens: res.tokens, prefillMs: t.prefillMs, decodeMs: t.decodeMs,
         tokensPerSecond: t.tokensPerSecond,
         prefillTokensPerSecond: t.prefillMs > 0 ? computed / (t.prefillMs / 1000) : 0,
         firstTokenMs: firstAt ? firstAt - t0 : now - t0,
