@@ -152,10 +152,10 @@ describe('web page in headless Chromium', () => {
     expect(pageErrors).toEqual([]);
   });
 
-  test('the page keeps painting while the worker runs a longer extraction (12.8M-parameter random GGUF)', async () => {
+  test('the page keeps painting while the worker runs a longer extraction (25M-parameter random GGUF)', async () => {
     // A seeded random model big enough that the extraction takes on the order of a second or more here.
-    const file = join(dir, 'random-12m-q8_0.gguf');
-    const config = { ...TINY, dim: 384, hiddenDim: 1024, nLayers: 8, nHeads: 6, nKvHeads: 2, headDim: 64, contextLength: 1024 };
+    const file = join(dir, 'random-25m-q8_0.gguf');
+    const config = { ...TINY, dim: 512, hiddenDim: 1536, nLayers: 8, nHeads: 8, nKvHeads: 2, headDim: 64, contextLength: 1024 };
     const sink = new MemorySink();
     writeModelGguf(randomModel({ config, seed: 5 }), sink, 'q8_0', await Kernels.create());
     writeFileSync(file, sink.bytes());
