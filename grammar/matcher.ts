@@ -5,6 +5,7 @@
 import type { Grammar, StringSpec } from './grammar.js';
 import { Kind, Pda, type StackSet } from './pda.js';
 import type { TokenVocabulary, TrieLayout } from './token-trie.js';
+import { freeStringDfa, type StringDfa } from './string-dfa.js';
 
 export interface Matcher {
   /** Bitset over the vocabulary (bit i of word i >> 5). EOS bits only when the document is complete;
@@ -49,7 +50,9 @@ export class MaskRuntime {
   private readonly dfaStates: Int32Array;
   /** rootChild[b]: the trie node of first byte b, or -1. */
   private readonly rootChild = new Int32Array(256).fill(-1);
-  private readonly firstByteBits: Array<Uint32Array | undefined> = new Array(256);
+  private readonly firstByteBits = new Map<string, Uint32Array>();
+  private readonly classTries = new WeakMap<StringDfa, { trie: TrieLayout; rep: Uint8Array }>();
+  private readonly dfaWalks = new WeakMap<StringDfa, number>();
   private readonly dfaCounts: Float64Array;
   readonly noTokens: Uint32Array;
 
@@ -77,7 +80,7 @@ export class MaskRuntime {
       // Inside a free string: the plain tokens as one block, the quote/backslash tokens from a raw-DFA
       // walk of their small trie (cached per string and count), closing subtrees from the real stack.
       const top = set.stacks[0];
-      const key = `free:${top.node},${top.b},${top.c}`;
+      const key = `free:${top.node},${top.a},${top.b},${top.c}`;
       let part = this.stringParts.get(key);
       if (!part) {
         part = this.walkStringDfa(pda.grammar.strings[top.node], top.a, top.b, v.stringBodySets().escapesAndQuotes);
@@ -125,13 +128,99 @@ export class MaskRuntime {
     const key = `${top.node},${top.a},${top.b},${top.c}`;
     let part = this.stringParts.get(key);
     if (!part) {
-      part = this.walkStringDfa(pda.grammar.strings[top.node], top.a, top.b, this.vocab.trie);
+      const spec = pda.grammar.strings[top.node];
+      // Quote/backslash tokens from their own trie (they may close the string or escape); every other
+      // token from the DFA's byte-class trie, where tokens spelling the same class sequence share a node.
+      // The class trie (tens of ms to build) pays for itself only on automata whose states keep coming:
+      // build it on the third walk of the same DFA; until then walk the vocabulary trie directly.
+      const walks = (this.dfaWalks.get(spec.dfa) ?? 0) + 1;
+      this.dfaWalks.set(spec.dfa, walks);
+      if (walks >= 3) {
+        part = this.walkStringDfa(spec, top.a, top.b, this.vocab.stringBodySets().escapesAndQuotes);
+        const classes = this.classTrie(spec.dfa);
+        const plain = this.walkStringDfa(spec, top.a, top.b, classes.trie, classes.rep);
+        for (let w = 0; w < plain.own.length; w++) part.own[w] |= plain.own[w];
+      } else part = this.walkStringDfa(spec, top.a, top.b, this.vocab.trie);
       this.stringParts.set(key, part);
     }
     return this.applyPart(pda, set, part);
   }
 
-  private walkStringDfa(spec: StringSpec, startState: number, startCount: number, trie: TrieLayout): { own: Uint32Array; dependent: Dependent } {
+  /** The vocabulary's quote- and backslash-free tokens re-spelled in the DFA's byte classes (bytes with
+   * identical transitions everywhere), as a trie: thousands of tokens collapse into one path. */
+  private classTrie(dfa: StringDfa): { trie: TrieLayout; rep: Uint8Array } {
+    let ct = this.classTries.get(dfa);
+    if (ct) return ct;
+    const classOf = new Uint8Array(256);
+    const rep: number[] = [];
+    const byColumn = new Map<string, number>();
+    const dead = new Uint8Array(256);
+    for (let b = 0; b < 256; b++) {
+      const col: number[] = [];
+      let any = false;
+      for (let q = 0; q < dfa.size; q++) { const t = dfa.trans[q * 256 + b]; col.push(t); if (t >= 0) any = true; }
+      if (!any) { dead[b] = 1; continue; }
+      const key = col.join(',');
+      let c = byColumn.get(key);
+      if (c === undefined) { c = rep.length; rep.push(b); byColumn.set(key, c); }
+      classOf[b] = c;
+    }
+    // Re-spell the vocabulary trie in classes: node i of the byte trie maps to the class-trie node of
+    // its parent's image plus class(byte); subtrees through a dead byte, a quote or a backslash drop out.
+    const vt = this.vocab.trie;
+    const children = new Map<number, number>();
+    const kids: number[][] = [[]];
+    const classByte: number[] = [0];
+    const tokensAt: number[][] = [[]];
+    const atDepth = new Int32Array(vt.maxDepth + 1);
+    for (let i = 1; i < vt.nodeByte.length;) {
+      const b = vt.nodeByte[i];
+      if (dead[b] || b === 0x22 || b === 0x5c) { i = vt.nodeEnd[i]; continue; }
+      const d = vt.nodeDepth[i];
+      const key = atDepth[d - 1] * 256 + classOf[b];
+      let node = children.get(key);
+      if (node === undefined) {
+        node = kids.length;
+        children.set(key, node);
+        kids.push([]);
+        classByte.push(classOf[b]);
+        tokensAt.push([]);
+        kids[atDepth[d - 1]].push(node);
+      }
+      atDepth[d] = node;
+      for (let t = vt.tokenStart[i], e = vt.tokenStart[i + 1]; t < e; t++) tokensAt[node].push(vt.tokenIds[t]);
+      i++;
+    }
+    // Pre-order layout.
+    const nodeByte: number[] = [];
+    const nodeDepth: number[] = [];
+    const nodeEnd: number[] = [];
+    const tokenStart: number[] = [];
+    const tokenIds: number[] = [];
+    let maxDepth = 0;
+    const visit = (node: number, depth: number) => {
+      const at = nodeByte.length;
+      nodeByte.push(classByte[node]);
+      nodeDepth.push(depth);
+      nodeEnd.push(0);
+      tokenStart.push(tokenIds.length);
+      for (const id of tokensAt[node]) tokenIds.push(id);
+      if (depth > maxDepth) maxDepth = depth;
+      for (const k of kids[node]) visit(k, depth + 1);
+      nodeEnd[at] = nodeByte.length;
+    };
+    visit(0, 0);
+    tokenStart.push(tokenIds.length);
+    const trie: TrieLayout = {
+      nodeByte: Uint8Array.from(nodeByte), nodeDepth: Uint16Array.from(nodeDepth), nodeEnd: Int32Array.from(nodeEnd),
+      tokenStart: Int32Array.from(tokenStart), tokenIds: Int32Array.from(tokenIds), maxDepth,
+    };
+    ct = { trie, rep: Uint8Array.from(rep) };
+    this.classTries.set(dfa, ct);
+    return ct;
+  }
+
+  private walkStringDfa(spec: StringSpec, startState: number, startCount: number, trie: TrieLayout, rep?: Uint8Array): { own: Uint32Array; dependent: Dependent } {
     const own = new Uint32Array(this.vocab.words);
     const dependent: Dependent = { trie, nodes: [], paths: [], closeStates: [] };
     const { trans, accept, boundary, minChars, maxChars } = spec.dfa;
@@ -147,7 +236,7 @@ export class MaskRuntime {
     while (i < n) {
       const d = depth[i];
       const q = states[d - 1];
-      const b = bytes[i];
+      const b = rep ? rep[bytes[i]] : bytes[i];
       path[d - 1] = b;
       const t = trans[q * 256 + b];
       if (b === 0x22 && t < 0) {
@@ -227,11 +316,10 @@ export class MaskRuntime {
     const below = pda.belowTop(set);
     let out: Uint32Array;
     if (below !== pda.empty) {
-      out = this.mask(pda, below).slice();
-      for (const b of first) {
-        const fb = this.firstByteTokens(b);
-        for (let w = 0; w < out.length; w++) out[w] &= ~fb[w];
-      }
+      const belowMask = this.mask(pda, below);
+      const starts = this.firstBytesTokens(first);
+      out = new Uint32Array(belowMask.length);
+      for (let w = 0; w < out.length; w++) out[w] = belowMask[w] & ~starts[w];
     } else out = new Uint32Array(this.vocab.words);
     const sets = this.setsByDepth;
     for (const b of first) {
@@ -247,19 +335,21 @@ export class MaskRuntime {
     return out;
   }
 
-  /** Tokens whose first byte is `b` (built on first use). */
-  private firstByteTokens(b: number): Uint32Array {
-    let bits = this.firstByteBits[b];
+  /** Tokens whose first byte is one of `bytes` (cached per byte set). */
+  private firstBytesTokens(bytes: number[]): Uint32Array {
+    const key = bytes.join(',');
+    let bits = this.firstByteBits.get(key);
     if (!bits) {
       bits = new Uint32Array(this.vocab.words);
       const trie = this.vocab.trie;
-      const node = this.rootChild[b];
-      if (node >= 0) {
+      for (const b of bytes) {
+        const node = this.rootChild[b];
+        if (node < 0) continue;
         for (let i = node; i < trie.nodeEnd[node]; i++) {
           for (let t = trie.tokenStart[i], e = trie.tokenStart[i + 1]; t < e; t++) { const id = trie.tokenIds[t]; bits[id >>> 5] |= 1 << (id & 31); }
         }
       }
-      this.firstByteBits[b] = bits;
+      this.firstByteBits.set(key, bits);
     }
     return bits;
   }
@@ -276,7 +366,7 @@ export class MaskRuntime {
     const top = set.stacks[0];
     if (top.kind !== Kind.String) return null;
     const spec = pda.grammar.strings[top.node];
-    if (!spec.dfa.isFree || top.a !== FREE_BOUNDARY) return null;
+    if (!(spec.dfa.isFree && top.a === FREE_BOUNDARY) && !isUniversal(spec.dfa, top.a)) return null;
     const sets = this.vocab.stringBodySets();
     const room = spec.maxLength === Infinity ? sets.maxChars : Math.min(sets.maxChars, spec.maxLength - top.b);
     return room >= 0 ? sets.withinChars[room] : null;
@@ -323,6 +413,38 @@ export class MaskRuntime {
 
 /** Trie subtrees whose answer depends on the stack below the top frame: the subtree root, the bytes
  * leading to it, and for string parts the DFA state in which the closing quote was read. */
+const universalStates = new WeakMap<StringDfa, Int8Array>();
+
+/** Does DFA state `q` accept every string from here (like the free-string automaton at a boundary)?
+ * Then the free-string token blocks apply to it: the sink of an "any key but these" automaton, say.
+ * Checked by walking `q` in step with the free-string DFA: every byte the free DFA takes must be taken,
+ * and acceptance must agree. */
+function isUniversal(dfa: StringDfa, q: number): boolean {
+  let memo = universalStates.get(dfa);
+  if (!memo) { memo = new Int8Array(dfa.size).fill(-1); universalStates.set(dfa, memo); }
+  if (memo[q] >= 0) return memo[q] === 1;
+  const free = freeStringDfa();
+  let ok = dfa.boundary[q] === 1;
+  const seen = new Set<number>();
+  const stack: Array<[number, number]> = [[q, FREE_BOUNDARY]];
+  seen.add(q * 64 + FREE_BOUNDARY);
+  while (ok && stack.length) {
+    const [x, f] = stack.pop()!;
+    if (free.accept[f] && !dfa.accept[x]) { ok = false; break; }
+    for (let b = 0; b < 256 && ok; b++) {
+      const ft = free.trans[f * 256 + b];
+      if (ft < 0) continue;
+      const xt = dfa.trans[x * 256 + b];
+      if (xt < 0) { ok = false; break; }
+      const key = xt * 64 + ft;
+      if (!seen.has(key)) { seen.add(key); stack.push([xt, ft]); }
+    }
+    if (seen.size > 20000) ok = false;
+  }
+  memo[q] = ok ? 1 : 0;
+  return ok;
+}
+
 /** Bytes a number frame can consume: digits, sign, point, exponent. */
 const NUMBER_BYTES = Array.from('0123456789-+.eE', (c) => c.charCodeAt(0));
 
