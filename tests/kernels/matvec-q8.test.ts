@@ -19,7 +19,7 @@ function place(k: Kernels, o: ReturnType<typeof operands>) {
 
 const SHAPES: [rows: number, cols: number, group: number][] = [
   [1, 1, 32], [1, 16, 16], [3, 15, 16], [4, 17, 16], [5, 32, 32], [7, 33, 32], [8, 172, 32], [9, 576, 32], [6, 100, 64], [13, 200, 48],
-  [32, 40, 32], [75, 96, 32], [44, 172, 32], [40, 64, 16], // 32-row and 8-row blocks of group 32 plus remainders
+  [32, 40, 32], [75, 96, 32], [44, 172, 32], [40, 64, 16], [130, 64, 32], [96, 33, 32], // 32-row steps over four streams, 8-row blocks, remainders
 ];
 
 describe('matvec_q8', () => {
