@@ -135,7 +135,9 @@ export class MaskRuntime {
       // build it on the third walk of the same DFA; until then walk the vocabulary trie directly.
       const walks = (this.dfaWalks.get(spec.dfa) ?? 0) + 1;
       this.dfaWalks.set(spec.dfa, walks);
-      if (walks >= 3) {
+      // (Never for the free-string DFA: off its boundary state only continuation bytes or escape
+      // characters can follow, and the direct walk stops at the first byte.)
+      if (walks >= 3 && !spec.dfa.isFree) {
         part = this.walkStringDfa(spec, top.a, top.b, this.vocab.stringBodySets().escapesAndQuotes);
         const classes = this.classTrie(spec.dfa);
         const plain = this.walkStringDfa(spec, top.a, top.b, classes.trie, classes.rep);
