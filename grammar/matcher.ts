@@ -9,7 +9,7 @@ import { freeStringDfa, type StringDfa } from './string-dfa.js';
 
 export interface Matcher {
   /** Bitset over the vocabulary (bit i of word i >> 5). EOS bits only when the document is complete;
-   * special tokens never. The array is shared with the cache: read it, do not modify it. */
+   * special tokens never. Read it, do not modify it; it is valid until the next allowed() call. */
   allowed(): Uint32Array;
   /** Consumes one token; throws if it is not allowed. */
   advance(tokenId: number): void;
@@ -51,6 +51,8 @@ export class MaskRuntime {
   /** rootChild[b]: the trie node of first byte b, or -1. */
   private readonly rootChild = new Int32Array(256).fill(-1);
   private readonly firstByteBits = new Map<string, Uint32Array>();
+  /** Per (frames below, first bytes of the top): the below mask without tokens starting with those. */
+  private belowOwn = new Map<string, Uint32Array>();
   private readonly classTries = new WeakMap<StringDfa, { trie: TrieLayout; rep: Uint8Array }>();
   private readonly dfaWalks = new WeakMap<StringDfa, number>();
   private readonly dfaCounts: Float64Array;
@@ -68,13 +70,16 @@ export class MaskRuntime {
 
   /** Starts over with empty caches when they outgrow their budget (called between documents). */
   maybeRenew(): void {
-    if (this.pda.oversized) { this.pda = new Pda(this.grammar); this.topParts = new Map(); this.stringParts = new Map(); this.subtreeIds = new Map(); }
+    if (this.pda.oversized) { this.pda = new Pda(this.grammar); this.topParts = new Map(); this.stringParts = new Map(); this.subtreeIds = new Map(); this.belowOwn = new Map(); }
   }
 
-  mask(pda: Pda, set: StackSet): Uint32Array {
-    if (set.mask) return set.mask;
+  /** The mask of `set`, cached on it: a full bitset, or (most states) a bitset shared by many states
+   * plus a short list of extra token ids — masks are the bulk of the cache, and sharing them keeps
+   * memory and garbage collection small. */
+  mask(pda: Pda, set: StackSet): MaskValue {
+    if (set.mask) return set.mask as MaskValue;
     const v = this.vocab;
-    let out: Uint32Array;
+    let out: MaskValue;
     const body = this.freeStringBody(pda, set);
     if (body) {
       // Inside a free string: the plain tokens as one block, the quote/backslash tokens from a raw-DFA
@@ -98,14 +103,26 @@ export class MaskRuntime {
       out = new Uint32Array(v.words);
       this.walk(pda, set, v.trie, out);
     }
-    if (set.complete) for (let w = 0; w < v.words; w++) out[w] |= v.eosMask[w];
+    if (set.complete) {
+      if (out instanceof CompositeMask) out = new CompositeMask(out.own, Int32Array.from([...out.extra, ...v.eosIds]));
+      else for (let w = 0; w < v.words; w++) out[w] |= v.eosMask[w];
+    }
     set.mask = out;
     return out;
   }
 
+  /** The mask as a bitset: the cached one, or `scratch` filled in. */
+  materialize(value: MaskValue, scratch: Uint32Array): Uint32Array {
+    if (!(value instanceof CompositeMask)) return value;
+    scratch.set(value.own);
+    const extra = value.extra;
+    for (let j = 0; j < extra.length; j++) { const id = extra[j]; scratch[id >>> 5] |= 1 << (id & 31); }
+    return scratch;
+  }
+
   /** One stack: the tokens its top frame accepts on its own (computed once per top frame, shared by
    * every parent) plus the trie subtrees whose first bytes reach below it, walked with the real stack. */
-  private splitMask(pda: Pda, set: StackSet): Uint32Array {
+  private splitMask(pda: Pda, set: StackSet): MaskValue {
     const top = set.stacks[0];
     const detached = pda.detach(top);
     let part = this.topParts.get(detached.id);
@@ -123,7 +140,7 @@ export class MaskRuntime {
    * the tokens that stay inside the string come from a walk of the raw DFA (no PDA states created),
    * cached per (string, DFA state, count); subtrees that close the string are walked with the real
    * stack, as in splitMask. */
-  private stringMask(pda: Pda, set: StackSet): Uint32Array {
+  private stringMask(pda: Pda, set: StackSet): MaskValue {
     const top = set.stacks[0];
     const key = `${top.node},${top.a},${top.b},${top.c}`;
     let part = this.stringParts.get(key);
@@ -268,8 +285,8 @@ export class MaskRuntime {
 
   /** own | (the dependent subtrees, walked from the real stack). A subtree's answer depends only on
    * the PDA state its path leads to, so it is cached per (state, subtree) as a list of token ids. */
-  private applyPart(pda: Pda, set: StackSet, part: { own: Uint32Array; dependent: Dependent }): Uint32Array {
-    const out = part.own.slice();
+  private applyPart(pda: Pda, set: StackSet, part: { own: Uint32Array; dependent: Dependent }): CompositeMask {
+    const extra: number[] = [];
     const { trie, nodes, paths, closeStates } = part.dependent;
     const empty = pda.empty;
     const trieSize = trie.nodeByte.length;
@@ -302,27 +319,34 @@ export class MaskRuntime {
         ids = Int32Array.from(collected);
         this.subtreeIds.set(key, ids);
       }
-      for (let j = 0; j < ids.length; j++) { const id = ids[j]; out[id >>> 5] |= 1 << (id & 31); }
+      for (let j = 0; j < ids.length; j++) extra.push(ids[j]);
     }
-    return out;
+    return new CompositeMask(part.own, Int32Array.from(extra));
   }
 
   /** A number or literal on top: it can only consume a few known bytes (digits and signs; the literal
    * trie's next bytes). Tokens starting with one of those are walked from the real stack; every other
    * token is valid exactly when the frames below the top accept it (if the top may end here), which is
    * their own cached mask. */
-  private endableMask(pda: Pda, set: StackSet): Uint32Array {
+  private endableMask(pda: Pda, set: StackSet): MaskValue {
     const top = set.stacks[0];
     const first = top.kind === Kind.Number ? NUMBER_BYTES : [...pda.grammar.tries[top.node].next[top.a].keys()];
     const trie = this.vocab.trie;
     const below = pda.belowTop(set);
-    let out: Uint32Array;
+    let own = this.noTokens;
     if (below !== pda.empty) {
-      const belowMask = this.mask(pda, below);
-      const starts = this.firstBytesTokens(first);
-      out = new Uint32Array(belowMask.length);
-      for (let w = 0; w < out.length; w++) out[w] = belowMask[w] & ~starts[w];
-    } else out = new Uint32Array(this.vocab.words);
+      const key = `${below.id}|${first.join(',')}`;
+      let cached = this.belowOwn.get(key);
+      if (!cached) {
+        const belowMask = this.materialize(this.mask(pda, below), new Uint32Array(this.vocab.words));
+        const starts = this.firstBytesTokens(first);
+        cached = new Uint32Array(belowMask.length);
+        for (let w = 0; w < cached.length; w++) cached[w] = belowMask[w] & ~starts[w];
+        this.belowOwn.set(key, cached);
+      }
+      own = cached;
+    }
+    const extra: number[] = [];
     const sets = this.setsByDepth;
     for (const b of first) {
       const node = this.rootChild[b];
@@ -330,11 +354,11 @@ export class MaskRuntime {
       const cached = set.next[b];
       const s = cached >= 0 ? pda.sets[cached] : pda.step(set, b);
       if (s === pda.empty) continue;
-      for (let t = trie.tokenStart[node], e = trie.tokenStart[node + 1]; t < e; t++) { const id = trie.tokenIds[t]; out[id >>> 5] |= 1 << (id & 31); }
+      for (let t = trie.tokenStart[node], e = trie.tokenStart[node + 1]; t < e; t++) extra.push(trie.tokenIds[t]);
       sets[1] = s;
-      this.walkRange(pda, trie, out, node + 1, trie.nodeEnd[node]);
+      this.walkRange(pda, trie, null, node + 1, trie.nodeEnd[node], undefined, extra);
     }
-    return out;
+    return new CompositeMask(own, Int32Array.from(extra));
   }
 
   /** Tokens whose first byte is one of `bytes` (cached per byte set). */
@@ -447,6 +471,13 @@ function isUniversal(dfa: StringDfa, q: number): boolean {
   return ok;
 }
 
+/** A mask as a shared bitset plus extra token ids. */
+class CompositeMask {
+  constructor(readonly own: Uint32Array, readonly extra: Int32Array) {}
+}
+
+type MaskValue = Uint32Array | CompositeMask;
+
 /** Bytes a number frame can consume: digits, sign, point, exponent. */
 const NUMBER_BYTES = Array.from('0123456789-+.eE', (c) => c.charCodeAt(0));
 
@@ -461,8 +492,11 @@ class TokenMatcher implements Matcher {
   private state: StackSet;
   private bytes: number[] = [];
   private finished = false;
+  /** Where composite masks are spelled out: allowed()'s result is valid until its next call. */
+  private readonly scratch: Uint32Array;
 
   constructor(private readonly rt: MaskRuntime) {
+    this.scratch = new Uint32Array(rt.vocab.words);
     rt.maybeRenew();
     // A matcher keeps the PDA it started with: a renewal between documents must not pull states from
     // under it.
@@ -472,7 +506,7 @@ class TokenMatcher implements Matcher {
 
   allowed(): Uint32Array {
     if (this.finished) return this.rt.noTokens;
-    return this.rt.mask(this.pda, this.state);
+    return this.rt.materialize(this.rt.mask(this.pda, this.state), this.scratch);
   }
 
   advance(tokenId: number): void {

@@ -55,8 +55,8 @@ export class StackSet {
   /** next[byte] = id of the set after that byte (0 = empty set), -1 = not computed yet. Starts as a
    * shared all-unknown table; a set's own table is allocated on its first step (most sets never step). */
   next: Int32Array = UNKNOWN_STEPS;
-  /** Cached mask words for one vocabulary (see matcher.ts). */
-  mask: Uint32Array | null = null;
+  /** Cached mask for one vocabulary (a bitset, or matcher.ts's shared-bitset-plus-ids form). */
+  mask: object | null = null;
   /** The only byte that can follow (-1: several or none, -2: not computed). */
   forced = -2;
   /** Cached belowTop() (null: not computed). */
