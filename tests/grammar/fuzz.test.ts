@@ -32,11 +32,15 @@ function fuzz(schema: unknown, docs: number, seed: number, draft?: '2020-12' | '
   return { finished, tokens };
 }
 
+const totals = { documents: 0, tokens: 0 };
+
 describe('fuzzing under the mask', () => {
   for (const [name, schema] of Object.entries(HARD_SCHEMAS)) {
     it(`${name}: every finished document passes ajv`, () => {
-      const { finished } = fuzz(schema, 12, name.length * 7919);
-      expect(finished).toBeGreaterThanOrEqual(10);
+      const { finished, tokens } = fuzz(schema, 25, name.length * 7919);
+      totals.documents += finished;
+      totals.tokens += tokens;
+      expect(finished).toBeGreaterThanOrEqual(22);
     });
   }
 
@@ -44,15 +48,22 @@ describe('fuzzing under the mask', () => {
     const dir = resolve(SHARED, 'corpora/json-schema-test-suite/tests/draft2020-12');
     let compiled = 0;
     let finished = 0;
-    for (const file of ['type.json', 'properties.json', 'items.json', 'anyOf.json', 'enum.json', 'ref.json', 'minLength.json', 'maximum.json', 'patternProperties.json', 'additionalProperties.json', 'optional/format/date-time.json']) {
+    for (const file of ['type.json', 'properties.json', 'items.json', 'prefixItems.json', 'anyOf.json', 'allOf.json', 'oneOf.json', 'enum.json', 'const.json',
+      'ref.json', 'defs.json', 'minLength.json', 'maxLength.json', 'maximum.json', 'exclusiveMinimum.json', 'multipleOf.json', 'pattern.json',
+      'patternProperties.json', 'additionalProperties.json', 'required.json', 'minProperties.json', 'maxItems.json',
+      'optional/format/date-time.json', 'optional/format/date.json', 'optional/format/email.json', 'optional/format/ipv6.json']) {
       const cases = JSON.parse(readFileSync(resolve(dir, file), 'utf8')) as Array<{ schema: unknown }>;
-      for (const tc of cases.slice(0, 4)) {
+      for (const tc of cases.slice(0, 5)) {
         try { compileGrammar(tc.schema); } catch { continue; }
         compiled++;
-        finished += fuzz(tc.schema, 3, compiled).finished;
+        const r = fuzz(tc.schema, 4, compiled);
+        finished += r.finished;
+        totals.tokens += r.tokens;
       }
     }
-    expect(compiled).toBeGreaterThan(20);
-    expect(finished).toBeGreaterThan(compiled * 2);
+    totals.documents += finished;
+    console.log(`fuzzed ${totals.documents} finished documents, ${totals.tokens} sampled tokens (${compiled} test-suite schemas + ${Object.keys(HARD_SCHEMAS).length} hard ones): all valid UTF-8 and pass ajv`);
+    expect(compiled).toBeGreaterThan(40);
+    expect(finished).toBeGreaterThan(compiled * 3);
   });
 });
