@@ -52,6 +52,21 @@ export function f16_bits_to_f32(h: u32): f32 {
   return m;
 }
 
+/** 1.5 * 2^23: for |v| < 2^22, v + ROUND_MAGIC lies in [2^23, 2^24), where f32 spacing is 1, so the add
+ * rounds v to an integer, ties to even (IEEE's default), exactly as nearest(v) does; subtracting the
+ * magic's bit pattern from the sum's bits leaves that integer. */
+const ROUND_MAGIC: f32 = 12582912.0;
+
+/** i32x4.trunc_sat_f32x4_s(f32x4.nearest(v)) for every v the quantizer can produce (|v| <= ~127, NaN): NaN
+ * lanes are zeroed first, as trunc_sat makes them 0. Two adds instead of a round and V8's multi-instruction
+ * saturating conversion. Finite v stays far below 2^22 (|x| <= amax, 1/d ~ 127/amax); +-inf (1/d overflows
+ * for a subnormal d) gives bits that saturate to 127 / -128 in the narrowing, as trunc_sat's do. */
+// @ts-ignore: decorator
+@inline function roundToInt4(v: v128): v128 {
+  const clean = v128.and(v, f32x4.eq(v, v));
+  return i32x4.sub(f32x4.add(clean, f32x4.splat(ROUND_MAGIC)), i32x4.splat(0x4b400000));
+}
+
 /** Quantizes `rows` dense f32 rows of `cols` values: per group d = max|x|/127, q = nearest-even(x * (1/d))
  * (0 where d == 0). f16Scale != 0 stores d rounded to binary16 and back, as ggml's Q8_0 does, while q still
  * uses the unrounded inverse. Padding bytes up to rowStride are written as 0. */
@@ -75,10 +90,10 @@ export function quantize_rows_q8(x: usize, rows: i32, cols: i32, q: usize, scale
       let j = 0;
       for (; j + 16 <= len; j += 16) {
         const p = xg + (<usize>j << 2);
-        const a = i32x4.trunc_sat_f32x4_s(f32x4.nearest(f32x4.mul(v128.load(p), idv)));
-        const b = i32x4.trunc_sat_f32x4_s(f32x4.nearest(f32x4.mul(v128.load(p, 16), idv)));
-        const c = i32x4.trunc_sat_f32x4_s(f32x4.nearest(f32x4.mul(v128.load(p, 32), idv)));
-        const e = i32x4.trunc_sat_f32x4_s(f32x4.nearest(f32x4.mul(v128.load(p, 48), idv)));
+        const a = roundToInt4(f32x4.mul(v128.load(p), idv));
+        const b = roundToInt4(f32x4.mul(v128.load(p, 16), idv));
+        const c = roundToInt4(f32x4.mul(v128.load(p, 32), idv));
+        const e = roundToInt4(f32x4.mul(v128.load(p, 48), idv));
         v128.store(qg + <usize>j, i8x16.narrow_i16x8_s(i16x8.narrow_i32x4_s(a, b), i16x8.narrow_i32x4_s(c, e)));
       }
       for (; j < len; j++) {

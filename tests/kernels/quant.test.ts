@@ -130,4 +130,20 @@ describe('f16 scale rounding (ggml Q8_0)', () => {
       expect(k.f16_bits_to_f32(ref.bits)).toBe(ref.value);
     }
   });
+
+  it('non-finite and tiny groups: NaN lanes give 0, +-inf saturate to 127/-128 (trunc_sat(nearest(x/d)) semantics)', async () => {
+    const k = await kernels();
+    scoped(k, () => {
+      // Group 0: a NaN poisons the scale (every lane NaN -> 0). Group 1: amax = inf, so 1/d = 0 and finite
+      // lanes give 0 while inf * 0 is NaN -> 0. Group 2: a subnormal amax whose d = amax/127 rounds to the
+      // smallest subnormal, so 1/d overflows to inf: positive lanes +inf -> 127, negative -inf -> -128, zeros NaN -> 0.
+      const x = new Float32Array(48);
+      for (let j = 0; j < 16; j++) { x[j] = j === 3 ? NaN : j - 8; x[16 + j] = j === 5 ? Infinity : j === 6 ? -Infinity : j - 8; }
+      const tiny = 2 ** -149 * 100; // subnormal: d = tiny / 127 rounds to 2^-149
+      for (let j = 0; j < 16; j++) x[32 + j] = j % 3 === 0 ? 0 : j % 3 === 1 ? tiny : -tiny;
+      const got = quantize(k, x, 1, 48, 16, false);
+      expect(Array.from(got.q.subarray(0, 32))).toEqual(new Array(32).fill(0));
+      expect(Array.from(got.q.subarray(32, 48))).toEqual(Array.from({ length: 16 }, (_, j) => (j % 3 === 0 ? 0 : j % 3 === 1 ? 127 : -128)));
+    });
+  });
 });
