@@ -35,14 +35,6 @@ export function complement(set: CodepointSet): CodepointSet {
   return out;
 }
 
-export function intersect(a: CodepointSet, b: CodepointSet): CodepointSet {
-  return complement(union(complement(a), complement(b)));
-}
-
-export function isEmptySet(set: CodepointSet): boolean {
-  return set.length === 0;
-}
-
 /** Adds the other ASCII case of every ASCII letter (the `i` flag; formats use it). Non-ASCII case folding
  * is not needed by any format we build and patterns never carry flags in JSON Schema. */
 export function withAsciiCaseVariants(set: CodepointSet): CodepointSet {

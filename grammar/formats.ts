@@ -68,10 +68,10 @@ const FORMATS: Record<string, FormatDef> = {
 /** Formats ajv-formats checks that carry no string constraint. */
 const UNCONSTRAINED = new Set(['password', 'binary']);
 /** Formats ajv-formats checks that the grammar cannot express: refused like an unsupported keyword. */
-export const INEXPRESSIBLE_FORMATS = new Set(['regex', 'uri-reference', 'uri-template', 'iso-time', 'iso-date-time', 'url',
+const INEXPRESSIBLE_FORMATS = new Set(['regex', 'uri-reference', 'uri-template', 'iso-time', 'iso-date-time', 'url',
   'json-pointer-uri-fragment']);
 /** Numeric formats ajv-formats checks (the compiler turns them into ranges / integrality). */
-export const NUMERIC_FORMATS = new Set(['int32', 'int64', 'float', 'double']);
+const NUMERIC_FORMATS = new Set(['int32', 'int64', 'float', 'double']);
 
 export type FormatLookup =
   | { kind: 'dfa'; dfa: StringDfa; maxLength?: number }
@@ -96,4 +96,5 @@ export function lookupFormat(name: string): FormatLookup {
   return { kind: 'unknown' };
 }
 
+/** The formats the grammar enforces. */
 export const ENFORCED_FORMATS = Object.keys(FORMATS);

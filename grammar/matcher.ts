@@ -23,8 +23,9 @@ export interface Matcher {
   reset(): void;
   /** Consumes raw bytes (e.g. the forced bytes, for jump-forward decoding); throws if not allowed. */
   advanceBytes(bytes: Uint8Array): void;
-  /** The shortest bytes that would complete the document from here (to close it when the token budget
-   * runs out), or null if none was found quickly. */
+  /** Bytes that complete the document from here (to close it when the token budget runs out): a
+   * short completion found depth-first with closing bytes tried first (not always the shortest), or
+   * null if none was found quickly. */
   shortestCompletion(): Uint8Array | null;
 }
 

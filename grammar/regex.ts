@@ -7,7 +7,7 @@
 // \p{..} property escapes, anchors in the middle of a pattern.
 
 import {
-  ANY, DIGITS, DOT, SPACE, WORD, complement, normalizeSet, single, union, withAsciiCaseVariants,
+  DIGITS, DOT, SPACE, WORD, complement, single, union, withAsciiCaseVariants,
   type CodepointSet,
 } from './codepoint-set.js';
 
@@ -235,10 +235,3 @@ class Parser {
     return single(c.codePointAt(0)!);
   }
 }
-
-/** Convenience for tests and formats: a regex node matching exactly one code point out of `set`. */
-export function setNode(ranges: Array<readonly [number, number]>): RegexNode {
-  return { kind: 'set', set: normalizeSet(ranges) };
-}
-
-export const ANY_NODE: RegexNode = { kind: 'set', set: ANY };

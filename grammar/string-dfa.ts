@@ -419,40 +419,6 @@ export function intersectStringDfas(dfas: StringDfa[]): StringDfa {
   return finish(intersectDfas(free));
 }
 
-/** Strings that are none of `excluded` (exact), built as a trie with an "escaped the trie" sink; the
- * content spelling is canonical JSON, so each excluded string has exactly one spelling. Used for keys of
- * additional properties, which must not repeat a declared property's name. */
-export function excludeStringsDfa(base: StringDfa, excluded: string[]): StringDfa {
-  if (excluded.length === 0) return base;
-  // Trie of the canonical spellings.
-  const children: Map<number, number>[] = [new Map()];
-  const terminal: boolean[] = [false];
-  for (const s of excluded) {
-    const bytes = new TextEncoder().encode(JSON.stringify(s).slice(1, -1));
-    let node = 0;
-    for (const b of bytes) {
-      let next = children[node].get(b);
-      if (next === undefined) { next = children.length; children.push(new Map()); terminal.push(false); children[node].set(b, next); }
-      node = next;
-    }
-    terminal[node] = true;
-  }
-  // The trie as a DFA: state k = trie node k; state SINK = left the trie (accepts everything).
-  const sink = children.length;
-  const size = sink + 1;
-  const trans = new Int32Array(size * 256).fill(-1);
-  const accept = new Uint8Array(size);
-  for (let k = 0; k < children.length; k++) {
-    for (let b = 0; b < 256; b++) trans[k * 256 + b] = children[k].get(b) ?? sink;
-    accept[k] = terminal[k] ? 0 : 1;
-  }
-  for (let b = 0; b < 256; b++) trans[sink * 256 + b] = sink;
-  accept[sink] = 1;
-  const trie: RawDfa = { trans, accept, boundary: new Uint8Array(size).fill(1), size };
-  const baseRaw: RawDfa = { trans: base.trans, accept: base.accept, boundary: base.boundary, size: base.size };
-  return finish(intersectDfas([baseRaw, trie]));
-}
-
 let freeDfa: StringDfa | undefined;
 /** Any string at all (every code point but lone surrogates), canonically spelled. */
 export function freeStringDfa(): StringDfa {
@@ -463,11 +429,6 @@ export function freeStringDfa(): StringDfa {
     freeDfa = { ...d, isFree: true };
   }
   return freeDfa;
-}
-
-/** A DFA for a regex AST taken as a whole-string match (formats build these). */
-export function nodeDfa(node: RegexNode): StringDfa {
-  return patternsDfa([{ branches: [{ body: node, anchoredStart: true, anchoredEnd: true }] }]);
 }
 
 function trieRaw(excluded: string[]): RawDfa {
