@@ -22,6 +22,9 @@ export interface CompileOptions {
   whitespace?: 'compact' | { pretty: number };
   /** Draft assumed when the schema has no $schema (default 2020-12). */
   defaultDraft?: Draft;
+  /** Other schema documents by absolute URI (e.g. "https://example.com/address.json"), for $refs
+   * into them. Nothing is ever fetched. */
+  schemas?: Record<string, unknown>;
   /** What to emit where a schema declares properties but says nothing about additionalProperties:
    * 'forbid' (default) emits only the declared ones; 'allow' also emits other keys, as the spec permits. */
   silentAdditionalProperties?: 'forbid' | 'allow';
@@ -69,7 +72,7 @@ class Compiler {
       throw new GrammarError('schema', '', 'invalid schema: a schema must be an object or a boolean');
     }
     this.draft = detectDraft(schema, options.defaultDraft ?? '2020-12');
-    this.res = new SchemaResources(schema, this.draft);
+    this.res = new SchemaResources(schema, this.draft, options.schemas);
     const ws = options.whitespace ?? 'compact';
     this.grammar.whitespace = ws === 'compact' ? 0 : Math.max(0, Math.floor(ws.pretty));
     this.grammar.schema = schema;

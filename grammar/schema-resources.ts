@@ -1,6 +1,7 @@
 // Where every subschema lives: its JSON pointer (for error messages) and base URI (for $ref), plus the
-// $id / $anchor index that $ref resolves against. Remote references are not fetched: the grammar runs
-// without a network, so a $ref to another document is an "unresolvable $ref" error.
+// $id / $anchor index that $ref resolves against. Remote references are never fetched: the grammar runs
+// without a network, so a $ref to another document resolves only when the caller passed that document
+// (option `schemas`), else it is an "unresolvable $ref" error.
 
 import { GrammarError, pointerToken } from './errors.js';
 
@@ -33,8 +34,10 @@ export class SchemaResources {
   /** Absolute URI (no fragment) -> resource root; "uri#anchor" -> schema. */
   private readonly byUri = new Map<string, unknown>();
 
-  constructor(readonly root: unknown, readonly draft: Draft) {
+  /** `documents`: other schema documents by absolute URI, for $refs into them (nothing is fetched). */
+  constructor(readonly root: unknown, readonly draft: Draft, documents: Record<string, unknown> = {}) {
     this.index(root, '', DEFAULT_BASE);
+    for (const [uri, doc] of Object.entries(documents)) this.index(doc, '', uri);
   }
 
   infoOf(schema: object): SchemaInfo {

@@ -16,7 +16,7 @@ export interface SchemaValidator {
 }
 
 /** Validates against `schema` with ajv (strict mode off: real-world schemas carry vendor keywords). */
-export function createValidator(schema: unknown, defaultDraft: Draft = '2020-12'): SchemaValidator {
+export function createValidator(schema: unknown, defaultDraft: Draft = '2020-12', schemas: Record<string, unknown> = {}): SchemaValidator {
   const draft = detectDraft(schema, defaultDraft);
   const options = { strict: false, allErrors: false, validateFormats: true, logger: false as const };
   const ajv =
@@ -25,6 +25,7 @@ export function createValidator(schema: unknown, defaultDraft: Draft = '2020-12'
         : draft === 'draft-04' ? new AjvDraft04(options)
           : new Ajv(options);
   addFormats(ajv as unknown as Ajv);
+  for (const [uri, doc] of Object.entries(schemas)) ajv.addSchema(doc as object, uri);
   const validate: ValidateFunction = ajv.compile(schema as object);
   const fn = ((value: unknown) => validate(value) as boolean) as SchemaValidator;
   fn.errors = () => (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? e.keyword}`);

@@ -2,14 +2,16 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SHARED } from '../paths.js';
-import { runSuite } from './suite-runner.js';
+import { loadRemotes, runSuite } from './suite-runner.js';
 
 const SUITE = resolve(SHARED, 'corpora/json-schema-test-suite/tests');
+// Remote documents are passed to the compiler (it never fetches): the suite serves them at localhost:1234.
+const REMOTES = loadRemotes(resolve(SHARED, 'corpora/json-schema-test-suite/remotes'));
 
 describe('JSON Schema Test Suite', () => {
   for (const [dir, draft] of [['draft2020-12', '2020-12'], ['draft7', 'draft-07']] as const) {
     it(`${dir}: valid instances accepted, invalid ones rejected`, () => {
-      const c = runSuite(resolve(SUITE, dir), draft);
+      const c = runSuite(resolve(SUITE, dir), draft, REMOTES);
       const refused = Object.entries(c.refused).sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(', ');
       const outside = Object.entries(c.validOutsideLanguage).map(([k, n]) => `${n} ${k}`).join('; ');
       console.log(`[${dir}] schemas ${c.cases}: compiled ${c.compiled}, refused ${c.cases - c.compiled} (${refused})\n` +

@@ -95,8 +95,14 @@ function outsideLanguage(value: unknown): string | undefined {
   return undefined;
 }
 
-export function runSuite(dir: string, draft: Draft, remotes?: string): SuiteCounts {
-  void remotes;
+/** The suite's remote documents, under the URIs its tests use (http://localhost:1234/...). */
+export function loadRemotes(dir: string): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const file of listJson(dir)) out['http://localhost:1234/' + file.slice(dir.length + 1)] = JSON.parse(readFileSync(file, 'utf8'));
+  return out;
+}
+
+export function runSuite(dir: string, draft: Draft, remotes: Record<string, unknown> = {}): SuiteCounts {
   const counts: SuiteCounts = { cases: 0, compiled: 0, refused: {}, validAccepted: 0, validOutsideLanguage: {}, invalidRejected: 0, invalidNotEnforced: 0, failures: [] };
   for (const file of listJson(dir)) {
     const rel = file.slice(dir.length + 1);
@@ -106,7 +112,7 @@ export function runSuite(dir: string, draft: Draft, remotes?: string): SuiteCoun
       let grammar;
       let warnings: string[] = [];
       try {
-        ({ grammar, warnings } = compileGrammar(tc.schema, { defaultDraft: draft }));
+        ({ grammar, warnings } = compileGrammar(tc.schema, { defaultDraft: draft, schemas: remotes }));
       } catch (e) {
         if (e instanceof GrammarError) {
           const key = e.keyword;
@@ -127,13 +133,13 @@ export function runSuite(dir: string, draft: Draft, remotes?: string): SuiteCoun
           if (accepted !== undefined) { counts.validAccepted++; continue; }
           let reason = outsideLanguage(t.data);
           if (!reason) {
-            permissive ??= compileGrammar(tc.schema, { defaultDraft: draft, silentAdditionalProperties: 'allow' }).grammar;
+            permissive ??= compileGrammar(tc.schema, { defaultDraft: draft, silentAdditionalProperties: 'allow', schemas: remotes }).grammar;
             if (forms.some((f) => grammarAccepts(permissive!, f) === 'complete')) reason = 'undeclared property where additionalProperties is silent (policy: not emitted)';
           }
           if (!reason && rel === 'vocabulary.json') reason = 'custom meta-schema vocabularies are not read (all keywords apply)';
           if (!reason && rel === 'format.json') reason = 'format is asserted by design (annotation-only by default in 2020-12)';
           if (!reason) {
-            ajvCheck ??= ajvValidator(tc.schema, draft);
+            ajvCheck ??= ajvValidator(tc.schema, draft, remotes);
             if (!ajvCheck(t.data)) reason = 'ajv-formats rejects it (the final ajv check would fail)';
           }
           if (!reason && typeof t.data === 'string' && /(^|\.)xn--/i.test(t.data)) reason = 'hostname A-label (xn--) is not emitted';
@@ -151,9 +157,10 @@ export function runSuite(dir: string, draft: Draft, remotes?: string): SuiteCoun
   return counts;
 }
 
-function ajvValidator(schema: unknown, draft: Draft): (v: unknown) => boolean {
+function ajvValidator(schema: unknown, draft: Draft, remotes: Record<string, unknown>): (v: unknown) => boolean {
   const ajv = draft === '2020-12' ? new Ajv2020({ strict: false, allErrors: false }) : new AjvDraft7({ strict: false });
   addFormats(ajv);
+  for (const [uri, doc] of Object.entries(remotes)) { try { ajv.addSchema(doc as object, uri); } catch { /* other drafts' meta-schemas */ } }
   try {
     const validate = ajv.compile(schema as object);
     return (v) => validate(v) as boolean;
