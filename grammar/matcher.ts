@@ -130,7 +130,17 @@ export class MaskRuntime {
     if (!part) {
       const own = new Uint32Array(this.vocab.words);
       const dependent: Dependent = { trie: this.vocab.trie, nodes: [], paths: [] };
-      this.walk(pda, detached, this.vocab.trie, own, dependent);
+      const first = pda.firstBytes(top);
+      if (first) {
+        // Only the subtrees of bytes the top frame can take (it cannot end, so no other byte is valid).
+        const trie = this.vocab.trie;
+        const sets = this.setsByDepth;
+        sets[0] = detached;
+        for (const b of first) {
+          const node = this.rootChild[b];
+          if (node >= 0) this.walkRange(pda, trie, own, node, trie.nodeEnd[node], dependent);
+        }
+      } else this.walk(pda, detached, this.vocab.trie, own, dependent);
       part = { own, dependent };
       this.topParts.set(detached.id, part);
     }

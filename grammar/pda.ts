@@ -18,6 +18,8 @@ export const enum Obj { Open = 0, KeyNext = 1, InKey = 2, AfterKey = 3, AfterCol
 export const enum Arr { Open = 0, AfterValue = 1, Next = 2 }
 
 const QUOTE = 0x22, COLON = 0x3a, COMMA = 0x2c, LBRACE = 0x7b, RBRACE = 0x7d, LBRACKET = 0x5b, RBRACKET = 0x5d;
+const WS_BYTES = [0x20, 0x0a];
+const NO_BYTES: number[] = [];
 
 /** One stack: the top frame's fields plus the stack below. Field meaning depends on kind:
  *  Value:   node = value node.
@@ -154,6 +156,63 @@ export class Pda {
    * tokens) is the same for every stack with this top, so masks can be shared across parents. */
   detach(s: Stack): StackSet {
     return this.intern([this.stack(s.kind, s.node, s.a, s.b, s.c, s.d, s.e, s.s, this.hole)]);
+  }
+
+  /** A superset of the first bytes an object, array or value frame can take on its own, or null when
+   * the frame may end (then any byte can belong to the frames below) or is of another kind. */
+  firstBytes(s: Stack): number[] | null {
+    const ws = this.grammar.whitespace > 0 ? WS_BYTES : NO_BYTES;
+    const g = this.grammar;
+    switch (s.kind) {
+      case Kind.Value: return this.valueStart(s.node);
+      case Kind.Object:
+        switch (s.a) {
+          case Obj.Open: return [QUOTE, RBRACE, ...ws];
+          case Obj.KeyNext: return [QUOTE, ...ws];
+          case Obj.InKey: {
+            const trie = this.keyTrie(g.objects[s.node], s.b - 1, s.c);
+            return trie ? [...trie.next[s.d].keys()] : [];
+          }
+          case Obj.AfterKey: case Obj.AfterExtraKey: return [COLON, ...ws];
+          case Obj.AfterColon: return [...this.valueStart(g.objects[s.node].props[s.d].node), ...ws];
+          case Obj.AfterExtraColon: return [...this.valueStart(s.d), ...ws];
+          case Obj.AfterValue: return [COMMA, RBRACE, ...ws];
+          default: return null;
+        }
+      case Kind.Array: {
+        const item = this.itemNode(s.node, s.b);
+        const starts = item >= 0 ? this.valueStart(item) : NO_BYTES;
+        switch (s.a) {
+          case Arr.Open: return [RBRACKET, ...starts, ...ws];
+          case Arr.AfterValue: return [COMMA, RBRACKET, ...ws];
+          case Arr.Next: return [...starts, ...ws];
+          default: return null;
+        }
+      }
+      default: return null;
+    }
+  }
+
+  private readonly valueStarts = new Map<number, number[]>();
+
+  /** The bytes a value of `nodeId` can start with. */
+  private valueStart(nodeId: number): number[] {
+    let out = this.valueStarts.get(nodeId);
+    if (!out) {
+      const bytes = new Set<number>();
+      for (const alt of this.grammar.nodes[nodeId].alts) {
+        switch (alt.kind) {
+          case 'literal': for (const b of this.grammar.tries[alt.trie].next[0].keys()) bytes.add(b); break;
+          case 'string': bytes.add(QUOTE); break;
+          case 'number': for (const c of '-0123456789') bytes.add(c.charCodeAt(0)); break;
+          case 'object': bytes.add(LBRACE); break;
+          case 'array': bytes.add(LBRACKET); break;
+        }
+      }
+      out = [...bytes];
+      this.valueStarts.set(nodeId, out);
+    }
+    return out;
   }
 
   /** Runs bytes from `set`; the empty set when some byte is refused. */
