@@ -138,17 +138,25 @@ export function forward(ctx: ForwardContext, cache: KvCache, tokens: ArrayLike<n
   }
 }
 
-/** Runs [start, end) of set bits in a u32 bitset (bit i = word i >> 5, bit i & 31) over n ids. */
+/** Runs [start, end) of set bits in a u32 bitset (bit i = word i >> 5, bit i & 31) over n ids. Whole empty
+ * and whole full words are stepped over 32 ids at a time (a grammar's mask is mostly one or the other), so
+ * the per-token cost is ~n/32 word reads plus the bits of mixed words. */
 export function allowedRuns(kernels: Kernels, bits: Ptr, n: number): [number, number][] {
   const words = kernels.u32(bits, Math.ceil(n / 32));
   const runs: [number, number][] = [];
   let start = -1;
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < n;) {
     const w = words[i >>> 5];
-    if (w === 0 && (i & 31) === 0 && start < 0) { i += 31; continue; } // a whole empty word
+    if ((i & 31) === 0 && i + 32 <= n && (w === 0 || w === -1 >>> 0)) {
+      if (w === 0 && start >= 0) { runs.push([start, i]); start = -1; }
+      else if (w !== 0 && start < 0) start = i;
+      i += 32;
+      continue;
+    }
     const on = (w >>> (i & 31)) & 1;
     if (on && start < 0) start = i;
     else if (!on && start >= 0) { runs.push([start, i]); start = -1; }
+    i++;
   }
   if (start >= 0) runs.push([start, n]);
   return runs;

@@ -40,9 +40,13 @@ export class Session {
 
   /** Appends one token to the sequence and returns the logits that follow it. */
   decode(id: number, options: StepOptions = {}): Ptr {
-    const ids = [...this.cache.tokens, id];
-    this.check(ids, 'the sequence');
-    this.run(ids, ids.length - 1, 'last', undefined, options.allowed);
+    // The cached ids were checked when they went in: only the new one needs it (no O(n) copy per token).
+    const n = this.cache.tokens.length + 1;
+    if (n > this.cache.contextLength) throw new ContextOverflowError(n, this.cache.contextLength, 'the sequence');
+    this.checkId(id, n - 1);
+    forward(this.ctx, this.cache, [id], n - 1, 'last', undefined, options.allowed);
+    this.cache.tokens.push(id);
+    this.evaluated++;
     return this.ctx.state.logits;
   }
 
@@ -72,12 +76,13 @@ export class Session {
   private check(ids: readonly number[], what: string): void {
     if (ids.length === 0) throw new TokenIdError(`${what} is empty: give at least one token`);
     if (ids.length > this.cache.contextLength) throw new ContextOverflowError(ids.length, this.cache.contextLength, what);
+    for (let i = 0; i < ids.length; i++) this.checkId(ids[i], i);
+  }
+
+  private checkId(id: number, index: number): void {
     const vocab = this.ctx.config.vocabSize;
-    for (let i = 0; i < ids.length; i++) {
-      const id = ids[i];
-      if (!Number.isInteger(id) || id < 0 || id >= vocab) {
-        throw new TokenIdError(`token id ${id} at index ${i} is out of range: the vocabulary has ids 0..${vocab - 1}`);
-      }
+    if (!Number.isInteger(id) || id < 0 || id >= vocab) {
+      throw new TokenIdError(`token id ${id} at index ${index} is out of range: the vocabulary has ids 0..${vocab - 1}`);
     }
   }
 
