@@ -44,9 +44,9 @@ export class MaskRuntime {
   pda: Pda;
   private readonly setsByDepth: StackSet[];
   /** Per detached top frame (set id): its own tokens and the tokens that depend on the stack below. */
-  private topParts = new Map<number, { own: Uint32Array; dependent: Dependent }>();
+  private topParts = new Map<number, Part>();
   private readonly pathBytes: Uint8Array;
-  private stringParts = new Map<string, { own: Uint32Array; dependent: Dependent }>();
+  private stringParts = new Map<string, Part>();
   private subtreeIds = new Map<number, Int32Array>();
   private readonly dfaStates: Int32Array;
   /** rootChild[b]: the trie node of first byte b, or -1. */
@@ -128,20 +128,27 @@ export class MaskRuntime {
     const detached = pda.detach(top);
     let part = this.topParts.get(detached.id);
     if (!part) {
-      const own = new Uint32Array(this.vocab.words);
       const dependent: Dependent = { trie: this.vocab.trie, nodes: [], paths: [] };
       const first = pda.firstBytes(top);
+      const ids: number[] = [];
+      const trie = this.vocab.trie;
+      this.setsByDepth[0] = detached;
+      // Only the subtrees of bytes the top frame can take when it cannot end (no other byte is valid).
       if (first) {
-        // Only the subtrees of bytes the top frame can take (it cannot end, so no other byte is valid).
-        const trie = this.vocab.trie;
-        const sets = this.setsByDepth;
-        sets[0] = detached;
         for (const b of first) {
           const node = this.rootChild[b];
-          if (node >= 0) this.walkRange(pda, trie, own, node, trie.nodeEnd[node], dependent);
+          if (node >= 0) this.walkRange(pda, trie, null, node, trie.nodeEnd[node], dependent, ids);
         }
-      } else this.walk(pda, detached, this.vocab.trie, own, dependent);
-      part = { own, dependent };
+      } else this.walkRange(pda, trie, null, 1, trie.nodeByte.length, dependent, ids);
+      // Few tokens (keys, punctuation) stay a list; many become a bitset.
+      let own = this.noTokens;
+      let ownIds: Int32Array | undefined = Int32Array.from(ids);
+      if (ids.length > 1024) {
+        own = new Uint32Array(this.vocab.words);
+        for (const id of ids) own[id >>> 5] |= 1 << (id & 31);
+        ownIds = undefined;
+      }
+      part = { own, ownIds, dependent };
       this.topParts.set(detached.id, part);
     }
     return this.applyPart(pda, set, part);
@@ -296,8 +303,8 @@ export class MaskRuntime {
 
   /** own | (the dependent subtrees, walked from the real stack). A subtree's answer depends only on
    * the PDA state its path leads to, so it is cached per (state, subtree) as a list of token ids. */
-  private applyPart(pda: Pda, set: StackSet, part: { own: Uint32Array; dependent: Dependent }): CompositeMask {
-    const extra: number[] = [];
+  private applyPart(pda: Pda, set: StackSet, part: Part): CompositeMask {
+    const extra: number[] = part.ownIds ? Array.from(part.ownIds) : [];
     const { trie, nodes, paths, closeStates } = part.dependent;
     const empty = pda.empty;
     const trieSize = trie.nodeByte.length;
@@ -491,6 +498,10 @@ type MaskValue = Uint32Array | CompositeMask;
 
 /** Bytes a number frame can consume: digits, sign, point, exponent. */
 const NUMBER_BYTES = Array.from('0123456789-+.eE', (c) => c.charCodeAt(0));
+
+/** What one top frame (or string state) allows by itself: a bitset or a short id list, plus the
+ * subtrees that depend on the stack below. */
+interface Part { own: Uint32Array; ownIds?: Int32Array; dependent: Dependent }
 
 interface Dependent { trie: TrieLayout; nodes: number[]; paths: Uint8Array[]; closeStates?: number[] }
 
