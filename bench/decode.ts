@@ -48,6 +48,8 @@ export interface DecodeBenchResult {
   decodeTokPerCpuS: number | null;
   wasmMemoryMiB: number;
   environment: string;
+  /** Node: which process measured it: 'lean' (engine only) or 'cli' (the whole CLI loaded). */
+  child?: 'lean' | 'cli';
 }
 
 export interface MeasureOptions { promptTokens: number; genTokens: number; ctx?: number }
@@ -155,6 +157,33 @@ export function measureModel(name: string, model: Model, loadMs: number, opts: M
     decodeTokPerCpuS: perCpuS(opts.genTokens, decodeCpuMs), wasmMemoryMiB: model.kernels.reservedBytes / 2 ** 20,
     environment: g.process?.version ? `node ${g.process.version}` : g.navigator?.userAgent ?? 'unknown',
   };
+}
+
+/** Bundles a child entry (this file's measurePreset + the engine, nothing else) into a temporary .mjs;
+ * undefined when esbuild or the TypeScript sources are not available (an installed package without dev
+ * dependencies), in which case the CLI is the child. */
+async function leanChild(): Promise<string | undefined> {
+  try {
+    const { build } = await import('esbuild');
+    const { existsSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const { fileURLToPath } = await import('node:url');
+    const root = fileURLToPath(new URL('..', import.meta.url));
+    if (!existsSync(join(root, 'bench/decode.ts'))) return undefined;
+    const contents = `import { measurePreset } from './bench/decode.ts';
+const a = process.argv.slice(2), get = (f) => a[a.indexOf(f) + 1];
+const r = await measurePreset(get('--preset'), { promptTokens: Number(get('--prompt-tokens')), genTokens: Number(get('--gen-tokens')),
+  ctx: a.includes('--ctx') ? Number(get('--ctx')) : undefined });
+process.stdout.write(JSON.stringify(r) + '\\n');`;
+    const out = await build({ stdin: { contents, resolveDir: root, loader: 'ts' }, bundle: true, format: 'esm', platform: 'node',
+      target: 'node20', write: false, logLevel: 'silent' });
+    const file = join(tmpdir(), `jsonlm-bench-decode-${process.pid}.mjs`);
+    writeFileSync(file, out.outputFiles[0].text);
+    return file;
+  } catch {
+    return undefined;
+  }
 }
 
 function table(rows: DecodeBenchResult[]): string {
@@ -267,16 +296,26 @@ export async function run(args: string[]): Promise<number> {
     results = await runInChromium(names, opts);
   } else {
     const { spawnSync } = await import('node:child_process');
+    // Presets run in a lean child (just the engine and this file, bundled on the fly) when esbuild and the
+    // sources are at hand, so peak RSS is the engine's and not the CLI's other dependencies' (ajv, the
+    // tokenizers, jinja: ~5 MiB); otherwise, and for --model, the child is the CLI itself.
+    const lean = v.model ? undefined : await leanChild();
     for (const name of names) {
-      const childArgs = [process.argv[1], 'bench', 'decode', '--child', v.model ? '--model' : '--preset', name,
+      const childArgs = [lean ?? process.argv[1], ...(lean ? [] : ['bench', 'decode']), '--child', v.model ? '--model' : '--preset', name,
         '--prompt-tokens', String(promptTokens), '--gen-tokens', String(genTokens), ...(ctx ? ['--ctx', String(ctx)] : [])];
       const out = spawnSync(process.execPath, childArgs, { encoding: 'utf8', maxBuffer: 1 << 20 });
       if (out.status !== 0) throw new Error(`bench child for ${name} failed (exit ${out.status}): ${out.stderr.trim()}`);
-      results.push(JSON.parse(out.stdout.trim().split('\n').pop()!));
+      results.push({ ...JSON.parse(out.stdout.trim().split('\n').pop()!), child: lean ? 'lean' : 'cli' });
       console.error(`${name}: done`);
     }
+    if (lean) (await import('node:fs')).rmSync(lean, { force: true });
   }
   console.log(table(results));
+  if (!v.browser) {
+    console.log(results.every((r) => r.child === 'lean')
+      ? 'peak RSS: Node + the engine (lean child: the CLI\'s other modules are not loaded)'
+      : 'peak RSS: Node + the whole CLI');
+  }
   if (v.json) {
     const { mkdirSync, writeFileSync } = await import('node:fs');
     const { dirname } = await import('node:path');
