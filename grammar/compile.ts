@@ -33,7 +33,7 @@ export interface CompileOptions {
 export interface CompileResult { grammar: Grammar; warnings: string[] }
 
 /** Assertions a context-free grammar cannot enforce (or that we do not): refused, or warned when lenient. */
-const UNSUPPORTED = new Set(['not', 'if', 'then', 'else', 'uniqueItems', 'contains', 'minContains', 'maxContains',
+const UNSUPPORTED = new Set(['not', 'if', 'then', 'else', 'contains', 'minContains', 'maxContains',
   'dependencies', 'dependentRequired', 'dependentSchemas', 'unevaluatedProperties', 'unevaluatedItems',
   '$dynamicRef', '$recursiveRef', 'propertyNames']);
 
@@ -158,7 +158,6 @@ class Compiler {
       if (!UNSUPPORTED.has(k)) continue;
       const v = s[k];
       // Keywords that assert nothing in these forms are harmless.
-      if (k === 'uniqueItems' && v === false) continue;
       if ((k === 'then' || k === 'else') && s.if === undefined) continue;
       if (k === 'if' && s.then === undefined && s.else === undefined) continue;
       if (k === 'propertyNames' && (v === true || (typeof v === 'object' && v !== null && Object.keys(v).length === 0))) continue;
@@ -365,7 +364,8 @@ class Compiler {
 
   private literalAlt(spellings: string[]): Alternative {
     const trie = new LiteralTrie();
-    for (const s of spellings) trie.add(ENCODER.encode(s), 0);
+    // Each spelling's index is its payload (uniqueItems tracks which literals an array has used).
+    spellings.forEach((s, i) => trie.add(ENCODER.encode(s), i));
     this.grammar.tries.push(trie);
     return { kind: 'literal', trie: this.grammar.tries.length - 1 };
   }
@@ -393,7 +393,11 @@ class Compiler {
     restNode.pending = false;
     const pda = new Pda(this.grammar, restNode.id);
     const kept: string[] = [];
+    const seen = new Set<string>();
     for (const v of values) {
+      const key = canonicalKey(v);
+      if (seen.has(key)) continue; // equal values (1 and 1.0, reordered objects) are one literal
+      seen.add(key);
       const type = jsonType(v);
       if (!types.has(type) && !(type === 'integer' && types.has('number'))) continue;
       const spelling = JSON.stringify(v);
@@ -540,8 +544,23 @@ class Compiler {
       rest = this.nodeFor(itemConj(prefixLength));
       if (this.isEmptyNode(rest)) { rest = -1; maxItems = Math.min(maxItems, prefixLength); }
     }
+    // uniqueItems: enforced exactly when the items are one finite set of literals (enum / const /
+    // booleans): the array frame remembers which ones it used. Trivial when at most one item fits.
+    let uniqueTrie = -1;
+    const uniqueAtom = conj.atoms.find((a) => a.uniqueItems === true);
+    if (uniqueAtom && maxItems > 1) {
+      const restAlts = rest >= 0 ? this.grammar.nodes[rest].alts : [];
+      const literal = prefix.length === 0 && restAlts.length === 1 && restAlts[0].kind === 'literal' ? restAlts[0] : undefined;
+      const count = literal ? this.literalsOf(literal.trie).length : 0;
+      if (literal && count <= 31) {
+        uniqueTrie = literal.trie;
+        maxItems = Math.min(maxItems, count);
+      } else {
+        this.refuse('uniqueItems', this.ptr(uniqueAtom), 'enforced only for arrays whose items are one set of at most 31 literals (enum, const, booleans)');
+      }
+    }
     if (minItems > maxItems) return undefined;
-    this.grammar.arrays.push({ id: this.grammar.arrays.length, prefix, rest, minItems, maxItems });
+    this.grammar.arrays.push({ id: this.grammar.arrays.length, prefix, rest, minItems, maxItems, uniqueTrie });
     return this.grammar.arrays.length - 1;
   }
 

@@ -71,6 +71,8 @@ export interface ArraySpec {
   readonly rest: number;
   readonly minItems: number;
   readonly maxItems: number; // Infinity when unbounded
+  /** uniqueItems over literal items: the literal trie whose payloads (< 31) the array tracks, else -1. */
+  readonly uniqueTrie: number;
 }
 
 export type Alternative =

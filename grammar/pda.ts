@@ -269,15 +269,47 @@ export class Pda {
   private closureOf(s: Stack): Stack[] {
     if (s.closure) return s.closure;
     const out = [s];
-    if (this.canEnd(s) && s.parent) out.push(...this.closureOf(s.parent));
+    if (this.canEnd(s) && s.parent) out.push(...this.closureOf(this.resumeAfter(s)));
     s.closure = out;
     return out;
+  }
+
+  /** The frame below `s` once `s` ends: for a literal inside a uniqueItems array, the array records
+   * the literal as used. */
+  private resumeAfter(s: Stack): Stack {
+    const parent = s.parent!;
+    if (s.kind !== Kind.Literal || s.c !== 1 || parent.kind !== Kind.Array) return parent;
+    const used = parent.c | (1 << this.grammar.tries[s.node].payload[s.a]);
+    return this.stack(Kind.Array, parent.node, parent.a, parent.b, used, parent.d, parent.e, parent.s, parent.parent);
+  }
+
+  private readonly literalMasks = new Map<number, Int32Array>();
+
+  /** Per literal-trie node: bit mask of the payloads (< 31) of the spellings below it. */
+  private literalMask(trieId: number): Int32Array {
+    let masks = this.literalMasks.get(trieId);
+    if (!masks) {
+      const trie = this.grammar.tries[trieId];
+      masks = new Int32Array(trie.next.length);
+      const fill = (node: number): number => {
+        let m = trie.payload[node] >= 0 && trie.payload[node] < 31 ? 1 << trie.payload[node] : 0;
+        for (const child of trie.next[node].values()) m |= fill(child);
+        masks![node] = m;
+        return m;
+      };
+      fill(0);
+      this.literalMasks.set(trieId, masks);
+    }
+    return masks;
   }
 
   private canEnd(s: Stack): boolean {
     const g = this.grammar;
     switch (s.kind) {
-      case Kind.Literal: return g.tries[s.node].payload[s.a] >= 0;
+      case Kind.Literal: {
+        const p = g.tries[s.node].payload[s.a];
+        return p >= 0 && (s.c !== 1 || (s.b & (1 << p)) === 0);
+      }
       case Kind.Number: {
         if (!isCompletePhase(s.a)) return false;
         const spec = g.numbers[s.node];
@@ -295,7 +327,10 @@ export class Pda {
       case Kind.Value: this.startValue(s.node, s.parent!, byte, out); return;
       case Kind.Literal: {
         const child = this.grammar.tries[s.node].next[s.a].get(byte);
-        if (child !== undefined) out.push(this.stack(Kind.Literal, s.node, child, 0, 0, 0, 0, '', s.parent));
+        if (child === undefined) return;
+        // In a uniqueItems array, only towards literals the array has not used yet.
+        if (s.c === 1 && (this.literalMask(s.node)[child] & ~s.b) === 0) return;
+        out.push(this.stack(Kind.Literal, s.node, child, s.b, s.c, 0, 0, '', s.parent));
         return;
       }
       case Kind.String: this.consumeString(s, byte, out); return;
@@ -502,7 +537,7 @@ export class Pda {
     const count = s.b;
     const ws = (byte === 0x20 || byte === 0x0a) && s.e < g.whitespace;
     const arr = (phase: number, b: number, e: number, parent: Stack | null) =>
-      this.stack(Kind.Array, s.node, phase, b, 0, 0, e, '', parent);
+      this.stack(Kind.Array, s.node, phase, b, s.c, 0, e, '', parent);
     switch (s.a) {
       case Arr.Open:
       case Arr.Next: {
@@ -512,7 +547,13 @@ export class Pda {
         if (item >= 0) {
           // Past every bound that depends on it, the exact count no longer matters for the future.
           const next = this.clampCount(spec, count + 1);
-          this.startValue(item, arr(Arr.AfterValue, next, 0, s.parent), byte, out);
+          const resume = this.stack(Kind.Array, s.node, Arr.AfterValue, next, s.c, 0, 0, '', s.parent);
+          if (spec.uniqueTrie >= 0) {
+            const child = g.tries[spec.uniqueTrie].next[0].get(byte);
+            if (child !== undefined && (this.literalMask(spec.uniqueTrie)[child] & ~s.c) !== 0) {
+              out.push(this.stack(Kind.Literal, spec.uniqueTrie, child, s.c, 1, 0, 0, '', resume));
+            }
+          } else this.startValue(item, resume, byte, out);
         }
         return;
       }

@@ -166,6 +166,18 @@ describe('compiled languages', () => {
     expect(accepts(tree, '{"v":1,"kids":[{"w":2}]}')).toBe('rejected');
   });
 
+  it('uniqueItems over a literal set: each literal at most once', () => {
+    const s = { type: 'array', items: { enum: ['red', 'reddish', 1, null] }, uniqueItems: true, minItems: 1 };
+    expect(accepts(s, '["red","reddish",1,null]')).toBe('complete');
+    expect(accepts(s, '["red","red"]')).toBe('rejected');
+    expect(accepts(s, '["reddish",1,"reddish"]')).toBe('rejected');
+    expect(accepts(s, '["red","reddish",1,null,')).toBe('rejected'); // nothing left to add
+    expect(accepts({ type: 'array', items: { type: 'boolean' }, uniqueItems: true }, '[true,false]')).toBe('complete');
+    expect(accepts({ type: 'array', items: { type: 'boolean' }, uniqueItems: true }, '[true,true]')).toBe('rejected');
+    // Free strings cannot be tracked: refused.
+    expect(compileError({ type: 'array', items: { type: 'string' }, uniqueItems: true }).keyword).toBe('uniqueItems');
+  });
+
   it('nullable types, allOf merged, anyOf alternatives', () => {
     expect(accepts({ type: ['string', 'null'] }, 'null')).toBe('complete');
     expect(accepts({ type: 'string', nullable: true }, 'null')).toBe('complete');

@@ -84,5 +84,14 @@ export const HARD_SCHEMAS: Record<string, unknown> = {
   },
   freeFormMap: { type: 'object', additionalProperties: { type: 'array', items: { type: ['integer', 'string'] }, maxItems: 2 }, minProperties: 1, maxProperties: 3 },
   stringLengths: { type: 'array', minItems: 2, maxItems: 4, items: { type: 'string', minLength: 3, maxLength: 6 } },
+  uniqueEnumArrays: {
+    type: 'object',
+    properties: {
+      roles: { type: 'array', items: { enum: ['admin', 'admin-ro', 'editor', 'viewer'] }, uniqueItems: true, minItems: 1 },
+      flags: { type: 'array', items: { type: 'boolean' }, uniqueItems: true },
+      sizes: { type: 'array', items: { enum: [1, 10, 100] }, uniqueItems: true, maxItems: 2 },
+    },
+    required: ['roles', 'flags', 'sizes'],
+  },
   anything: {},
 };
