@@ -12,8 +12,8 @@ import { smolVocabulary } from './vocab.js';
 const vocab = smolVocabulary();
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-function fuzz(schema: unknown, docs: number, seed: number, draft?: '2020-12' | 'draft-07') {
-  const { grammar } = compileGrammar(schema, { defaultDraft: draft });
+function fuzz(schema: unknown, docs: number, seed: number, draft?: '2020-12' | 'draft-07', pretty?: number) {
+  const { grammar } = compileGrammar(schema, { defaultDraft: draft, whitespace: pretty ? { pretty } : 'compact' });
   const validate = createValidator(schema, draft);
   const matcher = createMatcher(grammar, vocab);
   const random = seededRandom(seed);
@@ -43,6 +43,13 @@ describe('fuzzing under the mask', () => {
       expect(finished).toBeGreaterThanOrEqual(22);
     });
   }
+
+  it('bounded pretty whitespace: documents still pass ajv', () => {
+    for (const name of ['nestedArraysOfObjects', 'recursiveTree', 'keysByPattern']) {
+      const { finished } = fuzz(HARD_SCHEMAS[name], 8, 5, undefined, 3);
+      expect(finished).toBeGreaterThanOrEqual(6);
+    }
+  });
 
   it('schemas of the JSON Schema Test Suite (a sample): documents pass ajv', () => {
     const dir = resolve(SHARED, 'corpora/json-schema-test-suite/tests/draft2020-12');
