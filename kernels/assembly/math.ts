@@ -161,6 +161,68 @@ export function expf(x: f32): f32 {
   return i32x4.shuffle(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 1, 4, 5);
 }
 
+/** Second result of expf4x2 (AssemblyScript functions return one value; a v128 global is a register-cheap
+ * way to hand back the other). */
+let expf4x2Hi: v128 = i64x2.splat(0);
+
+/** expf4 of x0 and x1 at once: the four f64x2 chains of the polynomial are interleaved, so their long
+ * dependency chains (13 dependent mul + add steps) overlap instead of running one after another. Every lane
+ * sees exp64x2's operations in exp64x2's order: bit-identical to expf4 (and expf). Returns expf4(x0); read
+ * expf4(x1) from expf4x2Result() right after. */
+// @ts-ignore: decorator
+@inline export function expf4x2(x0: v128, x1: v128): v128 {
+  const lo = f32x4.splat(-104.0), hi = f32x4.splat(89.0);
+  const c0 = f32x4.min(f32x4.max(x0, lo), hi), c1 = f32x4.min(f32x4.max(x1, lo), hi);
+  const a0 = f64x2.promote_low_f32x4(c0), a1 = f64x2.promote_low_f32x4(i32x4.shuffle(c0, c0, 2, 3, 2, 3));
+  const a2 = f64x2.promote_low_f32x4(c1), a3 = f64x2.promote_low_f32x4(i32x4.shuffle(c1, c1, 2, 3, 2, 3));
+  const l2e = f64x2.splat(LOG2E);
+  const k0 = f64x2.nearest(f64x2.mul(a0, l2e)), k1 = f64x2.nearest(f64x2.mul(a1, l2e));
+  const k2 = f64x2.nearest(f64x2.mul(a2, l2e)), k3 = f64x2.nearest(f64x2.mul(a3, l2e));
+  const lnHi = f64x2.splat(LN2_HI), lnLo = f64x2.splat(LN2_LO);
+  const r0 = f64x2.sub(f64x2.sub(a0, f64x2.mul(k0, lnHi)), f64x2.mul(k0, lnLo));
+  const r1 = f64x2.sub(f64x2.sub(a1, f64x2.mul(k1, lnHi)), f64x2.mul(k1, lnLo));
+  const r2 = f64x2.sub(f64x2.sub(a2, f64x2.mul(k2, lnHi)), f64x2.mul(k2, lnLo));
+  const r3 = f64x2.sub(f64x2.sub(a3, f64x2.mul(k3, lnHi)), f64x2.mul(k3, lnLo));
+  let c = f64x2.splat(1.0 / 6227020800.0);
+  let p0 = c, p1 = c, p2 = c, p3 = c;
+  c = f64x2.splat(1.0 / 479001600.0);
+  p0 = f64x2.add(f64x2.mul(p0, r0), c); p1 = f64x2.add(f64x2.mul(p1, r1), c); p2 = f64x2.add(f64x2.mul(p2, r2), c); p3 = f64x2.add(f64x2.mul(p3, r3), c);
+  c = f64x2.splat(1.0 / 39916800.0);
+  p0 = f64x2.add(f64x2.mul(p0, r0), c); p1 = f64x2.add(f64x2.mul(p1, r1), c); p2 = f64x2.add(f64x2.mul(p2, r2), c); p3 = f64x2.add(f64x2.mul(p3, r3), c);
+  c = f64x2.splat(1.0 / 3628800.0);
+  p0 = f64x2.add(f64x2.mul(p0, r0), c); p1 = f64x2.add(f64x2.mul(p1, r1), c); p2 = f64x2.add(f64x2.mul(p2, r2), c); p3 = f64x2.add(f64x2.mul(p3, r3), c);
+  c = f64x2.splat(1.0 / 362880.0);
+  p0 = f64x2.add(f64x2.mul(p0, r0), c); p1 = f64x2.add(f64x2.mul(p1, r1), c); p2 = f64x2.add(f64x2.mul(p2, r2), c); p3 = f64x2.add(f64x2.mul(p3, r3), c);
+  c = f64x2.splat(1.0 / 40320.0);
+  p0 = f64x2.add(f64x2.mul(p0, r0), c); p1 = f64x2.add(f64x2.mul(p1, r1), c); p2 = f64x2.add(f64x2.mul(p2, r2), c); p3 = f64x2.add(f64x2.mul(p3, r3), c);
+  c = f64x2.splat(1.0 / 5040.0);
+  p0 = f64x2.add(f64x2.mul(p0, r0), c); p1 = f64x2.add(f64x2.mul(p1, r1), c); p2 = f64x2.add(f64x2.mul(p2, r2), c); p3 = f64x2.add(f64x2.mul(p3, r3), c);
+  c = f64x2.splat(1.0 / 720.0);
+  p0 = f64x2.add(f64x2.mul(p0, r0), c); p1 = f64x2.add(f64x2.mul(p1, r1), c); p2 = f64x2.add(f64x2.mul(p2, r2), c); p3 = f64x2.add(f64x2.mul(p3, r3), c);
+  c = f64x2.splat(1.0 / 120.0);
+  p0 = f64x2.add(f64x2.mul(p0, r0), c); p1 = f64x2.add(f64x2.mul(p1, r1), c); p2 = f64x2.add(f64x2.mul(p2, r2), c); p3 = f64x2.add(f64x2.mul(p3, r3), c);
+  c = f64x2.splat(1.0 / 24.0);
+  p0 = f64x2.add(f64x2.mul(p0, r0), c); p1 = f64x2.add(f64x2.mul(p1, r1), c); p2 = f64x2.add(f64x2.mul(p2, r2), c); p3 = f64x2.add(f64x2.mul(p3, r3), c);
+  c = f64x2.splat(1.0 / 6.0);
+  p0 = f64x2.add(f64x2.mul(p0, r0), c); p1 = f64x2.add(f64x2.mul(p1, r1), c); p2 = f64x2.add(f64x2.mul(p2, r2), c); p3 = f64x2.add(f64x2.mul(p3, r3), c);
+  c = f64x2.splat(0.5);
+  p0 = f64x2.add(f64x2.mul(p0, r0), c); p1 = f64x2.add(f64x2.mul(p1, r1), c); p2 = f64x2.add(f64x2.mul(p2, r2), c); p3 = f64x2.add(f64x2.mul(p3, r3), c);
+  c = f64x2.splat(1.0);
+  p0 = f64x2.add(f64x2.mul(p0, r0), c); p1 = f64x2.add(f64x2.mul(p1, r1), c); p2 = f64x2.add(f64x2.mul(p2, r2), c); p3 = f64x2.add(f64x2.mul(p3, r3), c);
+  p0 = f64x2.add(f64x2.mul(p0, r0), c); p1 = f64x2.add(f64x2.mul(p1, r1), c); p2 = f64x2.add(f64x2.mul(p2, r2), c); p3 = f64x2.add(f64x2.mul(p3, r3), c);
+  const bias = i32x4.splat(1023);
+  p0 = f64x2.mul(p0, i64x2.shl(i64x2.extend_low_i32x4_s(i32x4.add(i32x4.trunc_sat_f64x2_s_zero(k0), bias)), 52));
+  p1 = f64x2.mul(p1, i64x2.shl(i64x2.extend_low_i32x4_s(i32x4.add(i32x4.trunc_sat_f64x2_s_zero(k1), bias)), 52));
+  p2 = f64x2.mul(p2, i64x2.shl(i64x2.extend_low_i32x4_s(i32x4.add(i32x4.trunc_sat_f64x2_s_zero(k2), bias)), 52));
+  p3 = f64x2.mul(p3, i64x2.shl(i64x2.extend_low_i32x4_s(i32x4.add(i32x4.trunc_sat_f64x2_s_zero(k3), bias)), 52));
+  expf4x2Hi = i32x4.shuffle(f32x4.demote_f64x2_zero(p2), f32x4.demote_f64x2_zero(p3), 0, 1, 4, 5);
+  return i32x4.shuffle(f32x4.demote_f64x2_zero(p0), f32x4.demote_f64x2_zero(p1), 0, 1, 4, 5);
+}
+
+/** expf4(x1) of the latest expf4x2 call. */
+// @ts-ignore: decorator
+@inline export function expf4x2Result(): v128 { return expf4x2Hi; }
+
 export function logf(x: f32): f32 { return <f32>log64(<f64>x); }
 /** Accurate for |x| < 1.6e6 (RoPE angles stay far below); larger arguments lose the reduction's precision. */
 export function sinf(x: f32): f32 { return <f32>sincos64(<f64>x, 0); }
