@@ -35,7 +35,7 @@ export interface CompileResult { grammar: Grammar; warnings: string[] }
 /** Assertions a context-free grammar cannot enforce (or that we do not): refused, or warned when lenient. */
 const UNSUPPORTED = new Set(['not', 'if', 'then', 'else', 'contains', 'minContains', 'maxContains',
   'dependencies', 'dependentRequired', 'dependentSchemas', 'unevaluatedProperties', 'unevaluatedItems',
-  '$dynamicRef', '$recursiveRef', 'propertyNames']);
+  '$dynamicRef', '$recursiveRef']);
 
 const TYPES = ['null', 'boolean', 'object', 'array', 'string', 'number', 'integer'] as const;
 type TypeName = (typeof TYPES)[number];
@@ -160,7 +160,6 @@ class Compiler {
       // Keywords that assert nothing in these forms are harmless.
       if ((k === 'then' || k === 'else') && s.if === undefined) continue;
       if (k === 'if' && s.then === undefined && s.else === undefined) continue;
-      if (k === 'propertyNames' && (v === true || (typeof v === 'object' && v !== null && Object.keys(v).length === 0))) continue;
       this.refuse(k, pointer, 'not enforced by the grammar (lenient mode reports it; the final ajv check still applies)');
     }
     for (const k of ['contentMediaType', 'contentEncoding', 'contentSchema']) {
@@ -635,9 +634,10 @@ class Compiler {
     }
     for (const name of required) if (!names.includes(name)) names.push(name);
 
+    const keyRule = this.propertyNamesRule(conj);
     const props: PropertySpec[] = [];
     for (const name of names) {
-      const c = valueConj(name, (p) => p.regex !== null && p.regex.test(name));
+      const c = keyRule.allows(name) ? valueConj(name, (p) => p.regex !== null && p.regex.test(name)) : null;
       const isRequired = required.has(name);
       const node = c === null ? -1 : this.nodeFor(c);
       if (node < 0 || this.isEmptyNode(node)) {
@@ -656,10 +656,10 @@ class Compiler {
     const allowed = (mask: number) => conj.atoms.every((atom) =>
       usable.some((p, i) => p.atom === atom && (mask & (1 << i)) !== 0) || atomAllowsUnmatched(atom));
     const anyExtra = conj.atoms.every((atom) => atomAllowsUnmatched(atom) || usable.some((p) => p.atom === atom));
-    if (anyExtra && maxProperties > 0) {
+    if (anyExtra && maxProperties > 0 && keyRule.dfa !== null) {
       let classified: { dfa: StringDfa; labels: Int32Array };
       try {
-        classified = keyClassifierDfa(freeStringDfa(), names, usable.map((p) => p.parsed!), allowed);
+        classified = keyClassifierDfa(keyRule.dfa, names, usable.map((p) => p.parsed!), allowed);
       } catch (e) {
         if (e instanceof AutomatonTooLargeError) throw new GrammarError('patternProperties', this.ptr(conj.atoms[0]), e.message);
         throw e;
@@ -685,8 +685,9 @@ class Compiler {
           // States whose value schema is unsatisfiable must not accept: rebuild acceptance accordingly.
           const accept = Uint8Array.from(classified.dfa.accept, (a, st) => (a && valueNodeByState[st] >= 0 ? 1 : 0));
           const dfa = { ...classified.dfa, accept };
+          const { minLength, maxLength } = keyRule;
           extraKey = {
-            id: this.grammar.strings.length, dfa, minLength: 0, maxLength: Infinity, counted: false, valueNodeByState,
+            id: this.grammar.strings.length, dfa, minLength, maxLength, counted: minLength > 0 || maxLength !== Infinity, valueNodeByState,
           };
           this.grammar.strings.push(extraKey);
         }
@@ -702,6 +703,41 @@ class Compiler {
     };
     this.grammar.objects.push(spec);
     return spec.id;
+  }
+
+  /** propertyNames: every key must be a string its schemas accept. Declared names are checked one by
+   * one; keys of additional properties get the schemas' automaton and length bounds. */
+  private propertyNamesRule(conj: Conj): { allows: (name: string) => boolean; dfa: StringDfa | null; minLength: number; maxLength: number } {
+    const rules = this.all<unknown>(conj, 'propertyNames');
+    if (rules.length === 0) return { allows: () => true, dfa: freeStringDfa(), minLength: 0, maxLength: Infinity };
+    const c: Conj = { atoms: [], split: new Set(), never: false };
+    for (const [atom, pn] of rules) this.addToConj(c, pn, `${this.ptr(atom)}/propertyNames`);
+    if (c.never) return { allows: () => false, dfa: null, minLength: 0, maxLength: Infinity };
+    // Keys are strings: the rule is the string part of the propertyNames conjunction.
+    const node = this.grammar.nodes[this.nodeFor(c)];
+    if (node.pending) throw new GrammarError('propertyNames', this.ptr(rules[0][0]), 'a recursive propertyNames schema is not supported');
+    const stringAlts = node.alts.filter((a) => a.kind === 'string');
+    const literalAlts = node.alts.filter((a) => a.kind === 'literal');
+    if (this.enumValues(c) !== undefined) {
+      // enum / const: exactly the listed names, as a pattern of alternatives.
+      const names = literalAlts.flatMap((a) => this.literalsOf((a as { trie: number }).trie))
+        .filter((l) => l.startsWith('"')).map((l) => JSON.parse(l) as string);
+      const dfa = names.length ? cachedPatternsDfa([parsePattern(`^(?:${names.map(escapeRegex).join('|')})$`)]) : null;
+      return { allows: (name) => names.includes(name), dfa, minLength: 0, maxLength: Infinity };
+    }
+    if (stringAlts.length !== 1) {
+      if (stringAlts.length === 0) return { allows: () => false, dfa: null, minLength: 0, maxLength: Infinity };
+      throw new GrammarError('propertyNames', this.ptr(rules[0][0]), 'alternatives (anyOf/oneOf) of string rules are not supported');
+    }
+    const spec = this.grammar.strings[(stringAlts[0] as { spec: number }).spec];
+    const allows = (name: string) => {
+      const length = Array.from(name).length;
+      if (length < spec.minLength || length > spec.maxLength) return false;
+      let q = 0;
+      for (const b of ENCODER.encode(JSON.stringify(name).slice(1, -1))) { q = spec.dfa.trans[q * 256 + b]; if (q < 0) return false; }
+      return spec.dfa.accept[q] === 1;
+    };
+    return { allows, dfa: spec.dfa, minLength: spec.minLength, maxLength: spec.maxLength };
   }
 
   // ---------------------------------------------------------------- productivity
@@ -752,6 +788,10 @@ function cachedPatternsDfa(patterns: ParsedPattern[]): StringDfa {
     patternCache.set(key, dfa);
   }
   return dfa;
+}
+
+function escapeRegex(text: string): string {
+  return text.replace(/[\\^$.*+?()[\]{}|\/-]/g, '\\$&');
 }
 
 function gcd(a: bigint, b: bigint): bigint {

@@ -97,6 +97,18 @@ describe('compiled languages', () => {
     expect(accepts(s, '{"id":1,"id":2}')).toBe('rejected');
   });
 
+  it('propertyNames: declared names filtered, extra keys follow its pattern and lengths', () => {
+    const s = { type: 'object', properties: { ok: { type: 'integer' }, BAD: { type: 'integer' } }, additionalProperties: { type: 'boolean' }, propertyNames: { pattern: '^[a-z]+$', maxLength: 4 } };
+    expect(accepts(s, '{"ok":1,"abcd":true}')).toBe('complete');
+    expect(accepts(s, '{"BAD":1}')).toBe('rejected');
+    expect(accepts(s, '{"abcde":true}')).toBe('rejected');
+    expect(accepts(s, '{"a1":true}')).toBe('rejected');
+    const e = { type: 'object', additionalProperties: { type: 'integer' }, propertyNames: { enum: ['x', 'y'] } };
+    expect(accepts(e, '{"x":1,"y":2}')).toBe('complete');
+    expect(accepts(e, '{"z":1}')).toBe('rejected');
+    expect(compileError({ type: 'object', properties: { a: {} }, required: ['a'], propertyNames: { maxLength: 0 } }).message).toContain('contradictory');
+  });
+
   it('integers and numbers in ranges, exactly', () => {
     const s = { type: 'integer', minimum: -5, exclusiveMaximum: 120 };
     for (const ok of ['-5', '0', '119', '7']) expect(accepts(s, ok)).toBe('complete');
