@@ -41,10 +41,20 @@ export function f16_bits_to_f32(h: u32): f32 {
   return reinterpret<f32>(sign | ((e + 112) << 23) | (m << 13));
 }
 
+/** max |x| over len values. max is exact and NaN-propagating in any order, so the four independent
+ * accumulators (a short dependency chain instead of one max after another) give the same value. */
 // @ts-ignore: decorator
 @inline function groupAbsMax(x: usize, len: i32): f32 {
   let j = 0;
-  let m4 = f32x4.splat(0);
+  let m4 = f32x4.splat(0), m5 = f32x4.splat(0), m6 = f32x4.splat(0), m7 = f32x4.splat(0);
+  for (; j + 16 <= len; j += 16) {
+    const p = x + (<usize>j << 2);
+    m4 = f32x4.max(m4, f32x4.abs(v128.load(p)));
+    m5 = f32x4.max(m5, f32x4.abs(v128.load(p, 16)));
+    m6 = f32x4.max(m6, f32x4.abs(v128.load(p, 32)));
+    m7 = f32x4.max(m7, f32x4.abs(v128.load(p, 48)));
+  }
+  m4 = f32x4.max(f32x4.max(m4, m5), f32x4.max(m6, m7));
   for (; j + 4 <= len; j += 4) m4 = f32x4.max(m4, f32x4.abs(v128.load(x + (<usize>j << 2))));
   let m = max<f32>(max<f32>(f32x4.extract_lane(m4, 0), f32x4.extract_lane(m4, 1)),
     max<f32>(f32x4.extract_lane(m4, 2), f32x4.extract_lane(m4, 3)));
