@@ -17,6 +17,7 @@ export function attention(out: usize, q: usize, kCache: usize, vCache: usize, nt
   const kvRow = <usize>kvRowStride << 2;
   const headBytes = <usize>headDim << 2;
   const invSqrt: f32 = <f32>1.0 / sqrt<f32>(<f32>headDim);
+  touchRows(kCache, vCache, pos0 + ntok, kvRow);
   for (let t = 0; t < ntok; t++) {
     const nKeys = pos0 + t + 1;
     for (let h = 0; h < nHeads; h++) {
@@ -27,6 +28,20 @@ export function attention(out: usize, q: usize, kCache: usize, vCache: usize, nt
       weightedSum(out + <usize>t * qRow + <usize>h * headBytes, scratch, vCache + kvOff, kvRow, nKeys, headDim);
     }
   }
+}
+
+/** Never read: keeps the touch loads below from being optimised away. */
+let touchSink: u32 = 0;
+
+/** Loads one byte of every 64-byte line of the first n K and V rows. The loads are independent, so the core
+ * keeps many cache misses in flight at once; the head-by-head passes that follow then find the rows in L1/L2
+ * instead of stalling on each miss in turn (their strided 256-byte reads give the prefetchers little to go
+ * on). Decode reads a KV cache that the weight stream has pushed out of cache since the last layer. */
+function touchRows(k: usize, v: usize, n: i32, rowBytes: usize): void {
+  const end = <usize>n * rowBytes;
+  let acc: u32 = 0;
+  for (let o: usize = 0; o < end; o += 64) acc += <u32>load<u8>(k + o) + <u32>load<u8>(v + o);
+  touchSink += acc;
 }
 
 // @ts-ignore: decorator
