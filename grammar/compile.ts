@@ -7,7 +7,7 @@
 import { GrammarError, pointerToken } from './errors.js';
 import { lookupFormat } from './formats.js';
 import { Grammar, LiteralTrie, type Alternative, type ObjectSpec, type PropertySpec, type StringSpec, type ValueNode } from './grammar.js';
-import { toGrid, type NumberSpec } from './number-range.js';
+import { FRAC_DIGITS, feasible, toGrid, type NumberSpec } from './number-range.js';
 import { Pda } from './pda.js';
 import { parsePattern, RegexSyntaxError, type ParsedPattern } from './regex.js';
 import { SchemaResources, detectDraft, type Draft } from './schema-resources.js';
@@ -408,9 +408,19 @@ class Compiler {
   private numberSpec(conj: Conj, integerOnly: boolean): NumberSpec | null {
     let integer = integerOnly;
     let multiple: bigint | null = null;
+    const floatDivisors: number[] = [];
+    let fracCap = FRAC_DIGITS;
     for (const [atom, m] of this.all<number>(conj, 'multipleOf')) {
       if (!Number.isInteger(m)) {
-        this.refuse('multipleOf', this.ptr(atom), `a non-integer divisor (${m}) is not enforced: float division makes "multiple" inexact`);
+        // ajv decides with float division (0.07 / 0.01 is not an integer to it): emit numbers with at
+        // most the divisor's decimals and accept exactly what ajv's test accepts.
+        const decimals = decimalPlaces(m);
+        if (decimals > FRAC_DIGITS) {
+          this.refuse('multipleOf', this.ptr(atom), `divisor ${m} has more than ${FRAC_DIGITS} decimals`);
+          continue;
+        }
+        floatDivisors.push(m);
+        fracCap = Math.min(fracCap, decimals);
         continue;
       }
       const big = BigInt(m);
@@ -438,10 +448,12 @@ class Compiler {
       if (atom.format === 'int32') { tighten(-(2 ** 31), false, 'lo'); tighten(2 ** 31 - 1, false, 'hi'); }
     }
     if (lo !== null && hi !== null && (lo as bigint) > (hi as bigint)) return null;
+    // With several float divisors the emitted decimals are the fewest any of them has: still sound.
     const spec: NumberSpec = {
-      id: this.grammar.numbers.length, integer, lo, hi, multipleOf: multiple,
-      constrained: lo !== null || hi !== null || multiple !== null,
+      id: this.grammar.numbers.length, integer, lo, hi, multipleOf: multiple, floatDivisors, fracCap,
+      constrained: lo !== null || hi !== null || multiple !== null || floatDivisors.length > 0,
     };
+    if (floatDivisors.length > 0 && !feasible(spec, '') && !['-', ...'0123456789'].some((c) => feasible(spec, c))) return null;
     if (multiple !== null && lo !== null && hi !== null) {
       const l = lo as bigint, h = hi as bigint;
       const q = l >= 0n ? (l + multiple - 1n) / multiple : -((-l) / multiple);
@@ -788,6 +800,13 @@ function cachedPatternsDfa(patterns: ParsedPattern[]): StringDfa {
     patternCache.set(key, dfa);
   }
   return dfa;
+}
+
+/** Decimal places of a JS number as written (1.5 -> 1, 0.0001 -> 4, 1e-8 -> 8). */
+function decimalPlaces(x: number): number {
+  const [mantissa, exp] = String(x).split('e');
+  const frac = (mantissa.split('.')[1] ?? '').length;
+  return Math.max(0, frac - Number(exp ?? 0));
 }
 
 function escapeRegex(text: string): string {

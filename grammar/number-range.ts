@@ -13,6 +13,10 @@ export interface NumberSpec {
   readonly hi: bigint | null;
   /** Integer divisor (integer specs only), null = none. */
   readonly multipleOf: bigint | null;
+  /** Non-integer divisors (multipleOf 0.01, 1.5): checked with ajv's own float test, x / m an integer. */
+  readonly floatDivisors: number[];
+  /** Most fraction digits emitted (FRAC_DIGITS, or the divisors' decimals: a multiple has no more). */
+  readonly fracCap: number;
   /** True when bounds or multipleOf apply: the state keeps the text. */
   readonly constrained: boolean;
 }
@@ -50,13 +54,13 @@ export function lexStep(spec: NumberSpec, phase: number, intDigits: number, frac
     case NumPhase.Zero:
     case NumPhase.Int:
       if (digit && phase === NumPhase.Int) return intDigits < INT_DIGITS ? NumPhase.Int : -1;
-      if (byte === 0x2e && allowFraction) return NumPhase.Dot;
+      if (byte === 0x2e && allowFraction && spec.fracCap > 0) return NumPhase.Dot;
       if ((byte === 0x65 || byte === 0x45) && allowExp) return NumPhase.E;
       return -1;
     case NumPhase.Dot:
       return digit ? NumPhase.Frac : -1;
     case NumPhase.Frac:
-      if (digit) return fracDigits < FRAC_DIGITS ? NumPhase.Frac : -1;
+      if (digit) return fracDigits < spec.fracCap ? NumPhase.Frac : -1;
       if ((byte === 0x65 || byte === 0x45) && allowExp) return NumPhase.E;
       return -1;
     case NumPhase.E:
@@ -129,13 +133,47 @@ function intervalHasValue(spec: NumberSpec, lo: bigint, hi: bigint): boolean {
 /** Can `text` (a valid number prefix) still be completed into a number the spec accepts? */
 export function feasible(spec: NumberSpec, text: string): boolean {
   if (!spec.constrained) return true;
+  if (!inRangeSomewhere(spec, text)) return false;
+  if (spec.floatDivisors.length === 0) return true;
+  // Float divisors: look for an accepted completion a few characters ahead (a multiple is never far:
+  // at most the divisors' decimals after the point). Not finding one refuses the prefix, so the
+  // answer errs on the side of no dead ends.
+  return completionExists(spec, text, 4);
+}
+
+function inRangeSomewhere(spec: NumberSpec, text: string): boolean {
   const p = parseText(text);
   for (const [a, b] of completionIntervals(spec, p)) {
     const [lo, hi] = p.negative ? [-b, -a] : [a, b];
     if (intervalHasValue(spec, lo, hi)) return true;
   }
-  // A lone "-" can still become "-0" (= 0).
   return false;
+}
+
+const NEXT_CHARS = Array.from('0123456789.', (c) => c.charCodeAt(0));
+
+function completionExists(spec: NumberSpec, text: string, depth: number): boolean {
+  const phase = phaseOf(text);
+  if (isCompletePhase(phase) && acceptsValue(spec, text)) return true;
+  if (depth === 0) return false;
+  const { int, frac } = parseText(text);
+  for (const c of NEXT_CHARS) {
+    const next = lexStep(spec, phase, int.length, frac.length, 0, c);
+    if (next < 0) continue;
+    const longer = text + String.fromCharCode(c);
+    if (inRangeSomewhere(spec, longer) && completionExists(spec, longer, depth - 1)) return true;
+  }
+  return false;
+}
+
+/** The lexer phase after a constrained number's text (no exponents there). */
+function phaseOf(text: string): number {
+  if (text === '' ) return NumPhase.Start;
+  if (text === '-') return NumPhase.Minus;
+  if (text === '-0') return NumPhase.NegZero;
+  if (text.endsWith('.')) return NumPhase.Dot;
+  if (text.includes('.')) return NumPhase.Frac;
+  return text === '0' ? NumPhase.Zero : NumPhase.Int;
 }
 
 /** Is the complete number `text` accepted? */
@@ -147,7 +185,14 @@ export function acceptsValue(spec: NumberSpec, text: string): boolean {
   let v = BigInt(p.int) * unit;
   if (lf) v += BigInt(p.frac) * (unit / 10n ** BigInt(lf));
   if (p.negative) v = -v;
-  return intervalHasValue(spec, v, v);
+  if (!intervalHasValue(spec, v, v)) return false;
+  // Exactly ajv's test: data / divisor must equal its parseInt.
+  const x = Number(text);
+  for (const m of spec.floatDivisors) {
+    const r = x / m;
+    if (r !== parseInt(r as unknown as string)) return false;
+  }
+  return true;
 }
 
 /** A decimal (a JS number from the schema) on the grid, rounded toward the inside of the range. */

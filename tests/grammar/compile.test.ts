@@ -118,6 +118,12 @@ describe('compiled languages', () => {
     for (const bad of ['0.09', '2.51', '3', '-1']) expect(accepts(n, bad)).not.toBe('complete');
     expect(accepts({ type: 'integer', multipleOf: 7, minimum: 1, maximum: 30 }, '21')).toBe('complete');
     expect(accepts({ type: 'integer', multipleOf: 7, minimum: 1, maximum: 30 }, '22')).not.toBe('complete');
+    // Decimal divisors: exactly what ajv's float test accepts (0.07 / 0.01 is 7.000000000000001 to it).
+    const money = { type: 'number', multipleOf: 0.01, minimum: 0, maximum: 100 };
+    for (const ok of ['0', '12.5', '99.99', '0.01']) expect(accepts(money, ok)).toBe('complete');
+    for (const bad of ['12.345', '100.01', '0.07', '-1']) expect(accepts(money, bad)).not.toBe('complete');
+    expect(accepts({ type: 'number', multipleOf: 1.5 }, '4.5')).toBe('complete');
+    expect(accepts({ type: 'number', multipleOf: 1.5 }, '35')).not.toBe('complete');
     // "3" can still become 3x but not 35+: prefixes that cannot finish are refused at once.
     expect(accepts({ type: 'integer', minimum: 30, maximum: 34 }, '4')).toBe('rejected');
   });

@@ -47,8 +47,10 @@ export const HARD_SCHEMAS: Record<string, unknown> = {
       d: { type: 'integer', multipleOf: 15, minimum: -100, maximum: 100 },
       e: { type: 'number', minimum: -1.5, maximum: 2.25 },
       f: { type: 'integer', format: 'int32' },
+      price: { type: 'number', multipleOf: 0.01, minimum: 0, exclusiveMaximum: 1000 },
+      step: { type: 'number', multipleOf: 0.25 },
     },
-    required: ['a', 'b', 'c', 'd', 'e', 'f'],
+    required: ['a', 'b', 'c', 'd', 'e', 'f', 'price', 'step'],
   },
   formats: {
     type: 'object',
