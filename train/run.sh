@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # The whole recipe, one command: data -> tokenizer -> token files -> training -> export to an HF folder.
 #
-#   bash train/run.sh                      # the default model (models/default), about 80 minutes on 2 cores
+#   bash train/run.sh                      # the default model (models/default), about 85 minutes on 2 cores
 #   TINY=1 bash train/run.sh               # the same pipeline on a tiny config, a minute or two (smoke test)
 #
 # Knobs (environment): WORK (scratch folder, default train/.work), OUT_MODEL (export folder), EXTRA (extra
 # training examples drawn from the generator with seed 2), VOCAB, DIM, LAYERS, HEADS, KV_HEADS, HIDDEN,
-# STEPS, TIME_BUDGET (minutes, 0 = none: the schedule then runs exactly STEPS steps), BATCH_TOKENS, LR, SEED,
+# STEPS, TIME_BUDGET (minutes, 0 = none: the schedule then runs exactly STEPS steps), BATCH_TOKENS, LR, SEED, TIER_KEEP, THREADS (PyTorch threads:
+# 1 is faster on a busy shared 2-core machine, 2 on an idle one),
 # PY (a Python 3 with PyTorch; Debian: apt-get install -y python3-torch libopenblas0-pthread).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,10 +21,10 @@ if [[ -n "${TINY:-}" ]]; then
 fi
 OUT_MODEL=${OUT_MODEL:-models/default}
 EXTRA=${EXTRA:-60000}; BPE_EXTRA=${BPE_EXTRA:-10000}; VOCAB=${VOCAB:-3072}
-DIM=${DIM:-256}; LAYERS=${LAYERS:-6}; HEADS=${HEADS:-4}; KV_HEADS=${KV_HEADS:-2}; HIDDEN=${HIDDEN:-688}
-STEPS=${STEPS:-100000}; TIME_BUDGET=${TIME_BUDGET:-78}; BATCH_TOKENS=${BATCH_TOKENS:-4096}; LR=${LR:-2e-3}
-WARMUP=${WARMUP:-40}; SEED=${SEED:-1234}; VAL_PER_TIER=${VAL_PER_TIER:-200}; EVAL_EVERY=${EVAL_EVERY:-150}
-EVAL_N=${EVAL_N:-12}
+DIM=${DIM:-192}; LAYERS=${LAYERS:-6}; HEADS=${HEADS:-4}; KV_HEADS=${KV_HEADS:-2}; HIDDEN=${HIDDEN:-512}
+STEPS=${STEPS:-100000}; TIME_BUDGET=${TIME_BUDGET:-82}; BATCH_TOKENS=${BATCH_TOKENS:-4096}; LR=${LR:-3e-3}
+WARMUP=${WARMUP:-30}; SEED=${SEED:-1234}; VAL_PER_TIER=${VAL_PER_TIER:-200}; EVAL_EVERY=${EVAL_EVERY:-150}
+EVAL_N=${EVAL_N:-12}; THREADS=${THREADS:-1}; TIER_KEEP=${TIER_KEEP:-complex=0.25}
 mkdir -p "$WORK"
 WORK=$(cd "$WORK" && pwd)
 VAL_CANDIDATES=${VAL_CANDIDATES:-1500}
@@ -56,7 +57,7 @@ mkdir -p "$RUN"
 (cd train && "$PY" train.py --data "$WORK/base,$WORK/x2" --val "$WORK/val" --val-jsonl "$WORK/val.jsonl" \
   --tokenizer "$WORK/tok" --out "$RUN" --dim "$DIM" --layers "$LAYERS" --heads "$HEADS" --kv-heads "$KV_HEADS" \
   --hidden "$HIDDEN" --max-len 1024 --steps "$STEPS" --time-budget "$TIME_BUDGET" --batch-tokens "$BATCH_TOKENS" \
-  --lr "$LR" --warmup "$WARMUP" --eval-every "$EVAL_EVERY" --eval-n "$EVAL_N" --ckpt-every 50 --seed "$SEED")
+  --lr "$LR" --warmup "$WARMUP" --eval-every "$EVAL_EVERY" --eval-n "$EVAL_N" --ckpt-every 50 --seed "$SEED" --tier-keep "$TIER_KEEP" --threads "$THREADS")
 
 echo "== export -> $OUT_MODEL"
 "$PY" train/export.py --ckpt "$RUN/best.pt" --tokenizer "$WORK/tok" --out "$OUT_MODEL"

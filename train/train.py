@@ -51,8 +51,9 @@ class Batches:
     """Length-bucketed batches: shuffle, cut into pools, sort each pool by length, pack greedily under the
     token budget (rows x longest row), shuffle the batches."""
 
-    def __init__(self, idx, batch_tokens: int, max_len: int, seed: int, pool: int = 512):
+    def __init__(self, idx, batch_tokens: int, max_len: int, seed: int, pool: int = 512, keep_prob=None):
         keep = idx[:, 2] <= max_len
+        self.keep_prob = keep_prob  # per-row probability of being used in an epoch (None: all)
         self.dropped = int((~keep).sum())
         self.rows = np.nonzero(keep)[0]
         self.idx, self.budget, self.pool = idx, batch_tokens, pool
@@ -60,6 +61,8 @@ class Batches:
 
     def epoch(self):
         order = list(self.rows)
+        if self.keep_prob is not None:
+            order = [r for r in order if self.keep_prob[r] >= 1 or self.rng.random() < self.keep_prob[r]]
         self.rng.shuffle(order)
         batches = []
         for p in range(0, len(order), self.pool):
@@ -168,11 +171,14 @@ def main():
     ap.add_argument('--wd', type=float, default=0.1)
     ap.add_argument('--prompt-weight', type=float, default=0.1)
     ap.add_argument('--prompt-sample', type=float, default=0.25, help='share of prompt targets that get the loss')
+    ap.add_argument('--tier-keep', default='', help='e.g. complex=0.25: share of a tier used per epoch')
     ap.add_argument('--eval-every', type=int, default=250)
     ap.add_argument('--eval-n', type=int, default=24, help='validation examples greedy-decoded at each eval')
     ap.add_argument('--ckpt-every', type=int, default=100)
     ap.add_argument('--seed', type=int, default=1234)
     ap.add_argument('--threads', type=int, default=2)
+    ap.add_argument('--resume', default='', help='checkpoint to go on from (weights, optimizer, step, clock)')
+    ap.add_argument('--resume-elapsed', type=float, default=0, help='minutes on the clock at --resume (old checkpoints)')
     ap.add_argument('--init', default='', help='checkpoint to start from (weights only)')
     a = ap.parse_args()
 
@@ -203,6 +209,12 @@ def main():
         idx_l.append(q)
         offs += len(ids_p)
     ids, idx = np.concatenate(ids_l), np.concatenate(idx_l)
+    tiers = []
+    for p in a.data.split(','):
+        with open(p + '.meta.jsonl') as f:
+            tiers += [json.loads(line)['tier'] for line in f if line.strip()]
+    tier_keep = {k: float(v) for k, v in (kv.split('=') for kv in a.tier_keep.split(',') if kv)}
+    keep_prob = np.array([tier_keep.get(t, 1.0) for t in tiers])
     vids, vidx = load_tokens(a.val)
     with open(a.val_jsonl) as f:
         vex = [json.loads(line) for line in f if line.strip()]
@@ -215,11 +227,12 @@ def main():
     model = Llama(cfg)
     if a.init:
         model.load_state_dict(torch.load(a.init)['model'])
-    batches = Batches(idx, a.batch_tokens, a.max_len, a.seed)
+    batches = Batches(idx, a.batch_tokens, a.max_len, a.seed, keep_prob=keep_prob)
     log(f'config {cfg.to_dict()} params {model.n_params():,}')
     log(f'train: {len(idx)} examples ({batches.dropped} longer than {a.max_len} dropped), {int(idx[:, 2].sum()):,} tokens, '
         f'answer tokens {int((idx[:, 2] - idx[:, 1]).sum()):,}; val: {len(vidx)} examples, max len {int(vidx[:, 2].max())}')
     log(f'args {vars(a)}')
+    log('tiers: ' + ', '.join(f'{t} {tiers.count(t)} (keep {tier_keep.get(t, 1.0)})' for t in sorted(set(tiers))))
 
     decay = [p for n, p in model.named_parameters() if p.dim() >= 2]
     no_decay = [p for n, p in model.named_parameters() if p.dim() < 2]
@@ -249,14 +262,28 @@ def main():
 
     def save(path, step, extra=None):
         torch.save({'model': model.state_dict(), 'config': cfg.to_dict(), 'step': step, 'args': vars(a),
-                    **(extra or {})}, path + '.tmp')
+                    'opt': opt.state_dict(), 'elapsed': time.time() - t0, 'seen': seen, 'epoch': epoch,
+                    'best': best, **(extra or {})}, path + '.tmp')
         os.replace(path + '.tmp', path)
 
     t0 = time.time()
     step, seen, epoch = 0, 0, 0
     best = float('inf')
+    if a.resume:
+        # Go on from a checkpoint: weights, optimizer, step, tokens seen and elapsed time (the schedule's clock).
+        # The data order is reshuffled from seed + step (the examples seen before are a small share).
+        ck = torch.load(a.resume)
+        model.load_state_dict(ck['model'])
+        if 'opt' in ck:
+            opt.load_state_dict(ck['opt'])
+        step, seen, epoch, best = ck['step'], ck.get('seen', 0), ck.get('epoch', 1) - 1, ck.get('best', best)
+        t0 = time.time() - (a.resume_elapsed * 60 if a.resume_elapsed else ck['elapsed'])
+        batches.rng = random.Random(a.seed + step)
+        torch.manual_seed(a.seed + step)
+        log(f'resumed from {a.resume}: step {step}, {seen:,} tokens, {(time.time() - t0) / 60:.1f} min elapsed')
     ema = None
     done = False
+    last = (time.time(), seen)
     while not done:
         epoch += 1
         for rows in batches.epoch():
@@ -281,8 +308,10 @@ def main():
             ema = float(loss) if ema is None else 0.95 * ema + 0.05 * float(loss)
             if step % 10 == 0:
                 el = time.time() - t0
+                recent = (seen - last[1]) / max(1e-9, time.time() - last[0])
+                last = (time.time(), seen)
                 log(f'step {step} epoch {epoch} loss {float(loss):.4f} ema {ema:.4f} lr {lr:.2e} '
-                    f'tok/s {seen / el:.0f} elapsed {el / 60:.1f}m progress {progress:.3f}')
+                    f'tok/s {seen / el:.0f} (last 10 steps {recent:.0f}) elapsed {el / 60:.1f}m progress {progress:.3f}')
             if step % a.ckpt_every == 0:
                 save(os.path.join(a.out, 'ckpt.pt'), step)
             if step % a.eval_every == 0:
