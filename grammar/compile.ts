@@ -33,7 +33,7 @@ export interface CompileOptions {
 export interface CompileResult { grammar: Grammar; warnings: string[] }
 
 /** Assertions a context-free grammar cannot enforce (or that we do not): refused, or warned when lenient. */
-const UNSUPPORTED = new Set(['not', 'if', 'then', 'else', 'contains', 'minContains', 'maxContains',
+const UNSUPPORTED = new Set(['not', 'if', 'then', 'else', 'maxContains',
   'dependencies', 'dependentRequired', 'dependentSchemas', 'unevaluatedProperties', 'unevaluatedItems',
   '$dynamicRef', '$recursiveRef']);
 
@@ -570,8 +570,34 @@ class Compiler {
         this.refuse('uniqueItems', this.ptr(uniqueAtom), 'enforced only for arrays whose items are one set of at most 31 literals (enum, const, booleans)');
       }
     }
+    // contains / minContains: each item may be drawn from "item and contains" (which counts) or from
+    // "item" (which does not); the array closes once enough counted. maxContains would need "item and
+    // not contains": refused.
+    let containsMin = 0;
+    const matchPrefix: number[] = [];
+    let matchRest = -1;
+    const containsAtoms = conj.atoms.filter((a) => a.contains !== undefined);
+    if (containsAtoms.length > 1) this.refuse('contains', this.ptr(containsAtoms[1]), 'more than one contains on one array');
+    else if (containsAtoms.length === 1) {
+      const atom = containsAtoms[0];
+      const min = typeof atom.minContains === 'number' && this.draft !== 'draft-07' && this.draft !== 'draft-06' ? atom.minContains : 1;
+      if (min > 0 && uniqueTrie >= 0) this.refuse('contains', this.ptr(atom), 'together with uniqueItems');
+      else if (min > 0) {
+        const withContains = (i: number): number => {
+          const c = itemConj(i);
+          this.addToConj(c, atom.contains, `${this.ptr(atom)}/contains`);
+          const node = this.nodeFor(c);
+          return this.isEmptyNode(node) ? -1 : node;
+        };
+        for (let i = 0; i < prefix.length; i++) matchPrefix.push(withContains(i));
+        matchRest = rest >= 0 ? withContains(prefixLength) : -1;
+        if (matchRest < 0 && matchPrefix.every((n) => n < 0)) return undefined;
+        containsMin = min;
+        minItems = Math.max(minItems, min);
+      }
+    }
     if (minItems > maxItems) return undefined;
-    this.grammar.arrays.push({ id: this.grammar.arrays.length, prefix, rest, minItems, maxItems, uniqueTrie });
+    this.grammar.arrays.push({ id: this.grammar.arrays.length, prefix, rest, minItems, maxItems, uniqueTrie, containsMin, matchPrefix, matchRest });
     return this.grammar.arrays.length - 1;
   }
 
@@ -768,6 +794,7 @@ class Compiler {
             const n = i < a.prefix.length ? a.prefix[i] : a.rest;
             if (n < 0 || !productive[n]) return false;
           }
+          if (a.containsMin > 0 && ![...a.matchPrefix, a.matchRest].some((n) => n >= 0 && productive[n])) return false;
           return true;
         }
         case 'object': {

@@ -73,6 +73,11 @@ export interface ArraySpec {
   readonly maxItems: number; // Infinity when unbounded
   /** uniqueItems over literal items: the literal trie whose payloads (< 31) the array tracks, else -1. */
   readonly uniqueTrie: number;
+  /** contains / minContains: at least this many items must also match `contains` (0: no such rule). */
+  readonly containsMin: number;
+  /** Node of item i that also matches `contains` (-1: cannot), for i < prefix.length; then matchRest. */
+  readonly matchPrefix: number[];
+  readonly matchRest: number;
 }
 
 export type Alternative =

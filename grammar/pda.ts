@@ -181,7 +181,9 @@ export class Pda {
         }
       case Kind.Array: {
         const item = this.itemNode(s.node, s.b);
-        const starts = item >= 0 ? this.valueStart(item) : NO_BYTES;
+        const spec = g.arrays[s.node];
+        const match = spec.containsMin > 0 && item >= 0 ? (s.b < spec.prefix.length ? spec.matchPrefix[s.b] : spec.matchRest) : -1;
+        const starts = item >= 0 ? [...this.valueStart(item), ...(match >= 0 ? this.valueStart(match) : NO_BYTES)] : NO_BYTES;
         switch (s.a) {
           case Arr.Open: return [RBRACKET, ...starts, ...ws];
           case Arr.AfterValue: return [COMMA, RBRACKET, ...ws];
@@ -537,16 +539,29 @@ export class Pda {
     const count = s.b;
     const ws = (byte === 0x20 || byte === 0x0a) && s.e < g.whitespace;
     const arr = (phase: number, b: number, e: number, parent: Stack | null) =>
-      this.stack(Kind.Array, s.node, phase, b, s.c, 0, e, '', parent);
+      this.stack(Kind.Array, s.node, phase, b, s.c, s.d, e, '', parent);
     switch (s.a) {
       case Arr.Open:
       case Arr.Next: {
         if (ws) { out.push(arr(s.a, count, s.e + 1, s.parent)); return; }
-        if (byte === RBRACKET && s.a === Arr.Open && count >= spec.minItems) { out.push(s.parent!); return; }
+        if (byte === RBRACKET && s.a === Arr.Open && count >= spec.minItems && s.d >= spec.containsMin) { out.push(s.parent!); return; }
         const item = this.itemNode(s.node, count);
         if (item >= 0) {
           // Past every bound that depends on it, the exact count no longer matters for the future.
           const next = this.clampCount(spec, count + 1);
+          if (spec.containsMin > 0) {
+            // Room left after this item must cover the matches still owed.
+            const room = spec.maxItems - (count + 1);
+            if (spec.containsMin - s.d <= room) {
+              this.startValue(item, this.stack(Kind.Array, s.node, Arr.AfterValue, next, s.c, s.d, 0, '', s.parent), byte, out);
+            }
+            const match = count < spec.prefix.length ? spec.matchPrefix[count] : spec.matchRest;
+            const d = Math.min(s.d + 1, spec.containsMin);
+            if (match >= 0 && spec.containsMin - d <= room) {
+              this.startValue(match, this.stack(Kind.Array, s.node, Arr.AfterValue, next, s.c, d, 0, '', s.parent), byte, out);
+            }
+            return;
+          }
           const resume = this.stack(Kind.Array, s.node, Arr.AfterValue, next, s.c, 0, 0, '', s.parent);
           if (spec.uniqueTrie >= 0) {
             const child = g.tries[spec.uniqueTrie].next[0].get(byte);
@@ -559,7 +574,7 @@ export class Pda {
       }
       case Arr.AfterValue: {
         if (ws) { out.push(arr(s.a, count, s.e + 1, s.parent)); return; }
-        if (byte === RBRACKET && count >= spec.minItems) { out.push(s.parent!); return; }
+        if (byte === RBRACKET && count >= spec.minItems && s.d >= spec.containsMin) { out.push(s.parent!); return; }
         if (byte === COMMA && this.itemNode(s.node, count) >= 0) out.push(arr(Arr.Next, count, 0, s.parent));
         return;
       }

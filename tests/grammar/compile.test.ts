@@ -196,6 +196,15 @@ describe('compiled languages', () => {
     expect(compileError({ type: 'array', items: { type: 'string' }, uniqueItems: true }).keyword).toBe('uniqueItems');
   });
 
+  it('contains / minContains: enough items also match, within maxItems', () => {
+    const s = { type: 'array', items: { type: 'integer' }, contains: { minimum: 10 }, minContains: 2, maxItems: 3 };
+    expect(accepts(s, '[10,1,20]')).toBe('complete');
+    expect(accepts(s, '[10,20]')).toBe('complete');
+    expect(accepts(s, '[10,1]')).not.toBe('complete');
+    expect(accepts(s, '[1,2,')).toBe('rejected'); // 2 would have to count, and it is below 10
+    expect(compileError({ type: 'array', contains: { type: 'string' }, maxContains: 2 }).keyword).toBe('maxContains');
+  });
+
   it('nullable types, allOf merged, anyOf alternatives', () => {
     expect(accepts({ type: ['string', 'null'] }, 'null')).toBe('complete');
     expect(accepts({ type: 'string', nullable: true }, 'null')).toBe('complete');

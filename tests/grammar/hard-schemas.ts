@@ -95,5 +95,6 @@ export const HARD_SCHEMAS: Record<string, unknown> = {
     },
     required: ['roles', 'flags', 'sizes'],
   },
+  containsMatches: { type: 'array', items: { type: ['integer', 'string'] }, contains: { type: 'string', pattern: '^x' }, minContains: 2, maxItems: 4 },
   anything: {},
 };
