@@ -34,7 +34,7 @@ export interface CompileResult { grammar: Grammar; warnings: string[] }
 
 /** Assertions a context-free grammar cannot enforce (or that we do not): refused, or warned when lenient. */
 const UNSUPPORTED = new Set(['not', 'if', 'then', 'else', 'maxContains',
-  'dependencies', 'dependentRequired', 'dependentSchemas', 'unevaluatedProperties', 'unevaluatedItems',
+  'dependentSchemas', 'unevaluatedProperties', 'unevaluatedItems',
   '$dynamicRef', '$recursiveRef']);
 
 const TYPES = ['null', 'boolean', 'object', 'array', 'string', 'number', 'integer'] as const;
@@ -671,6 +671,36 @@ class Compiler {
       if (props) for (const name of Object.keys(props)) if (!names.includes(name)) names.push(name);
     }
     for (const name of required) if (!names.includes(name)) names.push(name);
+    // dependentRequired (and draft-07 "dependencies" with name lists): trigger -> names it requires.
+    const dependencies: Array<[string, string[]]> = [];
+    for (const atom of conj.atoms) {
+      for (const kw of ['dependentRequired', 'dependencies'] as const) {
+        const v = atom[kw];
+        if (v === undefined) continue;
+        if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new GrammarError(kw, this.ptr(atom), 'invalid schema: must be an object');
+        for (const [trigger, targets] of Object.entries(v as Json)) {
+          if (!Array.isArray(targets)) {
+            this.refuse(kw, this.ptr(atom), `a schema dependency (${JSON.stringify(trigger)}) is not enforced: only lists of required names are`);
+            continue;
+          }
+          dependencies.push([trigger, targets as string[]]);
+          for (const name of [trigger, ...(targets as string[])]) if (!names.includes(name)) names.push(name);
+        }
+      }
+    }
+    // What a name brings in, transitively (a requires b, b requires c: a requires c).
+    const closureOf = (name: string): Set<string> => {
+      const out = new Set<string>();
+      const todo = [name];
+      while (todo.length) {
+        const n = todo.pop()!;
+        for (const [t, targets] of dependencies) if (t === n) for (const x of targets) if (!out.has(x)) { out.add(x); todo.push(x); }
+      }
+      out.delete(name);
+      return out;
+    };
+    // A required trigger makes everything it brings in required.
+    for (const name of [...required]) for (const x of closureOf(name)) required.add(x);
 
     const keyRule = this.propertyNamesRule(conj);
     const props: PropertySpec[] = [];
@@ -683,6 +713,36 @@ class Compiler {
         continue;
       }
       props.push({ name, keyTail: ENCODER.encode(JSON.stringify(name).slice(1)), node, required: isRequired });
+    }
+    const index = new Map(props.map((p, i) => [p.name, i]));
+    const requiredBy = new Int32Array(props.length);
+    const trackBit = new Int32Array(props.length);
+    const needsBefore = new Int32Array(props.length);
+    let bits = 0;
+    const bitOf = (i: number) => {
+      if (trackBit[i] === 0) {
+        if (bits >= 30) throw new GrammarError('dependentRequired', this.ptr(conj.atoms[0]), 'more than 30 properties take part in dependencies');
+        trackBit[i] = 1 << bits++;
+      }
+      return trackBit[i];
+    };
+    for (const trigger of new Set(dependencies.map(([t]) => t))) {
+      const t = index.get(trigger);
+      if (t === undefined) continue; // the trigger can never be present
+      for (const target of closureOf(trigger)) {
+        const k = index.get(target);
+        if (k === undefined) {
+          // The trigger brings in a property that cannot exist: it cannot be present either.
+          if (props[t].required) return undefined;
+          needsBefore[t] = -1;
+        } else if (k < t) {
+          // Earlier in the order: it must already be there when the trigger comes.
+          if (needsBefore[t] >= 0) needsBefore[t] |= bitOf(k);
+        } else {
+          // Later: required from the moment the trigger is emitted.
+          requiredBy[k] |= bitOf(t);
+        }
+      }
     }
     // One extra trailing zero: after an extra key, "last" is props.length.
     const requiredAfter = new Int32Array(props.length + 2);
@@ -738,6 +798,7 @@ class Compiler {
     if (extraKey === null && props.length < minProperties) return undefined;
     const spec: ObjectSpec = {
       id: this.grammar.objects.length, props, requiredAfter, extraKey, minProperties, maxProperties, keyTries: new Map(),
+      requiredBy, trackBit, needsBefore, hasDependencies: bits > 0 || needsBefore.some((n) => n !== 0),
     };
     this.grammar.objects.push(spec);
     return spec.id;

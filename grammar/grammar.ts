@@ -59,8 +59,16 @@ export interface ObjectSpec {
   readonly extraKey: StringSpec | null;
   readonly minProperties: number;
   readonly maxProperties: number; // Infinity when unbounded
-  /** Key tries per (last property index, count), built on first use. */
-  readonly keyTries: Map<number, LiteralTrie>;
+  /** Key tries per (last property index, count, dependency mask), built on first use. */
+  readonly keyTries: Map<number | string, LiteralTrie>;
+  /** dependentRequired: per property, the bits of emitted triggers that make it required. */
+  readonly requiredBy: Int32Array;
+  /** Per property: its bit in the frame's emitted-properties mask (0: not tracked). */
+  readonly trackBit: Int32Array;
+  /** Per property: bits of the properties that must already be present before it may come (its
+   * dependencies earlier in the order), or -1 when it may never come (a dependency cannot exist). */
+  readonly needsBefore: Int32Array;
+  readonly hasDependencies: boolean;
 }
 
 export interface ArraySpec {

@@ -170,7 +170,7 @@ export class Pda {
           case Obj.Open: return [QUOTE, RBRACE, ...ws];
           case Obj.KeyNext: return [QUOTE, ...ws];
           case Obj.InKey: {
-            const trie = this.keyTrie(g.objects[s.node], s.b - 1, s.c);
+            const trie = this.keyTrie(g.objects[s.node], s.b - 1, s.c, s.s === '' ? 0 : Number(s.s));
             return trie ? [...trie.next[s.d].keys()] : [];
           }
           case Obj.AfterKey: case Obj.AfterExtraKey: return [COLON, ...ws];
@@ -380,7 +380,7 @@ export class Pda {
     if (s.c !== 1) return parent;
     // The end of an extra key: the object learns which value schema the key selected.
     const valueNode = this.grammar.strings[s.node].valueNodeByState![q];
-    return this.stack(Kind.Object, parent.node, Obj.AfterExtraKey, parent.b, parent.c, valueNode, 0, '', parent.parent);
+    return this.stack(Kind.Object, parent.node, Obj.AfterExtraKey, parent.b, parent.c, valueNode, 0, parent.s, parent.parent);
   }
 
   /** The set right after string frame `top` closes in DFA state `q` (the caller checked it may). */
@@ -437,17 +437,33 @@ export class Pda {
   }
 
   // ------------------------------------------------------------------ objects
-  private keyTrie(spec: ObjectSpec, last: number, count: number): LiteralTrie | null {
+  /** Whether property j must still come, given the emitted-dependency mask. */
+  private isRequired(spec: ObjectSpec, j: number, mask: number): boolean {
+    return spec.props[j].required || (spec.requiredBy[j] & mask) !== 0;
+  }
+
+  /** How many properties after index j must still come. */
+  private requiredAfterIndex(spec: ObjectSpec, j: number, mask: number): number {
+    if (!spec.hasDependencies) return spec.requiredAfter[j + 1];
+    let n = 0;
+    for (let k = j + 1; k < spec.props.length; k++) if (this.isRequired(spec, k, mask)) n++;
+    return n;
+  }
+
+  private keyTrie(spec: ObjectSpec, last: number, count: number, mask: number): LiteralTrie | null {
     const countMatters = spec.minProperties > 0 || spec.maxProperties !== Infinity;
-    const key = (last + 1) * 4096 + (countMatters ? Math.min(count, 4095) : 0);
+    const base = (last + 1) * 4096 + (countMatters ? Math.min(count, 4095) : 0);
+    const key = spec.hasDependencies ? `${base}/${mask}` : base;
     let trie = spec.keyTries.get(key);
     if (!trie) {
       trie = new LiteralTrie();
       const n = spec.props.length;
       for (let j = last + 1; j < n; j++) {
         // Properties come in schema order; a required one cannot be skipped.
-        if (j > last + 1 && spec.props[j - 1].required) break;
-        const after = spec.requiredAfter[j + 1];
+        if (j > last + 1 && this.isRequired(spec, j - 1, mask)) break;
+        const needs = spec.needsBefore[j];
+        if (needs < 0 || (needs & ~mask) !== 0) continue; // its earlier dependencies are missing
+        const after = this.requiredAfterIndex(spec, j, mask | spec.trackBit[j]);
         if (count + 1 + after > spec.maxProperties) continue;
         const canReachMin = spec.extraKey !== null || count + 1 + (n - 1 - j) >= spec.minProperties;
         if (!canReachMin) continue;
@@ -458,12 +474,12 @@ export class Pda {
     return trie.isEmpty ? null : trie;
   }
 
-  private extraKeyAllowed(spec: ObjectSpec, last: number, count: number): boolean {
-    return spec.extraKey !== null && spec.requiredAfter[last + 1] === 0 && count + 1 <= spec.maxProperties;
+  private extraKeyAllowed(spec: ObjectSpec, last: number, count: number, mask: number): boolean {
+    return spec.extraKey !== null && this.requiredAfterIndex(spec, last, mask) === 0 && count + 1 <= spec.maxProperties;
   }
 
-  private canClose(spec: ObjectSpec, last: number, count: number): boolean {
-    return spec.requiredAfter[last + 1] === 0 && count >= spec.minProperties;
+  private canClose(spec: ObjectSpec, last: number, count: number, mask: number): boolean {
+    return this.requiredAfterIndex(spec, last, mask) === 0 && count >= spec.minProperties;
   }
 
   private consumeObject(s: Stack, byte: number, out: Stack[]): void {
@@ -472,16 +488,18 @@ export class Pda {
     const last = s.b - 1;
     const count = s.c;
     const ws = (byte === 0x20 || byte === 0x0a) && s.e < g.whitespace;
-    const obj = (phase: number, b: number, c: number, d: number, e: number, parent: Stack | null) =>
-      this.stack(Kind.Object, s.node, phase, b, c, d, e, '', parent);
+    // The emitted-dependency mask rides in the string field ('' = 0).
+    const mask = s.s === '' ? 0 : Number(s.s);
+    const obj = (phase: number, b: number, c: number, d: number, e: number, parent: Stack | null, m = s.s) =>
+      this.stack(Kind.Object, s.node, phase, b, c, d, e, m, parent);
     switch (s.a) {
       case Obj.Open:
       case Obj.KeyNext: {
         if (ws) { out.push(obj(s.a, s.b, s.c, 0, s.e + 1, s.parent)); return; }
-        if (byte === RBRACE && s.a === Obj.Open && this.canClose(spec, last, count)) { out.push(s.parent!); return; }
+        if (byte === RBRACE && s.a === Obj.Open && this.canClose(spec, last, count, mask)) { out.push(s.parent!); return; }
         if (byte === QUOTE) {
-          if (this.keyTrie(spec, last, count)) out.push(obj(Obj.InKey, s.b, s.c, 0, 0, s.parent));
-          if (this.extraKeyAllowed(spec, last, count)) {
+          if (this.keyTrie(spec, last, count, mask)) out.push(obj(Obj.InKey, s.b, s.c, 0, 0, s.parent));
+          if (this.extraKeyAllowed(spec, last, count, mask)) {
             const below = obj(Obj.ExtraKeyPending, s.b, s.c, 0, 0, s.parent);
             out.push(this.stack(Kind.String, spec.extraKey!.id, 0, 0, 1, 0, 0, '', below));
           }
@@ -489,7 +507,7 @@ export class Pda {
         return;
       }
       case Obj.InKey: {
-        const trie = this.keyTrie(spec, last, count)!;
+        const trie = this.keyTrie(spec, last, count, mask)!;
         const child = trie.next[s.d].get(byte);
         if (child === undefined) return;
         const prop = trie.payload[child];
@@ -511,14 +529,15 @@ export class Pda {
         const extra = s.a === Obj.AfterExtraColon;
         const newLast = extra ? spec.props.length : s.d;
         const valueNode = extra ? s.d : spec.props[s.d].node;
-        const resume = obj(Obj.AfterValue, newLast + 1, count + 1, 0, 0, s.parent);
+        const bit = extra ? 0 : spec.trackBit[s.d];
+        const resume = obj(Obj.AfterValue, newLast + 1, count + 1, 0, 0, s.parent, bit ? String(mask | bit) : s.s);
         this.startValue(valueNode, resume, byte, out);
         return;
       }
       case Obj.AfterValue: {
         if (ws) { out.push(obj(s.a, s.b, s.c, 0, s.e + 1, s.parent)); return; }
-        if (byte === RBRACE && this.canClose(spec, last, count)) { out.push(s.parent!); return; }
-        if (byte === COMMA && (this.keyTrie(spec, last, count) || this.extraKeyAllowed(spec, last, count))) {
+        if (byte === RBRACE && this.canClose(spec, last, count, mask)) { out.push(s.parent!); return; }
+        if (byte === COMMA && (this.keyTrie(spec, last, count, mask) || this.extraKeyAllowed(spec, last, count, mask))) {
           out.push(obj(Obj.KeyNext, s.b, s.c, 0, 0, s.parent));
         }
         return;

@@ -205,6 +205,21 @@ describe('compiled languages', () => {
     expect(compileError({ type: 'array', contains: { type: 'string' }, maxContains: 2 }).keyword).toBe('maxContains');
   });
 
+  it('dependentRequired: a present trigger makes its names required, earlier or later in the order', () => {
+    const s = {
+      type: 'object',
+      properties: { a: { type: 'integer' }, card: { type: 'string' }, b: { type: 'integer' }, billing: { type: 'string' } },
+      dependentRequired: { card: ['billing', 'a'] },
+    };
+    expect(accepts(s, '{"a":1,"card":"x","billing":"y"}')).toBe('complete');
+    expect(accepts(s, '{"card":"x"')).toBe('rejected'); // "a" had to come first
+    expect(accepts(s, '{"a":1,"card":"x"}')).toBe('rejected'); // billing still owed
+    expect(accepts(s, '{"b":1}')).toBe('complete');
+    const d7 = { $schema: 'http://json-schema.org/draft-07/schema#', properties: { x: {}, y: {} }, dependencies: { x: ['y'] } };
+    expect(accepts(d7, '{"x":1}')).not.toBe('complete');
+    expect(compileError({ properties: { x: {} }, dependencies: { x: { required: ['y'] } } }).keyword).toBe('dependencies');
+  });
+
   it('nullable types, allOf merged, anyOf alternatives', () => {
     expect(accepts({ type: ['string', 'null'] }, 'null')).toBe('complete');
     expect(accepts({ type: 'string', nullable: true }, 'null')).toBe('complete');

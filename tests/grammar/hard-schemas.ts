@@ -96,5 +96,10 @@ export const HARD_SCHEMAS: Record<string, unknown> = {
     required: ['roles', 'flags', 'sizes'],
   },
   containsMatches: { type: 'array', items: { type: ['integer', 'string'] }, contains: { type: 'string', pattern: '^x' }, minContains: 2, maxItems: 4 },
+  dependentFields: {
+    type: 'object',
+    properties: { name: { type: 'string', maxLength: 8 }, card: { type: 'string', pattern: '^[0-9]{4}$' }, cvc: { type: 'string', pattern: '^[0-9]{3}$' }, billing: { type: 'string', maxLength: 10 }, note: { type: 'string', maxLength: 5 } },
+    dependentRequired: { card: ['cvc', 'name'], cvc: ['billing'] },
+  },
   anything: {},
 };

@@ -145,7 +145,7 @@ describe('mask exactness', () => {
     const { Pda } = await import('../../grammar/pda.js');
     const { sampleDocument, seededRandom } = await import('../../grammar/index.js');
     let checked = 0;
-    for (const name of ['nestedArraysOfObjects', 'sharedPrefixEnums', 'anyOfNullable', 'keysByPattern', 'stringLengths', 'uniqueEnumArrays', 'recursiveTree']) {
+    for (const name of ['nestedArraysOfObjects', 'sharedPrefixEnums', 'anyOfNullable', 'keysByPattern', 'stringLengths', 'uniqueEnumArrays', 'recursiveTree', 'dependentFields', 'containsMatches']) {
       const { grammar } = compileGrammar(HARD_SCHEMAS[name]);
       const m = createMatcher(grammar, vocab);
       const doc = sampleDocument(m, vocab, seededRandom(name.length), { maxTokens: 200 });
