@@ -1,2 +1,4 @@
 // The Node entry: the browser-safe core plus loaders that read from the file system.
 export * from './index.js';
+export { loadModelFromPath } from './engine/load-model-node.js';
+export { readModelSource, closeModelSource, FileSource } from './weights/node-files.js';
