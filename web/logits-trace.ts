@@ -2,7 +2,7 @@
 // and then after each of several greedy decode steps, concatenated as raw f32. The page's "SHA-256 of
 // logits" and the platform tests (tests/platforms) hash exactly this, so a hash from a browser tab can be
 // compared with one from Node on x86-64 or 64-bit ARM.
-import type { Model } from '../engine/model.js';
+import type { Model } from '../index.js';
 
 /** Throws when any value is NaN: NaN payloads differ between x86 and ARM, so NaN must never be hashed. */
 export function assertNoNaN(values: Float32Array, what: string): void {

@@ -2,9 +2,7 @@
 // tokenizer.bin; or a Hugging Face folder (config.json + *.safetensors [+ index] + tokenizer.json).
 // In the worker the files are read range by range (BlobSource over FileReaderSync), so a model streams into
 // WebAssembly memory without a whole-file copy in the JS heap; elsewhere they are read whole.
-import { BlobSource, canReadBlobsSync } from '../weights/blob-source.js';
-import { MemorySource, WeightsFormatError, type ByteSource } from '../weights/byte-source.js';
-import type { ModelSource } from '../weights/load.js';
+import { BlobSource, MemorySource, WeightsFormatError, type ByteSource, type ModelSource } from '../index.js';
 import type { PickedFile } from './protocol.js';
 
 export interface PickedModel { source: ModelSource; name: string; format: string; bytes: number }
@@ -14,7 +12,7 @@ const isTokenizerBin = (name: string) => /^(tokenizer|tok\d*)(\.[\w-]+)?\.bin$/i
 export async function sourceFromPicked(files: PickedFile[]): Promise<PickedModel> {
   if (files.length === 0) throw new Error('no files picked');
   const open = async (f: PickedFile, name = f.name): Promise<ByteSource> =>
-    canReadBlobsSync() ? new BlobSource(f.file, name) : new MemorySource(new Uint8Array(await f.file.arrayBuffer()), name);
+    typeof (globalThis as { FileReaderSync?: unknown }).FileReaderSync === 'function' ? new BlobSource(f.file, name) : new MemorySource(new Uint8Array(await f.file.arrayBuffer()), name);
   const total = (fs: PickedFile[]) => fs.reduce((n, f) => n + f.file.size, 0);
 
   const config = files.find((f) => f.name === 'config.json');

@@ -1,7 +1,6 @@
 // The page's extraction call (extract/extract.ts extractStream), with live stats for the page. Partial
 // text is sent at most every PARTIAL_MS so a fast model does not flood the main thread with repaints.
-import type { Model } from '../engine/model.js';
-import { extractStream } from '../extract/extract.js';
+import { extractStream, type Model } from '../index.js';
 import type { ExtractOptions, ExtractStats } from './protocol.js';
 
 const PARTIAL_MS = 25;

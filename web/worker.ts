@@ -1,7 +1,6 @@
 // The inference worker: owns the model (its WebAssembly memory) and runs load, extraction and the logits
 // fingerprint off the page's main thread. Messages: web/protocol.ts.
-import { loadModel } from '../engine/load-model.js';
-import type { Model } from '../engine/model.js';
+import { loadModel, type Model } from '../index.js';
 import { logitsTrace, sha256Hex } from './logits-trace.js';
 import { sourceFromPicked } from './model-files.js';
 import type { FromWorker, ModelInfo, ToWorker } from './protocol.js';
