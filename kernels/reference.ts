@@ -41,7 +41,9 @@ export function q8Shape(cols: number, group: number): { groups: number; rowStrid
 }
 
 /** quantize_rows_q8, step by step in f32. */
-export function quantizeRowsF32(x: Float32Array, rows: number, cols: number, group: number, f16Scale: boolean): Q8Rows {
+export function quantizeRowsF32(x: Float32Array, rows: number, cols: number, group: number, f16Scale: boolean | 2): Q8Rows {
+  // 2: ggml's weight quantizer (C roundf: ties away from zero); otherwise ties to even.
+  const round = f16Scale === 2 ? (v: number) => Math.sign(v) * Math.round(Math.abs(v)) : roundHalfEven;
   const { groups, rowStride } = q8Shape(cols, group);
   const q = new Int8Array(rows * rowStride);
   const scales = new Float32Array(rows * groups);
@@ -53,7 +55,7 @@ export function quantizeRowsF32(x: Float32Array, rows: number, cols: number, gro
       const d = Math.fround(amax / 127);
       const id = d !== 0 ? Math.fround(1 / d) : 0;
       scales[r * groups + g] = f16Scale ? f16Round(d).value : d;
-      for (let j = start; j < end; j++) q[r * rowStride + j] = roundHalfEven(Math.fround(x[r * cols + j] * id));
+      for (let j = start; j < end; j++) q[r * rowStride + j] = round(Math.fround(x[r * cols + j] * id));
     }
   }
   return { q, scales, rowStride, groups };

@@ -77,9 +77,20 @@ const ROUND_MAGIC: f32 = 12582912.0;
   return i32x4.sub(f32x4.add(clean, f32x4.splat(ROUND_MAGIC)), i32x4.splat(0x4b400000));
 }
 
+/** round(v) with ties away from zero (C's roundf), for |v| < 2^23: v - trunc(v) is exact there, so the
+ * comparison with 0.5 decides the tie without the double rounding of trunc(v + 0.5). */
+// @ts-ignore: decorator
+@inline function roundHalfAway(v: f32): i32 {
+  const t = trunc<f32>(v);
+  const f = v - t;
+  return <i32>t + (f >= 0.5 ? 1 : f <= -0.5 ? -1 : 0);
+}
+
 /** Quantizes `rows` dense f32 rows of `cols` values: per group d = max|x|/127, q = nearest-even(x * (1/d))
  * (0 where d == 0). f16Scale != 0 stores d rounded to binary16 and back, as ggml's Q8_0 does, while q still
- * uses the unrounded inverse. Padding bytes up to rowStride are written as 0. */
+ * uses the unrounded inverse. f16Scale == 2 is ggml's weight quantizer (quantize_row_q8_0_ref, what
+ * llama-quantize writes): q rounds ties away from zero instead; activations use 1 (ggml's SIMD paths
+ * round ties to even). Padding bytes up to rowStride are written as 0. */
 export function quantize_rows_q8(x: usize, rows: i32, cols: i32, q: usize, scales: usize, group: i32, f16Scale: i32): void {
   checkGroup(group);
   const groups = (cols + group - 1) / group;
@@ -98,6 +109,12 @@ export function quantize_rows_q8(x: usize, rows: i32, cols: i32, q: usize, scale
       store<f32>(sr + (<usize>g << 2), f16Scale ? f16_bits_to_f32(f32_to_f16_bits(d)) : d);
       const idv = f32x4.splat(id);
       let j = 0;
+      if (f16Scale == 2) { // file conversion, not a hot path: scalar
+        for (; j < len; j++) {
+          const v = load<f32>(xg + (<usize>j << 2)) * id;
+          store<i8>(qg + <usize>j, <i8>(v != v ? 0 : max<i32>(-128, min<i32>(127, roundHalfAway(v)))));
+        }
+      }
       for (; j + 16 <= len; j += 16) {
         const p = xg + (<usize>j << 2);
         const a = roundToInt4(f32x4.mul(v128.load(p), idv));

@@ -3,13 +3,13 @@ import { dequantizeRowsF32, f16Round, q8Shape, quantizeRowsF32 } from '../../ker
 import { kernels, put, randomF32, rng, scoped } from './wasm-io.js';
 import type { Kernels } from '../../kernels/kernels.js';
 
-function quantize(k: Kernels, x: Float32Array, rows: number, cols: number, group: number, f16: boolean) {
+function quantize(k: Kernels, x: Float32Array, rows: number, cols: number, group: number, f16: boolean | 2) {
   const { groups, rowStride } = q8Shape(cols, group);
   const xp = put(k, x);
   const qp = k.alloc(rows * rowStride, 16);
   k.u8(qp, rows * rowStride).fill(0x55); // padding must be overwritten with zeros
   const sp = k.alloc(rows * groups * 4, 16);
-  k.exports.quantize_rows_q8(xp, rows, cols, qp, sp, group, f16 ? 1 : 0);
+  k.exports.quantize_rows_q8(xp, rows, cols, qp, sp, group, f16 === 2 ? 2 : f16 ? 1 : 0);
   return { q: k.i8(qp, rows * rowStride).slice(), scales: k.f32(sp, rows * groups).slice(), qp, sp, groups, rowStride };
 }
 
@@ -27,8 +27,8 @@ const SHAPES: [rows: number, cols: number, group: number][] = [
 ];
 
 describe('quantize_rows_q8', () => {
-  for (const f16 of [false, true]) {
-    it(`matches the scalar reference exactly (${f16 ? 'f16' : 'f32'} scales), padding zeroed`, async () => {
+  for (const f16 of [false, true, 2] as const) {
+    it(`matches the scalar reference exactly (${f16 === 2 ? 'ggml weight rounding' : f16 ? 'f16' : 'f32'} scales), padding zeroed`, async () => {
       const k = await kernels();
       SHAPES.forEach(([rows, cols, group], n) => scoped(k, () => {
         const x = inputs(100 + n, rows, cols);
@@ -40,6 +40,14 @@ describe('quantize_rows_q8', () => {
       }));
     });
   }
+
+  it('ggml weight mode (2) rounds exact ties away from zero, activation modes to even', async () => {
+    const k = await kernels();
+    // amax 127 gives d = 1 exactly, so x itself is x * (1/d): 2.5 -> 3 and -2.5 -> -3 (even rounding: 2, -2).
+    const ties = new Float32Array([127, 2.5, -2.5, 0.5, -0.5, 1.5, 126.5, -126.5]);
+    expect(Array.from(quantize(k, ties, 1, ties.length, 32, 2).q.slice(0, ties.length))).toEqual([127, 3, -3, 1, -1, 2, 127, -127]);
+    expect(Array.from(quantize(k, ties, 1, ties.length, 32, true).q.slice(0, ties.length))).toEqual([127, 2, -2, 0, 0, 2, 126, -126]);
+  });
 
   it('rounds half to even and keeps |q| <= 127', async () => {
     const k = await kernels();
