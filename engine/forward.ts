@@ -7,6 +7,7 @@ import type { Matrix, ModelWeights } from '../weights/model-weights.js';
 import type { LlamaConfig } from './config.js';
 import type { KvCache } from './kv-cache.js';
 import type { RunState } from './run-state.js';
+import { MASKED_LOGIT } from './sampler.js';
 
 /** What forward needs: the model's parts, as plain structures. */
 export interface ForwardContext {
@@ -66,7 +67,7 @@ function embed(ctx: ForwardContext, out: Ptr, token: number): void {
  * cache rows pos0..pos0+ntok. ntok must not exceed state.maxChunk and the rows must fit the cache
  * (the session checks both). For `logits = 'last'` the result is in state.logits; for 'all',
  * onRow(t, state.logits) is called for every t. `allowed` (a u32 bitset over the vocabulary) limits the
- * LM head to those tokens; the others get -Infinity.
+ * LM head to those tokens; the others get MASKED_LOGIT.
  */
 export function forward(ctx: ForwardContext, cache: KvCache, tokens: ArrayLike<number>, pos0: number,
   logits: LogitsRows, onRow?: (t: number, logits: Ptr) => void, allowed?: Ptr): void {
@@ -121,7 +122,7 @@ export function forward(ctx: ForwardContext, cache: KvCache, tokens: ArrayLike<n
   const head = w.output;
   const groups = head.kind === 'q8' ? Math.ceil(head.cols / head.group) : 0;
   // The LM head row by row of vocabulary, over [start, end) only: with an allowed-token set the rows of
-  // excluded tokens are skipped (their logits are -Infinity, exactly what a mask would leave).
+  // excluded tokens are skipped (their logits are MASKED_LOGIT, exactly what a mask would leave).
   const headRange = (out: Ptr, t: number, start: number, end: number) => {
     if (head.kind === 'f32') {
       k.matvec_f32(out + start * 4, head.data + start * head.cols * 4, s.xb + t * c.dim * 4, end - start, head.cols);
@@ -132,7 +133,7 @@ export function forward(ctx: ForwardContext, cache: KvCache, tokens: ArrayLike<n
   };
   const runs = allowed ? allowedRuns(kernels, allowed, head.rows) : [[0, head.rows]];
   for (let t = 0; t < rows; t++) {
-    if (allowed) kernels.f32(s.logits, head.rows).fill(-Infinity);
+    if (allowed) kernels.f32(s.logits, head.rows).fill(MASKED_LOGIT);
     for (const [start, end] of runs) headRange(s.logits, t, start, end);
     onRow?.(first + t, s.logits);
   }

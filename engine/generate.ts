@@ -33,7 +33,7 @@ export interface GenerateOptions extends SamplingOptions {
   logitsProcessor?: LogitsProcessor;
   /** The tokens that may follow `ids` (prompt + generated so far), as a u32 bitset in kernel memory
    * (apply_mask's layout), or undefined for all. Only their logits are computed (the LM head skips the
-   * rest, which come out -Infinity): the same samples as masking afterwards, for less work. */
+   * rest, which come out MASKED_LOGIT): the same samples as masking afterwards, for less work. */
   allowedTokens?: (ids: readonly number[]) => Ptr | undefined;
   /** Called with every token as it is produced. */
   onToken?: (token: GeneratedToken) => void;

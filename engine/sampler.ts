@@ -40,9 +40,14 @@ function checkOptions(o: SamplingOptions): Required<SamplingOptions> {
   return r;
 }
 
+/** The logit of a masked (disallowed) token: large, negative and finite, so no -inf arithmetic (-inf minus
+ * -inf is NaN, and NaN bit patterns differ between x86 and ARM) can reach the logits. Any logit at or below
+ * it, -Infinity from a user's processor included, counts as masked. */
+export const MASKED_LOGIT = -(2 ** 120); // exact in f32, and x128 still finite
+
 /** Thrown when every token is excluded (e.g. a logits processor masked the whole vocabulary). */
 export class NoTokenAllowedError extends Error {
-  constructor() { super('no token can be sampled: every logit is -Infinity (masked)'); }
+  constructor() { super('no token can be sampled: every token is masked'); }
 }
 
 export class Sampler {
@@ -66,7 +71,7 @@ export class Sampler {
     this.applyRepetitionPenalty(logits, history);
     if (this.greedy) {
       const id = k.argmax(logits, n) as number;
-      if (kernels.f32(logits, n)[id] === -Infinity) throw new NoTokenAllowedError();
+      if (!(kernels.f32(logits, n)[id] > MASKED_LOGIT)) throw new NoTokenAllowedError();
       return id;
     }
     const L = kernels.f32(logits, n);
@@ -113,7 +118,7 @@ export class Sampler {
     for (let i = Math.max(0, history.length - window); i < history.length; i++) seen.add(history[i]);
     const L = this.kernels.f32(logits, this.vocabSize);
     for (const id of seen) {
-      if (id < 0 || id >= this.vocabSize || L[id] === -Infinity) continue;
+      if (id < 0 || id >= this.vocabSize || !(L[id] > MASKED_LOGIT)) continue;
       // One-element scale in WebAssembly: multiplying by 1/penalty keeps the float math in the module.
       this.kernels.exports.scale(logits + 4 * id, 1, L[id] > 0 ? 1 / penalty : penalty);
     }
@@ -130,12 +135,12 @@ export class Sampler {
       for (let i = 0; i < n; i++) if (L[i] > kth) ties--;
       for (let i = 0; i < n; i++) {
         const v = L[i];
-        if (v === -Infinity || Number.isNaN(v)) continue;
+        if (!(v > MASKED_LOGIT)) continue; // masked or NaN
         if (v > kth) ids.push(i);
         else if (v === kth && ties > 0) { ids.push(i); ties--; }
       }
     } else {
-      for (let i = 0; i < n; i++) if (L[i] !== -Infinity && !Number.isNaN(L[i])) ids.push(i);
+      for (let i = 0; i < n; i++) if (L[i] > MASKED_LOGIT) ids.push(i); // skips masked and NaN
     }
     return ids;
   }

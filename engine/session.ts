@@ -10,7 +10,7 @@ export class TokenIdError extends Error {}
 
 export interface StepOptions {
   /** A u32 bitset in kernel memory over the vocabulary (bit id = word id >> 5, bit id & 31, as the
-   * apply_mask kernel reads it): only these tokens' logits are computed, the rest are -Infinity. The
+   * apply_mask kernel reads it): only these tokens' logits are computed, the rest are MASKED_LOGIT. The
    * computed logits are bit-identical to a full pass; the LM head's cost shrinks with the set. */
   allowed?: Ptr;
 }

@@ -1,11 +1,12 @@
 // Restricting the LM head to an allowed-token bitset: the computed logits are bit-identical to a full
-// pass, every other logit is -Infinity.
+// pass, every other logit is MASKED_LOGIT (finite).
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { MODELS } from '../paths.js';
 import { loadModelFromPath } from '../../engine/load-model-node.js';
 import { allowedRuns } from '../../engine/forward.js';
 import { Prng } from '../../engine/prng.js';
+import { MASKED_LOGIT } from '../../engine/sampler.js';
 import { modelDir } from './parity-fixtures.js';
 
 const MODELS_UNDER_TEST: [string, string, 'f32' | 'q8'][] = [
@@ -17,7 +18,7 @@ const MODELS_UNDER_TEST: [string, string, 'f32' | 'q8'][] = [
 
 describe('allowed-token LM head', () => {
   for (const [label, path, dtype] of MODELS_UNDER_TEST) {
-    it(`${label}: allowed logits equal the full pass bit for bit, the rest are -Infinity`, async () => {
+    it(`${label}: allowed logits equal the full pass bit for bit, the rest are MASKED_LOGIT`, async () => {
       const model = await loadModelFromPath(path, { dtype });
       const n = model.config.vocabSize;
       const words = Math.ceil(n / 32);
@@ -47,7 +48,7 @@ describe('allowed-token LM head', () => {
         ]) {
           for (let i = 0; i < n; i++) {
             if (allowed.has(i)) { if (!Object.is(got[i], want[i])) expect([i, got[i]]).toEqual([i, want[i]]); }
-            else if (got[i] !== -Infinity) expect([i, got[i]]).toEqual([i, -Infinity]);
+            else if (got[i] !== MASKED_LOGIT) expect([i, got[i]]).toEqual([i, MASKED_LOGIT]);
           }
         }
       }

@@ -2,7 +2,7 @@
 // temperature, top-k, top-p, repetition penalty, masking.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Kernels, type Ptr } from '../../kernels/kernels.js';
-import { NoTokenAllowedError, Sampler, SamplingOptionsError, type SamplingOptions } from '../../engine/sampler.js';
+import { MASKED_LOGIT, NoTokenAllowedError, Sampler, SamplingOptionsError, type SamplingOptions } from '../../engine/sampler.js';
 import { Prng } from '../../engine/prng.js';
 
 let kernels: Kernels;
@@ -105,7 +105,12 @@ describe('Sampler', () => {
     expect(w.sample(logitsPtr, [0, 2])).toBe(0);
   });
 
-  it('never samples a masked (-Infinity) token and fails clearly when all are masked', () => {
+  it('never samples a masked token (MASKED_LOGIT, or -Infinity from a processor) and fails clearly when all are masked', () => {
+    const finite = draws([1, MASKED_LOGIT, 1, MASKED_LOGIT], { temperature: 0.5, seed: 9 }, 500);
+    expect(finite[1] + finite[3]).toBe(0);
+    expect(draws([MASKED_LOGIT, MASKED_LOGIT, -1e30, MASKED_LOGIT], { temperature: 0 }, 1)[2]).toBe(1);
+    expect(() => draws([MASKED_LOGIT, MASKED_LOGIT], { temperature: 1 }, 1)).toThrow(NoTokenAllowedError);
+    expect(() => draws([MASKED_LOGIT, -Infinity], { temperature: 0 }, 1)).toThrow(NoTokenAllowedError);
     const counts = draws([1, -Infinity, 1, -Infinity], { temperature: 1, seed: 9 }, 500);
     expect(counts[1] + counts[3]).toBe(0);
     expect(draws([-Infinity, -Infinity, 0, -Infinity], { temperature: 0 }, 1)[2]).toBe(1);

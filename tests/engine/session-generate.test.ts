@@ -8,6 +8,7 @@ import { loadModelFromPath } from '../../engine/load-model-node.js';
 import type { Model } from '../../engine/model.js';
 import { ContextOverflowError } from '../../engine/kv-cache.js';
 import { TokenIdError } from '../../engine/session.js';
+import { MASKED_LOGIT } from '../../engine/sampler.js';
 import { tokenizerFromSource } from '../../engine/load-model.js';
 
 const BIN = join(MODELS, 'stories260K/stories260K.bin');
@@ -170,7 +171,7 @@ describe('generate', () => {
       maxTokens: 12, temperature: 1, seed: 11,
       logitsProcessor: ({ kernels, logits, vocabSize, generated }) => {
         expect(generated.length).toBe(calls++);
-        kernels.exports.apply_mask(logits, bits, vocabSize, -Infinity);
+        kernels.exports.apply_mask(logits, bits, vocabSize, MASKED_LOGIT);
       },
     });
     expect(calls).toBe(12);
