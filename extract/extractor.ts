@@ -1,12 +1,12 @@
 // The extraction loop for one model: render the prompt (instruction + schema, then the text), prefill it
 // in a session that keeps the previous prompt's KV cache (so the shared instruction + schema prefix is
 // not recomputed), then per step: feed the bytes the grammar forces without sampling (jump-forward, in
-// one batched pass), compute logits for the grammar's allowed tokens only (the rest are -Infinity),
+// one batched pass), compute logits for the grammar's allowed tokens only (the rest are MASKED_LOGIT),
 // sample, advance. Stops when the JSON is complete and EOS is sampled (or nothing but EOS is allowed), at
 // the token limit, or when the context is full. Then JSON.parse + ajv.
 import type { Kernels, Ptr } from '../kernels/kernels.js';
 import type { Model } from '../engine/model.js';
-import { Sampler, type SamplingOptions } from '../engine/sampler.js';
+import { MASKED_LOGIT, Sampler, type SamplingOptions } from '../engine/sampler.js';
 import type { Session } from '../engine/session.js';
 import { createTextStream } from '../tokenizer/text-stream.js';
 import type { Tokenizer } from '../tokenizer/tokenizer.js';
@@ -138,7 +138,7 @@ export class Extractor {
     let t0 = performance.now();
     const before = this.session.evaluated;
     // With a grammar, the model computes only the allowed tokens' logits (the engine's allowed-token LM
-    // head); the rest come back -Infinity, exactly what masking would leave.
+    // head); the rest come back MASKED_LOGIT, exactly what masking would leave.
     // While closing, only tokens that spell the start of the shortest completion are allowed.
     let closeBytes: Uint8Array | undefined;
     const step = () => (constraint ? { allowed: this.writeMask(constraint, eos, closeBytes) } : {});
@@ -187,7 +187,7 @@ export class Extractor {
           // The completion's bytes do not tokenize into accepted tokens: sample among the allowed tokens
           // that spell its beginning.
           closeBytes = completion;
-          if (this.session.tokens.length === seq.length) this.kernels.exports.apply_mask(logits, step().allowed!, this.vocabSize, -Infinity);
+          if (this.session.tokens.length === seq.length) this.kernels.exports.apply_mask(logits, step().allowed!, this.vocabSize, MASKED_LOGIT);
         }
         if (!constraint.isComplete() && !allowed.some((w) => w !== 0)) {
           throw new Error(`the grammar allows no token after ${JSON.stringify(out)} (a dead end in the grammar; please report it)`);

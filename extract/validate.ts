@@ -1,8 +1,7 @@
-// Schema validation with ajv (+ ajv-formats for "date", "email", ...), the final word on whether an
+// Schema validation with ajv (+ ajv-formats, the Ajv class of the schema's draft), the final word on whether an
 // extraction matches its schema. Compiled validators are cached per schema text, since a batch reuses one
 // schema for thousands of documents and compiling costs far more than validating.
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
-import addFormats from 'ajv-formats';
+import { createValidator, type SchemaValidator as DraftValidator } from '../grammar/validate.js';
 
 export interface ValidationResult {
   valid: boolean;
@@ -11,23 +10,16 @@ export interface ValidationResult {
 }
 
 export class SchemaValidator {
-  private readonly ajv: Ajv;
-  private readonly cache = new Map<string, ValidateFunction>();
+  private readonly cache = new Map<string, DraftValidator>();
 
-  constructor() {
-    // strict: false lets annotation keywords a user's schema may carry (examples, x-*) through; allErrors
-    // so one run reports every problem.
-    this.ajv = new Ajv({ strict: false, allErrors: true, validateFormats: true });
-    addFormats(this.ajv);
-  }
-
-  /** Compiles (or reuses) the validator; throws a readable error for a schema ajv rejects. */
-  compile(schema: unknown): ValidateFunction {
+  /** Compiles (or reuses) the validator: the grammar room's ajv set-up, which picks the Ajv class for the
+   * schema's draft; throws a readable error for a schema ajv rejects. */
+  compile(schema: unknown): DraftValidator {
     const key = JSON.stringify(schema);
     let fn = this.cache.get(key);
     if (!fn) {
       try {
-        fn = this.ajv.compile(schema as object);
+        fn = createValidator(schema, '2020-12', {}, true); // allErrors: one run reports every problem
       } catch (e) {
         throw new InvalidSchemaError(`invalid JSON Schema: ${(e as Error).message}`);
       }
@@ -38,17 +30,13 @@ export class SchemaValidator {
 
   validate(schema: unknown, value: unknown): ValidationResult {
     const fn = this.compile(schema);
-    const valid = fn(value) as boolean;
-    return { valid, errors: valid ? [] : formatErrors(fn.errors ?? []) };
+    const valid = fn(value);
+    return { valid, errors: valid ? [] : fn.errors() };
   }
 }
 
 export class InvalidSchemaError extends Error {
   override name = 'InvalidSchemaError';
-}
-
-function formatErrors(errors: ErrorObject[]): string[] {
-  return errors.map((e) => `${e.instancePath || '/'} ${e.message ?? 'is invalid'}`);
 }
 
 let shared: SchemaValidator | undefined;

@@ -16,9 +16,10 @@ export interface SchemaValidator {
 }
 
 /** Validates against `schema` with ajv (strict mode off: real-world schemas carry vendor keywords). */
-export function createValidator(schema: unknown, defaultDraft: Draft = '2020-12', schemas: Record<string, unknown> = {}): SchemaValidator {
+export function createValidator(schema: unknown, defaultDraft: Draft = '2020-12', schemas: Record<string, unknown> = {},
+  allErrors = false): SchemaValidator {
   const draft = detectDraft(schema, defaultDraft);
-  const options = { strict: false, allErrors: false, validateFormats: true, logger: false as const };
+  const options = { strict: false, allErrors, validateFormats: true, logger: false as const };
   const ajv =
     draft === '2020-12' ? new Ajv2020(options)
       : draft === '2019-09' ? new Ajv2019(options)
