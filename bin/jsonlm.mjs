@@ -8,5 +8,10 @@ if (!existsSync(cli)) {
   console.error('jsonlm: dist/cli.mjs is missing; run `npm install` (or `npm run build`) first');
   process.exit(1);
 }
+// A closed pipe (`jsonlm logits ... | head`) is the reader's choice, not an error: stop quietly.
+process.stdout.on('error', (e) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
 const { main } = await import(cli);
 process.exitCode = await main(process.argv.slice(2));
