@@ -15,6 +15,7 @@ const HELP = `usage: jsonlm eval --data FILE.jsonl [options]
   --model PATH        GGUF file, Hugging Face folder or llama2.c .bin (default: the bundled models/default)
   --tokenizer FILE    llama2.c tokenizer.bin or tokenizer.json, for a model that carries none
   --no-grammar        let the model write freely (to compare with the grammar on)
+  --jump-forward      append the bytes the grammar forces without running the model
   --limit N           only the first N examples (after --tier)
   --tier NAME         only examples of this tier (simple | medium | complex)
   --json FILE         write the full report (settings, per-tier and overall scores, every example)

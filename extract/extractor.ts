@@ -28,6 +28,12 @@ export interface ExtractOptions extends SamplingOptions {
   grammar?: boolean;
   /** Most tokens to generate, forced ones included (default: whatever the context has left). */
   maxTokens?: number;
+  /** Jump-forward (default false): append the bytes the grammar forces (keys, `":`, const tails) as tokens
+   * without running the model for each. Off by default because those bytes are tokenized on their own,
+   * not as the model saw the same text in training, and that costs a small model accuracy: the bundled
+   * model's field F1 on the medium tier is 45% without it, 24% with it, at the same latency (the LM head
+   * is already limited to the allowed tokens). Worth turning on for large models, where a step is dear. */
+  jumpForward?: boolean;
   signal?: AbortSignal;
 }
 
@@ -162,7 +168,7 @@ export class Extractor {
       if (options.signal?.aborted) { finishReason = 'abort'; break; }
       if (constraint) {
         // Jump-forward: append what the grammar forces, without sampling.
-        const forcedIds = this.acceptForced(constraint, maxTokens - generated);
+        const forcedIds = options.jumpForward ? this.acceptForced(constraint, maxTokens - generated) : [];
         if (forcedIds.length > 0) {
           forcedTokens += forcedIds.length;
           let piece = '';

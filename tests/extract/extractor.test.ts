@@ -44,7 +44,7 @@ describe('Extractor', () => {
 
   it('jump-forward appends forced bytes without sampling', () => {
     const ex = new Extractor(model, literalCompiler(target, true));
-    const { result } = run(ex, 'Lily is three years old.', { temperature: 1, seed: 3 });
+    const { result } = run(ex, 'Lily is three years old.', { temperature: 1, seed: 3, jumpForward: true });
     expect(result.text).toBe(target);
     expect(result.forcedTokens).toBe(result.tokens);
     expect(result.valid).toBe(true);
