@@ -273,9 +273,11 @@ function determinize(nfa: Nfa, start: number, acceptState: number): RawDfa {
   return { trans: Int32Array.from(trans), accept, boundary, size };
 }
 
-/** Product of several DFAs (all must accept). */
-function intersectDfas(dfas: RawDfa[]): RawDfa {
-  if (dfas.length === 1) return dfas[0];
+/** The reachable states of a product automaton, breadth first from `start`: each state is a tuple of
+ * component states, numbered in discovery order. `step(tuple, byte)` gives the next tuple, or undefined
+ * where the product has no transition. Past MAX_DFA_STATES it throws with `tooLarge`. */
+function productStates(start: number[], step: (tuple: number[], b: number) => number[] | undefined,
+  tooLarge: string): { tuples: number[][]; trans: number[] } {
   const ids = new Map<string, number>();
   const tuples: number[][] = [];
   const trans: number[] = [];
@@ -284,26 +286,35 @@ function intersectDfas(dfas: RawDfa[]): RawDfa {
     let id = ids.get(key);
     if (id === undefined) {
       id = tuples.length;
-      if (id >= MAX_DFA_STATES) throw new AutomatonTooLargeError(`patterns need more than ${MAX_DFA_STATES} DFA states together`);
+      if (id >= MAX_DFA_STATES) throw new AutomatonTooLargeError(tooLarge);
       ids.set(key, id);
       tuples.push(t);
       for (let b = 0; b < 256; b++) trans.push(-1);
     }
     return id;
   };
-  intern(dfas.map(() => 0));
+  intern(start);
   for (let d = 0; d < tuples.length; d++) {
-    const tuple = tuples[d];
     for (let b = 0; b < 256; b++) {
-      const next: number[] = [];
-      let ok = true;
-      for (let i = 0; i < dfas.length && ok; i++) {
-        const t = dfas[i].trans[tuple[i] * 256 + b];
-        if (t < 0) ok = false; else next.push(t);
-      }
-      if (ok) trans[d * 256 + b] = intern(next);
+      const next = step(tuples[d], b);
+      if (next) trans[d * 256 + b] = intern(next);
     }
   }
+  return { tuples, trans };
+}
+
+/** Product of several DFAs (all must accept). */
+function intersectDfas(dfas: RawDfa[]): RawDfa {
+  if (dfas.length === 1) return dfas[0];
+  const { tuples, trans } = productStates(dfas.map(() => 0), (tuple, b) => {
+    const next: number[] = [];
+    for (let i = 0; i < dfas.length; i++) {
+      const t = dfas[i].trans[tuple[i] * 256 + b];
+      if (t < 0) return undefined;
+      next.push(t);
+    }
+    return next;
+  }, `patterns need more than ${MAX_DFA_STATES} DFA states together`);
   const size = tuples.length;
   const accept = new Uint8Array(size);
   const boundary = new Uint8Array(size);
@@ -468,33 +479,15 @@ export function keyClassifierDfa(base: StringDfa, excluded: string[], patterns: 
     trieRaw(excluded),
     ...patterns.map((p) => { const { nfa, start, accept } = patternNfa(p); return determinize(nfa, start, accept); }),
   ];
-  const ids = new Map<string, number>();
-  const tuples: number[][] = [];
-  const trans: number[] = [];
-  const intern = (t: number[]) => {
-    const key = t.join(',');
-    let id = ids.get(key);
-    if (id === undefined) {
-      id = tuples.length;
-      if (id >= MAX_DFA_STATES) throw new AutomatonTooLargeError(`property-name automaton needs more than ${MAX_DFA_STATES} states`);
-      ids.set(key, id);
-      tuples.push(t);
-      for (let b = 0; b < 256; b++) trans.push(-1);
-    }
-    return id;
-  };
-  intern(comps.map(() => 0));
-  for (let d = 0; d < tuples.length; d++) {
-    const tuple = tuples[d];
-    for (let b = 0; b < 256; b++) {
-      const t0 = comps[0].trans[tuple[0] * 256 + b];
-      const t1 = comps[1].trans[tuple[1] * 256 + b];
-      if (t0 < 0 || t1 < 0) continue;
-      const next = [t0, t1];
-      for (let i = 2; i < comps.length; i++) next.push(tuple[i] < 0 ? -1 : comps[i].trans[tuple[i] * 256 + b]);
-      trans[d * 256 + b] = intern(next);
-    }
-  }
+  // The base and the excluded-names trie must both move; a pattern that dies stays -1 (unmatched).
+  const { tuples, trans } = productStates(comps.map(() => 0), (tuple, b) => {
+    const t0 = comps[0].trans[tuple[0] * 256 + b];
+    const t1 = comps[1].trans[tuple[1] * 256 + b];
+    if (t0 < 0 || t1 < 0) return undefined;
+    const next = [t0, t1];
+    for (let i = 2; i < comps.length; i++) next.push(tuple[i] < 0 ? -1 : comps[i].trans[tuple[i] * 256 + b]);
+    return next;
+  }, `property-name automaton needs more than ${MAX_DFA_STATES} states`);
   const size = tuples.length;
   const accept = new Uint8Array(size);
   const boundary = new Uint8Array(size);
