@@ -7,7 +7,7 @@
 // Extraction: where the grammar and the engine meet.
 export {
   extract, extractStream, Extractor, TextTooLongError, ExtractSetupError, InvalidSchemaError,
-  renderExtractionPrompt, promptSchema,
+  renderExtractionPrompt, schemaOutline,
   type ExtractArgs, type ExtractOptions, type ExtractResult, type ExtractTimings, type ExtractFinishReason,
 } from './extract/index.js';
 

@@ -3,6 +3,7 @@ export { extract, extractStream, extractorFor, type ExtractArgs } from './extrac
 export { Extractor, MIN_OUTPUT_TOKENS, type ExtractOptions, type ExtractResult, type ExtractTimings, type ExtractFinishReason } from './extractor.js';
 export { TextTooLongError, ExtractSetupError } from './errors.js';
 export { SchemaValidator, InvalidSchemaError, sharedValidator, type ValidationResult } from './validate.js';
-export { renderExtractionPrompt, extractionMessages, promptSchema, EXTRACT_INSTRUCTION } from './prompt.js';
+export { renderExtractionPrompt, extractionMessages, EXTRACT_INSTRUCTION } from './prompt.js';
 export type { TokenConstraint, CompiledConstraint, ConstraintCompiler } from './constraint.js';
 export { grammarCompiler, vocabularyOf } from './grammar-constraint.js';
+export { schemaOutline } from './schema-outline.js';
