@@ -17,7 +17,7 @@ const BARE_KEY = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 type Schema = boolean | Record<string, unknown>;
 
 export function schemaOutline(schema: unknown): string {
-  return new OutlineWriter(schema).render(schema, []);
+  return new OutlineWriter(schema).render(schema, ['#']); // the root is '#' to a $ref
 }
 
 class OutlineWriter {
@@ -100,7 +100,7 @@ class OutlineWriter {
 
   /** A local reference is written out in place; one that recurses is named instead (its last path segment). */
   private renderRef(ref: string, refStack: string[]): string {
-    const name = decodeURIComponent(ref.split('/').pop() || 'root');
+    const name = decodeURIComponent(ref.replace(/^#/, '').split('/').pop() || 'root');
     if (refStack.includes(ref)) return name;
     const target = ref.startsWith('#') ? resolvePointer(this.root, ref.slice(1)) : undefined;
     if (target === undefined) return name;
