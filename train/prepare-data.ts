@@ -7,7 +7,8 @@
 //       Pre-token counts for the BPE trainer (train/bpe.py): every rendered prompt and answer, split on the
 //       special tokens and pre-tokenized by the tokenizer.json pre-tokenizer (Digits + ByteLevel), spelled
 //       in the byte-level alphabet.
-//   encode --tokenizer DIR --in a.jsonl[,b.jsonl] --out PREFIX
+//   encode --tokenizer DIR --in a.jsonl[,b.jsonl] --out PREFIX [--task extract|copy] [--limit N]
+//       --task copy: the auxiliary copy task (see COPY_INSTRUCTION) on the examples' texts instead of extraction.
 //       PREFIX.bin  uint16 token ids, example after example (prompt, answer, <|im_end|>)
 //       PREFIX.idx  int32 triples per example: start offset, prompt length, total length
 //       PREFIX.meta.jsonl  {id, tier} per example, same order
@@ -47,6 +48,13 @@ export function orderLikeSchema(value: unknown, schema: unknown): unknown {
 export function answerText(ex: Example): string {
   return JSON.stringify(orderLikeSchema(ex.gold, ex.schema));
 }
+
+/** The auxiliary task: repeat the user's text verbatim. Extraction needs a model that can copy a span it has
+ * located (an ID, a phone number, a name) token by token; on extraction data alone that ability (induction
+ * heads) had not formed after ~40M tokens, the model wrote plausible digits instead of the text's. Copying whole
+ * texts gives a dense copy signal on every answer token, on the very texts (numbers, codes, names) extraction
+ * reads. */
+export const COPY_INSTRUCTION = 'Repeat the user\'s text exactly.';
 
 export function renderPrompt(template: Template, schema: unknown, text: string): string {
   const messages: ChatMessage[] = extractionMessages(schema, text);
@@ -107,14 +115,20 @@ function encode(a: Record<string, string>): void {
   const template = new Template(config.chat_template);
   const imEnd = tok.token_to_id('<|im_end|>')!;
   const examples = readExamples(a.in);
+  if (a.limit !== undefined) examples.splice(Number(a.limit));
   const ids: number[] = [];
   const idx = new Int32Array(examples.length * 3);
   const meta: string[] = [];
   let maxLen = 0;
   const lens: number[] = [];
+  const copy = a.task === 'copy';
+  if (a.task !== undefined && a.task !== 'copy' && a.task !== 'extract') throw new Error(`--task: extract or copy, not ${a.task}`);
   examples.forEach((ex, i) => {
-    const prompt = tok.encode(renderPrompt(template, ex.schema, ex.text), { add_special_tokens: false }).ids;
-    const answer = tok.encode(answerText(ex), { add_special_tokens: false }).ids;
+    const promptText = copy
+      ? template.render({ messages: [{ role: 'system', content: COPY_INSTRUCTION }, { role: 'user', content: ex.text }], add_generation_prompt: true })
+      : renderPrompt(template, ex.schema, ex.text);
+    const prompt = tok.encode(promptText, { add_special_tokens: false }).ids;
+    const answer = tok.encode(copy ? ex.text : answerText(ex), { add_special_tokens: false }).ids;
     idx[i * 3] = ids.length;
     idx[i * 3 + 1] = prompt.length;
     idx[i * 3 + 2] = prompt.length + answer.length + 1;
@@ -123,7 +137,7 @@ function encode(a: Record<string, string>): void {
     ids.push(imEnd);
     maxLen = Math.max(maxLen, idx[i * 3 + 2]);
     lens.push(idx[i * 3 + 2]);
-    meta.push(JSON.stringify({ id: ex.id, tier: ex.tier, answerTokens: answer.length + 1 }));
+    meta.push(JSON.stringify({ id: ex.id, tier: copy ? 'copy' : ex.tier, answerTokens: answer.length + 1 }));
   });
   if (ids.some((t) => t > 0xffff)) throw new Error('token id does not fit uint16');
   writeFileSync(`${a.out}.bin`, new Uint16Array(ids));

@@ -9,7 +9,8 @@
 #
 # Knobs (environment): WORK (scratch folder, default train/.work), OUT_MODEL (export folder), EXTRA (extra
 # training examples drawn from the generator per seed in EXTRA_SEEDS, default "2"), INIT (a checkpoint to
-# start from, weights only), TOKENIZER (a folder with tokenizer.json to use instead of training a BPE), VOCAB, DIM, LAYERS, HEADS, KV_HEADS, HIDDEN,
+# start from, weights only), COPY (how many examples of the auxiliary copy task, drawn from the texts of the last
+# extra seed; see train/prepare-data.ts COPY_INSTRUCTION), TOKENIZER (a folder with tokenizer.json to use instead of training a BPE), VOCAB, DIM, LAYERS, HEADS, KV_HEADS, HIDDEN,
 # STEPS, TIME_BUDGET (minutes, 0 = none: the schedule then runs exactly STEPS steps), BATCH_TOKENS, LR, SEED, TIER_KEEP, THREADS (PyTorch threads:
 # 1 is faster on a busy shared 2-core machine, 2 on an idle one),
 # PY (a Python 3 with PyTorch; Debian: apt-get install -y python3-torch libopenblas0-pthread).
@@ -24,7 +25,7 @@ if [[ -n "${TINY:-}" ]]; then
   : "${VAL_PER_TIER:=4}" "${VAL_CANDIDATES:=60}" "${EVAL_EVERY:=6}" "${EVAL_N:=3}" "${WARMUP:=2}"
 fi
 OUT_MODEL=${OUT_MODEL:-models/default}
-EXTRA_SEEDS=${EXTRA_SEEDS:-2}; INIT=${INIT:-}; TOKENIZER=${TOKENIZER:-}
+EXTRA_SEEDS=${EXTRA_SEEDS:-2}; INIT=${INIT:-}; TOKENIZER=${TOKENIZER:-}; COPY=${COPY:-0}
 EXTRA=${EXTRA:-60000}; BPE_EXTRA=${BPE_EXTRA:-10000}; VOCAB=${VOCAB:-3072}
 DIM=${DIM:-192}; LAYERS=${LAYERS:-6}; HEADS=${HEADS:-4}; KV_HEADS=${KV_HEADS:-2}; HIDDEN=${HIDDEN:-512}
 STEPS=${STEPS:-100000}; TIME_BUDGET=${TIME_BUDGET:-82}; BATCH_TOKENS=${BATCH_TOKENS:-4096}; LR=${LR:-3e-3}
@@ -66,11 +67,18 @@ echo "== token files (tokenized in Node by @huggingface/tokenizers, prompts by e
 node "$WORK/prep.mjs" encode --tokenizer "$WORK/tok" --in "$TRAIN" --out "$WORK/base"
 for s in $EXTRA_SEEDS; do node "$WORK/prep.mjs" encode --tokenizer "$WORK/tok" --in "$WORK/extra$s.jsonl" --out "$WORK/x$s"; done
 node "$WORK/prep.mjs" encode --tokenizer "$WORK/tok" --in "$WORK/val.jsonl" --out "$WORK/val"
+COPY_ARGS=()
+if [[ "$COPY" -gt 0 ]]; then
+  LAST_SEED=${EXTRA_SEEDS##* }
+  node "$WORK/prep.mjs" encode --tokenizer "$WORK/tok" --in "$WORK/extra$LAST_SEED.jsonl" --out "$WORK/copy" --task copy --limit "$COPY"
+  node "$WORK/prep.mjs" encode --tokenizer "$WORK/tok" --in "$WORK/val.jsonl" --out "$WORK/valcopy" --task copy --limit 200
+  DATA="$DATA,$WORK/copy"; COPY_ARGS=(--val-copy "$WORK/valcopy")
+fi
 
 echo "== train"
 RUN="$WORK/run"
 mkdir -p "$RUN"
-(cd train && "$PY" train.py ${INIT:+--init "$INIT"} --data "$DATA" --val "$WORK/val" --val-jsonl "$WORK/val.jsonl" \
+(cd train && "$PY" train.py ${INIT:+--init "$INIT"} --data "$DATA" "${COPY_ARGS[@]}" --val "$WORK/val" --val-jsonl "$WORK/val.jsonl" \
   --tokenizer "$WORK/tok" --out "$RUN" --dim "$DIM" --layers "$LAYERS" --heads "$HEADS" --kv-heads "$KV_HEADS" \
   --hidden "$HIDDEN" --max-len 1024 --steps "$STEPS" --time-budget "$TIME_BUDGET" --batch-tokens "$BATCH_TOKENS" \
   --lr "$LR" --warmup "$WARMUP" --eval-every "$EVAL_EVERY" --eval-n "$EVAL_N" --ckpt-every 50 --seed "$SEED" --tier-keep "$TIER_KEEP" --threads "$THREADS")
