@@ -22,7 +22,7 @@ WORK=${WORK:-train/.work}
 if [[ -n "${TINY:-}" ]]; then
   : "${OUT_MODEL:=$WORK/tiny-model}" "${EXTRA:=300}" "${VOCAB:=512}" "${DIM:=32}" "${LAYERS:=1}" "${HEADS:=2}"
   : "${KV_HEADS:=1}" "${HIDDEN:=64}" "${STEPS:=6}" "${TIME_BUDGET:=0}" "${BATCH_TOKENS:=2048}" "${BPE_EXTRA:=300}"
-  : "${VAL_PER_TIER:=4}" "${VAL_CANDIDATES:=60}" "${EVAL_EVERY:=6}" "${EVAL_N:=3}" "${WARMUP:=2}"
+  : "${VAL_PER_TIER:=4}" "${VAL_CANDIDATES:=60}" "${EVAL_EVERY:=6}" "${EVAL_N:=3}" "${WARMUP:=2}" "${COPY:=50}"
 fi
 OUT_MODEL=${OUT_MODEL:-models/default}
 EXTRA_SEEDS=${EXTRA_SEEDS:-2}; INIT=${INIT:-}; TOKENIZER=${TOKENIZER:-}; COPY=${COPY:-0}

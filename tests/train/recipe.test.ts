@@ -26,6 +26,18 @@ describe.skipIf(!hasTorch)('training recipe (tiny config)', () => {
       cwd: REPO, stdio: 'pipe', timeout: 110_000,
       env: { ...process.env, TINY: '1', WORK: work, OUT_MODEL: model },
     });
+    // The auxiliary copy task (TINY sets COPY=50): its answers are the texts, token for token as in the prompt.
+    const copyMeta = readFileSync(join(work, 'copy.meta.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(copyMeta).toHaveLength(50);
+    expect(copyMeta.every((m) => m.tier === 'copy')).toBe(true);
+    const cBin = readFileSync(join(work, 'copy.bin'));
+    const cRawIdx = readFileSync(join(work, 'copy.idx'));
+    const cIdx = new Int32Array(cRawIdx.buffer, cRawIdx.byteOffset, cRawIdx.length / 4);
+    const cIds = new Uint16Array(cBin.buffer, cBin.byteOffset, cBin.length / 2);
+    const [cs, cp, ct] = [cIdx[0], cIdx[1], cIdx[2]];
+    const copied = Array.from(cIds.subarray(cs + cp, cs + ct - 1)).join(',');
+    expect(Array.from(cIds.subarray(cs, cs + cp)).join(',')).toContain(copied);
+
     const config = JSON.parse(readFileSync(join(model, 'config.json'), 'utf8'));
     expect(config).toMatchObject({ hidden_size: 32, num_hidden_layers: 1, num_attention_heads: 2, num_key_value_heads: 1,
       tie_word_embeddings: true, eos_token_id: 2, bos_token_id: 0 });
