@@ -9,6 +9,7 @@
 //       in the byte-level alphabet.
 //   encode --tokenizer DIR --in a.jsonl[,b.jsonl] --out PREFIX [--task extract|copy] [--limit N]
 //       --task copy: the auxiliary copy task (see COPY_INSTRUCTION) on the examples' texts instead of extraction.
+//       --task copy-random [--seed S]: the same task on random texts (randomCopyText), one per example read.
 //       PREFIX.bin  uint16 token ids, example after example (prompt, answer, <|im_end|>)
 //       PREFIX.idx  int32 triples per example: start offset, prompt length, total length
 //       PREFIX.meta.jsonl  {id, tier} per example, same order
@@ -20,6 +21,7 @@ import { Tokenizer } from '@huggingface/tokenizers';
 import { Template } from '@huggingface/jinja';
 import { extractionMessages } from '../extract/prompt.js';
 import type { ChatMessage } from '../tokenizer/tokenizer.js';
+import { Rng } from '../bench/edgejson/prng.js';
 
 export const SPECIAL_TOKENS = ['<|endoftext|>', '<|im_start|>', '<|im_end|>'] as const;
 
@@ -55,6 +57,24 @@ export function answerText(ex: Example): string {
  * texts gives a dense copy signal on every answer token, on the very texts (numbers, codes, names) extraction
  * reads. */
 export const COPY_INSTRUCTION = 'Repeat the user\'s text exactly.';
+
+/** A text of random words (drawn from the data's own texts), digit strings, codes and decimals. On natural text a
+ * model can lower its copy loss by predicting the language; on these only copying helps, and digit strings
+ * (split one digit per token) can only be copied by matching several preceding tokens, as IDs and phone
+ * numbers need. */
+export function randomCopyText(rng: Rng, words: readonly string[]): string {
+  const digits = (n: number) => Array.from({ length: n }, () => String(rng.int(0, 9))).join('');
+  const letters = (n: number) => Array.from({ length: n }, () => String.fromCharCode(65 + rng.int(0, 25))).join('');
+  const parts: string[] = [];
+  for (let i = rng.int(8, 30); i > 0; i--) {
+    const r = rng.int(0, 99);
+    if (r < 50) parts.push(rng.pick(words));
+    else if (r < 75) parts.push(digits(rng.int(2, 8)));
+    else if (r < 90) parts.push(`${letters(rng.int(2, 3))}-${digits(rng.int(3, 6))}`);
+    else parts.push(`${rng.int(0, 9999)}.${digits(2)}`);
+  }
+  return parts.join(' ');
+}
 
 export function renderPrompt(template: Template, schema: unknown, text: string): string {
   const messages: ChatMessage[] = extractionMessages(schema, text);
@@ -121,8 +141,13 @@ function encode(a: Record<string, string>): void {
   const meta: string[] = [];
   let maxLen = 0;
   const lens: number[] = [];
-  const copy = a.task === 'copy';
-  if (a.task !== undefined && a.task !== 'copy' && a.task !== 'extract') throw new Error(`--task: extract or copy, not ${a.task}`);
+  if (a.task !== undefined && !['extract', 'copy', 'copy-random'].includes(a.task)) throw new Error(`--task: extract, copy or copy-random, not ${a.task}`);
+  const copy = a.task === 'copy' || a.task === 'copy-random';
+  if (a.task === 'copy-random') {
+    const rng = new Rng(Number(a.seed ?? 1));
+    const words = [...new Set(examples.flatMap((ex) => ex.text.split(/\s+/)).filter((w) => w.length > 0))].sort();
+    for (const ex of examples) ex.text = randomCopyText(rng, words);
+  }
   examples.forEach((ex, i) => {
     const promptText = copy
       ? template.render({ messages: [{ role: 'system', content: COPY_INSTRUCTION }, { role: 'user', content: ex.text }], add_generation_prompt: true })

@@ -179,7 +179,7 @@ def main():
     ap.add_argument('--threads', type=int, default=2)
     ap.add_argument('--resume', default='', help='checkpoint to go on from (weights, optimizer, step, clock)')
     ap.add_argument('--resume-elapsed', type=float, default=0, help='minutes on the clock at --resume (old checkpoints)')
-    ap.add_argument('--val-copy', default='', help='token files of the copy task on validation texts: its answer loss is logged at each eval')
+    ap.add_argument('--val-copy', default='', help='token files (comma-separated) of the copy task on validation texts: answer loss logged at each eval')
     ap.add_argument('--init', default='', help='checkpoint to start from (weights only)')
     a = ap.parse_args()
 
@@ -217,9 +217,7 @@ def main():
     tier_keep = {k: float(v) for k, v in (kv.split('=') for kv in a.tier_keep.split(',') if kv)}
     keep_prob = np.array([tier_keep.get(t, 1.0) for t in tiers])
     vids, vidx = load_tokens(a.val)
-    if a.val_copy:
-        cids, cidx = load_tokens(a.val_copy)
-        cidx = cidx[:200]
+    copy_vals = [(p, *load_tokens(p)) for p in a.val_copy.split(',') if p]
     with open(a.val_jsonl) as f:
         vex = [json.loads(line) for line in f if line.strip()]
     vgold = [e['gold'] for e in vex]
@@ -321,8 +319,9 @@ def main():
             if step % a.eval_every == 0:
                 vl = val_answer_loss(model, vids, vidx, loss_rows, a.batch_tokens)
                 per = greedy_exact(model, vids, vidx, em_rows, vgold, vtier, decode, stop, log)
-                if a.val_copy:
-                    log(f'eval step {step}: copy-task val answer loss {val_answer_loss(model, cids, cidx, list(range(len(cidx))), a.batch_tokens):.4f}')
+                for name, cids, cidx in copy_vals:
+                    rows = list(range(min(200, len(cidx))))
+                    log(f'eval step {step}: copy-task val answer loss {val_answer_loss(model, cids, cidx, rows, a.batch_tokens):.4f} ({os.path.basename(name)})')
                 log(f'eval step {step}: val answer loss {vl:.4f}; greedy exact (no grammar, {len(em_rows)} val) '
                     + ', '.join(f'{t} {h}/{n}' for t, (h, n) in sorted(per.items())))
                 if vl < best:
