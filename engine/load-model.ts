@@ -31,7 +31,7 @@ export function tokenizerFromSource(source: TokenizerSource): Tokenizer | undefi
 
 export async function loadModel(source: ModelSource, options: LoadModelOptions = {}): Promise<Model> {
   const kernels = await Kernels.create();
-  const { weights, tokenizerSource } = await loadWeights(source, kernels, { dtype: options.dtype ?? 'q8' });
+  const { weights, tokenizerSource, hints } = await loadWeights(source, kernels, { dtype: options.dtype ?? 'q8' });
   const tokenizer = options.tokenizer ?? tokenizerFromSource(tokenizerSource);
-  return new Model(kernels, weights, tokenizer, options);
+  return new Model(kernels, weights, tokenizer, { ...options, extractionHints: options.extractionHints ?? hints });
 }

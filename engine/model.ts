@@ -3,6 +3,7 @@
 import type { Kernels, Ptr } from '../kernels/kernels.js';
 import type { Tokenizer } from '../tokenizer/tokenizer.js';
 import type { ModelWeights } from '../weights/model-weights.js';
+import type { ExtractionHints } from '../weights/extraction-hints.js';
 import type { LlamaConfig } from './config.js';
 import type { ForwardContext } from './forward.js';
 import { generate, generateSteps, type GenerateOptions, type GenerateResult, type GeneratedToken } from './generate.js';
@@ -17,12 +18,15 @@ export interface ModelOptions {
   contextLength?: number;
   /** Prompt tokens per batched prefill pass (default 64). */
   maxChunk?: number;
+  /** Extraction settings recommended for this model (loadModel takes them from the model file). */
+  extractionHints?: ExtractionHints;
 }
 
 export class Model {
   readonly config: LlamaConfig;
   /** Positions each session can hold. */
   readonly contextLength: number;
+  readonly extractionHints: ExtractionHints;
   private readonly ctx: ForwardContext;
   private readonly samplerScratch: Ptr;
   private defaultSession: Session | undefined;
@@ -40,6 +44,7 @@ export class Model {
       throw new Error(`the tokenizer has ${tokenizer.vocabSize} tokens but the model only ${this.config.vocabSize}`);
     }
     this.contextLength = ctxLen;
+    this.extractionHints = options.extractionHints ?? {};
     this.ctx = { kernels, config: this.config, weights, state: createRunState(kernels, this.config, weights, ctxLen, maxChunk) };
     this.samplerScratch = kernels.alloc(this.config.vocabSize * 4);
   }

@@ -36,7 +36,7 @@ export interface ExtractOptions extends SamplingOptions {
    * model's field F1 on the medium tier is 45% without it, 24% with it, at the same latency (the LM head
    * is already limited to the allowed tokens). Worth turning on for large models, where a step is dear. */
   jumpForward?: boolean;
-  /** Copy bias (default 0, off): a logit bonus for the tokens that continue the value being written as a
+  /** Copy bias (default: what the model file recommends, else 0, off): a logit bonus for the tokens that continue the value being written as a
    * span of the input text (extract/copy-bias.ts). For small models that know what kind of value goes
    * where but do not copy it exactly; the model still picks the span and where it ends. */
   copyBias?: number;
@@ -169,7 +169,7 @@ export class Extractor {
     const canClose = constraint?.shortestCompletion !== undefined;
     const window = canClose ? 2 * this.tokensToClose(constraint!) + 2 * CLOSE_SLACK : 0;
     let finishReason: ExtractFinishReason = 'length';
-    const copyBias = options.copyBias ?? 0;
+    const copyBias = options.copyBias ?? this.model.extractionHints.copyBias ?? 0;
     if (!Number.isFinite(copyBias) || copyBias < 0) throw new RangeError(`copyBias must be a number >= 0, got ${options.copyBias}`);
     const copy = copyBias > 0 ? new CopyTracker(new CopySource(text)) : undefined;
     const emit = (id: number) => {

@@ -5,6 +5,7 @@ import type { LlamaConfig } from '../engine/config.js';
 import { WeightsFormatError, type ByteSource } from './byte-source.js';
 import { parseGguf, type GgufFile, type GgufValue } from './gguf.js';
 import type { ModelLayout, TensorEncoding, TensorRef } from './model-layout.js';
+import { hintsFromGgufMetadata } from './extraction-hints.js';
 
 const LOADABLE: Record<string, TensorEncoding['kind']> = { F32: 'F32', F16: 'F16', BF16: 'BF16', Q8_0: 'Q8_0' };
 
@@ -70,7 +71,7 @@ export function readGgufLayout(source: ByteSource): ModelLayout {
   // A weights-only GGUF (no tokenizer.ggml.tokens; jsonlm writes tokenizer.ggml.model 'no_vocab' there, as
   // llama.cpp requires the key) carries no tokenizer.
   const hasVocab = Array.isArray(gguf.metadata.get('tokenizer.ggml.tokens'));
-  return { format: 'gguf', fileName: source.name, config, tensors,
+  return { format: 'gguf', fileName: source.name, config, tensors, hints: hintsFromGgufMetadata(gguf.metadata, source.name),
     tokenizerSource: hasVocab ? { kind: 'gguf', metadata: gguf.metadata, metadataTypes: gguf.metadataTypes } : undefined };
 }
 

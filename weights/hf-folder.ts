@@ -5,6 +5,7 @@ import type { LlamaConfig } from '../engine/config.js';
 import { WeightsFormatError, type ByteSource } from './byte-source.js';
 import type { ModelLayout, TensorEncoding, TensorRef } from './model-layout.js';
 import { parseSafetensors } from './safetensors.js';
+import { hintsFromGenerationConfig } from './extraction-hints.js';
 
 const utf8 = new TextDecoder('utf-8');
 
@@ -116,6 +117,7 @@ export function readHfLayout(folder: string, files: Map<string, ByteSource>): Mo
   const tokCfg = files.get('tokenizer_config.json');
   return {
     format: 'hf', fileName: folder, config, tensors, fileTensorName: ggufToHfName,
+    hints: hintsFromGenerationConfig(readJson(files, folder, 'generation_config.json'), `${folder}/generation_config.json`),
     tokenizerSource: tokenizer ? {
       kind: 'hf', tokenizerJson: utf8.decode(tokenizer.read(0, tokenizer.size)),
       tokenizerConfigJson: tokCfg ? utf8.decode(tokCfg.read(0, tokCfg.size)) : undefined,

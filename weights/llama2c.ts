@@ -144,7 +144,7 @@ export function readLlama2cLayout(source: ByteSource, tokenizer?: ByteSource): M
     throw new WeightsFormatError(source.name, `file size ${source.size} does not match the ${pos} bytes its llama2.c v${h.version} header implies`);
   }
   return {
-    format: 'llama2c', fileName: source.name, config, tensors,
+    format: 'llama2c', fileName: source.name, config, tensors, hints: {},
     tokenizerSource: tokenizer ? { kind: 'llama2c', bytes: tokenizer.read(0, tokenizer.size).slice() } : undefined,
   };
 }

@@ -13,6 +13,7 @@ import type { LayerWeights, ModelWeights } from './model-weights.js';
 import { placementBytes, placeMatrix, placeVector, type PlaceOptions } from './place.js';
 import { TensorReader } from './tensor-read.js';
 
+import type { ExtractionHints } from './extraction-hints.js';
 export type { TokenizerSource } from './model-layout.js';
 
 export type ModelSource =
@@ -28,7 +29,7 @@ export interface LoadOptions {
   group?: number;
 }
 
-export interface LoadedWeights { config: LlamaConfig; weights: ModelWeights; tokenizerSource: TokenizerSource }
+export interface LoadedWeights { config: LlamaConfig; weights: ModelWeights; tokenizerSource: TokenizerSource; hints: ExtractionHints }
 
 /** Reads headers only: the config, where each tensor lies, and the tokenizer data. Validates shapes. */
 export function readModelLayout(source: ModelSource): ModelLayout {
@@ -104,5 +105,5 @@ export function placeLayout(layout: ModelLayout, kernels: Kernels, options: Load
 export async function loadWeights(source: ModelSource, kernels: Kernels, options: LoadOptions = {}): Promise<LoadedWeights> {
   const layout = readModelLayout(source);
   const weights = placeLayout(layout, kernels, options);
-  return { config: layout.config, weights, tokenizerSource: layout.tokenizerSource };
+  return { config: layout.config, weights, tokenizerSource: layout.tokenizerSource, hints: layout.hints };
 }

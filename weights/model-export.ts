@@ -7,6 +7,7 @@ import { Q8_0_BYTES, Q8_0_BLOCK } from './ggml-types.js';
 import { expectedTensors, type ModelLayout, type TokenizerSource } from './model-layout.js';
 import { halfRowForInterleavedRow, interleavedRowForHalfRow } from './rope-permute.js';
 import { TensorReader } from './tensor-read.js';
+import type { ExtractionHints } from './extraction-hints.js';
 
 export interface ExportTensor {
   name: string;
@@ -23,6 +24,8 @@ export interface ExportModel {
   /** In GGUF order (expectedTensors). */
   tensors: ExportTensor[];
   tokenizerSource: TokenizerSource;
+  /** Extraction settings to carry into the written file. */
+  hints?: ExtractionHints;
 }
 
 export function exportFromLayout(layout: ModelLayout, name = layout.fileName): ExportModel {
@@ -36,7 +39,7 @@ export function exportFromLayout(layout: ModelLayout, name = layout.fileName): E
     }
     return t;
   });
-  return { name, config: layout.config, tensors, tokenizerSource: layout.tokenizerSource };
+  return { name, config: layout.config, tensors, tokenizerSource: layout.tokenizerSource, hints: layout.hints };
 }
 
 function permuted(t: ExportTensor, headDim: number, sourceRowFor: (r: number, headDim: number) => number): ExportTensor {

@@ -36,6 +36,8 @@ export type TokenizerSource =
   | { kind: 'llama2c'; bytes: Uint8Array }
   | undefined;
 
+import type { ExtractionHints } from './extraction-hints.js';
+
 export interface ModelLayout {
   format: 'gguf' | 'hf' | 'llama2c';
   /** The file (or folder) name, for messages. */
@@ -43,6 +45,8 @@ export interface ModelLayout {
   config: LlamaConfig;
   tensors: Map<string, TensorRef>;
   tokenizerSource: TokenizerSource;
+  /** Extraction settings the file recommends. */
+  hints: ExtractionHints;
   /** The file's own name for a GGUF-style tensor name (HF folders), for messages about missing tensors. */
   fileTensorName?: (name: string) => string;
 }

@@ -118,6 +118,17 @@ describe('copy bias in extraction', () => {
     expect(text).toContain(String(value.age));
   });
 
+  it('defaults to the model file\'s recommendation, which an explicit option overrides', async () => {
+    const hinted = await loadModelFromPath(join(MODELS, 'stories260K/stories260K.bin'),
+      { tokenizerPath: join(MODELS, 'stories260K/tok512.bin'), extractionHints: { copyBias: 1000 } });
+    const byHint = await extract({ text, schema, model: hinted });
+    const explicit = await extract({ text, schema, model, options: { copyBias: 1000 } });
+    expect(byHint.text).toBe(explicit.text);
+    const off = await extract({ text, schema, model: hinted, options: { copyBias: 0 } });
+    expect(off.text).toBe((await extract({ text, schema, model })).text);
+    expect(off.text).not.toBe(byHint.text);
+  });
+
   it('is off by default and refuses a negative bonus', async () => {
     const plain = await extract({ text, schema, model });
     const zero = await extract({ text, schema, model, options: { copyBias: 0 } });
