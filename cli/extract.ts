@@ -126,8 +126,8 @@ export function extractOptionsFrom(v: Record<string, string | boolean | undefine
     jumpForward: v['jump-forward'] === true,
     seed,
     temperature: numberFlag(v.temperature as string | undefined, 'temperature', 0, 0),
-    copyBias: numberFlag(v['copy-bias'] as string | undefined, 'copy-bias', 0, 0),
   };
+  if (v['copy-bias'] !== undefined) options.copyBias = numberFlag(v['copy-bias'] as string, 'copy-bias', 0, 0);
   if (v['max-tokens'] !== undefined) options.maxTokens = intFlag(v['max-tokens'] as string, 'max-tokens', 0, 1);
   return options;
 }
@@ -148,7 +148,8 @@ const HELP = `usage: jsonlm extract --schema FILE [--text STR | --input FILE] [o
   --no-grammar        let the model write freely (the output is still checked), to compare
   --jump-forward      append the bytes the grammar forces without running the model (faster on large
                       models; off because it tokenizes them unlike training, which hurts small models)
-  --copy-bias B       logit bonus for tokens that continue a value as a span of the text (default 0, off)
+  --copy-bias B       logit bonus for tokens that continue a value as a span of the text (default:
+                      what the model file recommends, else 0 = off)
 
 Prints the JSON value alone on stdout; timings and validation on stderr.
 Exit codes: 0 ok, 1 failure, 2 bad flags, 3 file not found (or no default model), 4 invalid schema,

@@ -99,7 +99,8 @@ describe('jsonlm extract', () => {
 
   it('exit 2: bad flags', async () => {
     for (const argv of [['--schema', PERSON, '--bogus'], ['--schema', PERSON, '--seed', 'x', '--text', 'a'], ['--text', 'a'],
-      ['--schema', PERSON, '--text', 'a', '--input', PERSON], ['--schema', PERSON, '--text', 'a', '--output', 'o.jsonl']]) {
+      ['--schema', PERSON, '--text', 'a', '--input', PERSON], ['--schema', PERSON, '--text', 'a', '--output', 'o.jsonl'],
+      ['--schema', PERSON, '--text', 'a', '--copy-bias', '-1'], ['--schema', PERSON, '--text', 'a', '--copy-bias', 'lots']]) {
       const r = await cli(['extract', ...argv]);
       expect(r.code, argv.join(' ')).toBe(EXIT.usage);
     }
