@@ -65,6 +65,8 @@ def main() -> None:
     ap.add_argument('--tokenizer', required=True)
     ap.add_argument('--out', required=True)
     ap.add_argument('--dtype', default='F16', choices=['F16', 'F32'])
+    ap.add_argument('--copy-bias', type=float, default=None,
+                    help="the copy bias jsonlm should use by default with this model (generation_config.json jsonlm_copy_bias)")
     a = ap.parse_args()
     ck = torch.load(a.ckpt, map_location='cpu')
     c = ck['config']
@@ -77,7 +79,10 @@ def main() -> None:
     with open(os.path.join(a.out, 'config.json'), 'w') as f:
         json.dump(hf_config(c, ids['<|endoftext|>'], ids['<|im_end|>'], a.dtype), f, indent=2)
     with open(os.path.join(a.out, 'generation_config.json'), 'w') as f:
-        json.dump({'bos_token_id': ids['<|endoftext|>'], 'eos_token_id': ids['<|im_end|>'], 'do_sample': False}, f, indent=2)
+        gen = {'bos_token_id': ids['<|endoftext|>'], 'eos_token_id': ids['<|im_end|>'], 'do_sample': False}
+        if a.copy_bias is not None:
+            gen['jsonlm_copy_bias'] = a.copy_bias
+        json.dump(gen, f, indent=2)
     for name in ('tokenizer.json', 'tokenizer_config.json'):
         shutil.copyfile(os.path.join(a.tokenizer, name), os.path.join(a.out, name))
     n = sum(t.numel() for t in tensors.values())
