@@ -8,19 +8,10 @@ import { buildTrie } from '../../grammar/token-trie.js';
 import { extract } from '../../extract/extract.js';
 import { loadModelFromPath } from '../../engine/load-model-node.js';
 import type { Model } from '../../engine/model.js';
+import { mulberry32 } from '../../kernels/reference.js';
 
 const UTF8 = new TextEncoder();
 const ascii = (b: Uint8Array) => new TextDecoder().decode(b);
-
-function mulberry(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) >>> 0;
-    let t = seed;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
 
 /** The source positions where the value written so far continues, found by scanning every start. */
 function tracked(text: string, written: string) {
@@ -71,7 +62,7 @@ describe('CopyTracker', () => {
 
 describe('applyCopyBias', () => {
   it('marks exactly the allowed tokens that continue the value at some matched position (random vocabularies)', () => {
-    const rnd = mulberry(11);
+    const rnd = mulberry32(11);
     const alphabet = 'ab1 2-"';
     for (let round = 0; round < 40; round++) {
       const word = (n: number) => Array.from({ length: n }, () => alphabet[Math.floor(rnd() * alphabet.length)]).join('');
