@@ -62,7 +62,7 @@ describe('jsonlm eval with random-weight models', () => {
 
   it('with a context too short for what a random model rambles, the JSON is closed early and still valid', async () => {
     const model = writeRandomModel(4);
-    const { report } = await evalRun(['--model', model, '--temperature', '1', '--tier', 'medium', '--ctx', '1700']);
+    const { report } = await evalRun(['--model', model, '--temperature', '1', '--tier', 'medium', '--ctx', '1200']);
     expect(report.overall.n).toBe(PER_TIER);
     expect(report.overall.errors).toBe(0);
     expect(report.overall.validity).toBe(1);
