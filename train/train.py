@@ -18,6 +18,7 @@ import json
 import math
 import os
 import random
+import struct
 import time
 
 import numpy as np
@@ -31,6 +32,25 @@ def load_tokens(prefix: str):
     ids = np.fromfile(prefix + '.bin', dtype=np.uint16)
     idx = np.fromfile(prefix + '.idx', dtype=np.int32).reshape(-1, 3)
     return ids, idx
+
+
+def init_weights(path: str) -> dict:
+    """A checkpoint's weights, or those of an HF folder written by export.py (e.g. models/default, F16), so
+    training can go on from the shipped model when the checkpoints are gone."""
+    if not os.path.isdir(path):
+        return torch.load(path)['model']
+    with open(os.path.join(path, 'model.safetensors'), 'rb') as f:
+        n = struct.unpack('<Q', f.read(8))[0]
+        header = json.loads(f.read(n))
+        data = f.read()
+    state = {}
+    for name, h in header.items():
+        if name == '__metadata__':
+            continue
+        a, b = h['data_offsets']
+        arr = np.frombuffer(data[a:b], dtype={'F16': '<f2', 'F32': '<f4'}[h['dtype']]).reshape(h['shape'])
+        state[name[len('model.'):] if name.startswith('model.') else name] = torch.from_numpy(arr.astype(np.float32))
+    return state
 
 
 def byte_decoder(tokenizer_dir: str):
@@ -180,7 +200,7 @@ def main():
     ap.add_argument('--resume', default='', help='checkpoint to go on from (weights, optimizer, step, clock)')
     ap.add_argument('--resume-elapsed', type=float, default=0, help='minutes on the clock at --resume (old checkpoints)')
     ap.add_argument('--val-copy', default='', help='token files (comma-separated) of the copy task on validation texts: answer loss logged at each eval')
-    ap.add_argument('--init', default='', help='checkpoint to start from (weights only)')
+    ap.add_argument('--init', default='', help='checkpoint (or HF folder from export.py) to start from (weights only)')
     a = ap.parse_args()
 
     torch.set_num_threads(a.threads)
@@ -228,7 +248,7 @@ def main():
                  hidden_dim=a.hidden, max_seq_len=a.max_len)
     model = Llama(cfg)
     if a.init:
-        model.load_state_dict(torch.load(a.init)['model'])
+        model.load_state_dict(init_weights(a.init))
     batches = Batches(idx, a.batch_tokens, a.max_len, a.seed, keep_prob=keep_prob)
     log(f'config {cfg.to_dict()} params {model.n_params():,}')
     log(f'train: {len(idx)} examples ({batches.dropped} longer than {a.max_len} dropped), {int(idx[:, 2].sum()):,} tokens, '

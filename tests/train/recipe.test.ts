@@ -75,5 +75,15 @@ describe.skipIf(!hasTorch)('training recipe (tiny config)', () => {
     const torchIds = first.ids.filter((id) => !eos.has(id));
     const res = m.generate(prompt, { maxTokens: first.ids.length, temperature: 0 });
     expect(res.ids.slice(0, torchIds.length)).toEqual(torchIds);
+
+    // Training goes on from the exported folder (--init FOLDER): one step at a vanishing learning rate
+    // lands on the exported model's validation loss (F16 rounding apart), far from a fresh model's ln(512).
+    execFileSync(PY, ['train/train.py', '--init', model, '--data', join(work, 'base'), '--val', join(work, 'val'),
+      '--val-jsonl', join(work, 'val.jsonl'), '--tokenizer', join(work, 'tok'), '--out', join(work, 'cont'), '--dim', '32',
+      '--layers', '1', '--heads', '2', '--kv-heads', '1', '--hidden', '64', '--max-len', '1024', '--steps', '1',
+      '--time-budget', '0', '--batch-tokens', '2048', '--lr', '1e-12', '--warmup', '1', '--eval-every', '1000', '--eval-n', '0',
+      '--ckpt-every', '1000'], { cwd: REPO, stdio: 'pipe', timeout: 60_000 });
+    const finalLoss = (dir: string) => Number(/final val answer loss ([\d.]+)/.exec(readFileSync(join(work, dir, 'log.txt'), 'utf8'))![1]);
+    expect(Math.abs(finalLoss('cont') - finalLoss('run'))).toBeLessThan(0.02);
   }, 120_000);
 });
