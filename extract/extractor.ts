@@ -33,12 +33,13 @@ export interface ExtractOptions extends SamplingOptions {
   /** Jump-forward (default false): append the bytes the grammar forces (keys, `":`, const tails) as tokens
    * without running the model for each. Off by default because those bytes are tokenized on their own,
    * not as the model saw the same text in training, and that costs a small model accuracy: the bundled
-   * model's field F1 on the medium tier is 45% without it, 24% with it, at the same latency (the LM head
+   * model's field F1 on the medium tier is 79.0% without it, 52.3% with it, at the same latency (the LM head
    * is already limited to the allowed tokens). Worth turning on for large models, where a step is dear. */
   jumpForward?: boolean;
-  /** Copy bias (default: what the model file recommends, else 0, off): a logit bonus for the tokens that continue the value being written as a
-   * span of the input text (extract/copy-bias.ts). For small models that know what kind of value goes
-   * where but do not copy it exactly; the model still picks the span and where it ends. */
+  /** Copy bias (default: what the model file recommends, else 0, off): a logit bonus for the tokens that
+   * continue the value being written as a span of the input text (extract/copy-bias.ts). For small models
+   * that know what kind of value goes where but do not copy it exactly; the model still picks the span and
+   * where it ends. */
   copyBias?: number;
   signal?: AbortSignal;
 }
@@ -144,6 +145,9 @@ export class Extractor {
     const room = this.session.contextLength - prompt.length;
     const maxTokens = Math.min(options.maxTokens ?? room, room);
     if (!Number.isInteger(maxTokens) || maxTokens < 0) throw new RangeError(`maxTokens must be an integer >= 0, got ${options.maxTokens}`);
+    const copyBias = options.copyBias ?? this.model.extractionHints.copyBias ?? 0;
+    if (!Number.isFinite(copyBias) || copyBias < 0) throw new RangeError(`copyBias must be a number >= 0, got ${copyBias}`);
+    const copy = copyBias > 0 ? new CopyTracker(new CopySource(text)) : undefined;
     const sampler = new Sampler(this.kernels, this.samplerScratch, this.vocabSize, options);
     const eos = new Set(this.tokenizer.eosIds);
     const stream = createTextStream(this.tokenizer, { precedingIds: prompt });
@@ -169,9 +173,6 @@ export class Extractor {
     const canClose = constraint?.shortestCompletion !== undefined;
     const window = canClose ? 2 * this.tokensToClose(constraint!) + 2 * CLOSE_SLACK : 0;
     let finishReason: ExtractFinishReason = 'length';
-    const copyBias = options.copyBias ?? this.model.extractionHints.copyBias ?? 0;
-    if (!Number.isFinite(copyBias) || copyBias < 0) throw new RangeError(`copyBias must be a number >= 0, got ${options.copyBias}`);
-    const copy = copyBias > 0 ? new CopyTracker(new CopySource(text)) : undefined;
     const emit = (id: number) => {
       seq.push(id); generated++;
       copy?.push(this.tokenizer.tokenBytes(id));
