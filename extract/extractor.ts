@@ -14,7 +14,8 @@ import type { CompiledConstraint, ConstraintCompiler, TokenConstraint } from './
 import { ExtractSetupError, TextTooLongError } from './errors.js';
 import { ForcedTokenizer } from './forced-tokens.js';
 import { applyCopyBias, CopySource, CopyTracker, valueClosers, type ValueClosers } from './copy-bias.js';
-import { buildTrie, type TrieLayout } from '../grammar/token-trie.js';
+import type { TrieLayout } from '../grammar/token-trie.js';
+import { vocabularyOf } from './grammar-constraint.js';
 import { renderExtractionPrompt } from './prompt.js';
 import { sharedValidator } from './validate.js';
 
@@ -257,16 +258,11 @@ export class Extractor {
     return result;
   }
 
-  /** Every non-special token with bytes, as a trie, and the tokens that close a value (built once). */
+  /** The vocabulary's trie of text tokens (shared with the grammar) and the tokens that close a value. */
   private copyTablesOf(): { trie: TrieLayout; closers: ValueClosers } {
     if (!this.copyTables) {
-      const tokens: Uint8Array[] = [];
-      const ids: number[] = [];
-      for (let id = 0; id < this.tokenizer.vocabSize; id++) {
-        tokens.push(this.tokenizer.tokenBytes(id));
-        if (!this.tokenizer.isSpecial(id) && tokens[id].length > 0) ids.push(id);
-      }
-      this.copyTables = { trie: buildTrie(tokens, ids), closers: valueClosers((id) => tokens[id], ids) };
+      const vocab = vocabularyOf(this.tokenizer);
+      this.copyTables = { trie: vocab.trie, closers: valueClosers((id) => vocab.tokens[id], vocab.textIds()) };
     }
     return this.copyTables;
   }

@@ -5,14 +5,23 @@ import { compileGrammar, createMatcher, TokenVocabulary } from '../grammar/index
 import type { Tokenizer } from '../tokenizer/tokenizer.js';
 import type { CompiledConstraint, ConstraintCompiler } from './constraint.js';
 
+const vocabularies = new WeakMap<Tokenizer, TokenVocabulary>();
+
+/** The tokenizer's vocabulary as the grammar sees it, built once per tokenizer (the grammar compiler and the
+ * copy bias share it). */
 export function vocabularyOf(tokenizer: Tokenizer): TokenVocabulary {
-  const tokens: Uint8Array[] = [];
-  const special: boolean[] = [];
-  for (let id = 0; id < tokenizer.vocabSize; id++) {
-    tokens.push(tokenizer.tokenBytes(id));
-    special.push(tokenizer.isSpecial(id));
+  let vocab = vocabularies.get(tokenizer);
+  if (!vocab) {
+    const tokens: Uint8Array[] = [];
+    const special: boolean[] = [];
+    for (let id = 0; id < tokenizer.vocabSize; id++) {
+      tokens.push(tokenizer.tokenBytes(id));
+      special.push(tokenizer.isSpecial(id));
+    }
+    vocab = new TokenVocabulary(tokens, special, tokenizer.eosIds.filter((id) => id < tokenizer.vocabSize));
+    vocabularies.set(tokenizer, vocab);
   }
-  return new TokenVocabulary(tokens, special, tokenizer.eosIds.filter((id) => id < tokenizer.vocabSize));
+  return vocab;
 }
 
 export function grammarCompiler(tokenizer: Tokenizer, options: { lenient?: boolean } = {}): ConstraintCompiler {
