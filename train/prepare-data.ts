@@ -76,9 +76,13 @@ export function randomCopyText(rng: Rng, words: readonly string[]): string {
   return parts.join(' ');
 }
 
-export function renderPrompt(template: Template, schema: unknown, text: string): string {
-  const messages: ChatMessage[] = extractionMessages(schema, text);
+/** Messages through the chat template, the assistant turn left open for the answer. */
+function renderChat(template: Template, messages: ChatMessage[]): string {
   return template.render({ messages, add_generation_prompt: true, bos_token: '<|endoftext|>', eos_token: '<|im_end|>' });
+}
+
+export function renderPrompt(template: Template, schema: unknown, text: string): string {
+  return renderChat(template, extractionMessages(schema, text));
 }
 
 function readExamples(paths: string): Example[] {
@@ -150,7 +154,7 @@ function encode(a: Record<string, string>): void {
   }
   examples.forEach((ex, i) => {
     const promptText = copy
-      ? template.render({ messages: [{ role: 'system', content: COPY_INSTRUCTION }, { role: 'user', content: ex.text }], add_generation_prompt: true })
+      ? renderChat(template, [{ role: 'system', content: COPY_INSTRUCTION }, { role: 'user', content: ex.text }])
       : renderPrompt(template, ex.schema, ex.text);
     const prompt = tok.encode(promptText, { add_special_tokens: false }).ids;
     const answer = tok.encode(copy ? ex.text : answerText(ex), { add_special_tokens: false }).ids;
