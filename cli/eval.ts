@@ -18,6 +18,9 @@ const HELP = `usage: jsonlm eval --data FILE.jsonl [options]
   --jump-forward      append the bytes the grammar forces without running the model
   --copy-bias B       logit bonus for tokens that continue a value as a span of the text (default:
                       what the model file recommends, else 0 = off)
+  --value-choice, --no-value-choice
+                      write each number value whole, as the text's number the model finds most
+                      probable (default: what the model file recommends, else off)
   --limit N           only the first N examples (after --tier)
   --tier NAME         only examples of this tier (simple | medium | complex)
   --json FILE         write the full report (settings, per-tier and overall scores, every example)
@@ -92,11 +95,12 @@ async function runEval(args: string[]): Promise<number> {
   if (tty) process.stderr.write('\n');
 
   const report = buildReport(records, {
-    data: v.data, model: v.model ?? 'models/default', grammar: options.grammar, jumpForward: options.jumpForward, copyBias: options.copyBias ?? model.extractionHints.copyBias ?? 0, limit: limit ?? null, tier: v.tier ?? null,
+    data: v.data, model: v.model ?? 'models/default', grammar: options.grammar, jumpForward: options.jumpForward, copyBias: options.copyBias ?? model.extractionHints.copyBias ?? 0,
+    valueChoice: options.valueChoice ?? model.extractionHints.valueChoice ?? false, limit: limit ?? null, tier: v.tier ?? null,
     seed: options.seed, temperature: options.temperature, maxTokens: options.maxTokens ?? null,
     contextLength: model.contextLength, date: new Date().toISOString(), node: process.version,
   });
-  console.log(`model ${report.settings.model}, ${v.data}, grammar ${options.grammar ? 'on' : 'off'}${report.settings.copyBias ? `, copy bias ${report.settings.copyBias}` : ''}${options.jumpForward ? ', jump-forward' : ''}, ${examples.length} examples`);
+  console.log(`model ${report.settings.model}, ${v.data}, grammar ${options.grammar ? 'on' : 'off'}${report.settings.copyBias ? `, copy bias ${report.settings.copyBias}` : ''}${report.settings.valueChoice ? ', value choice' : ''}${options.jumpForward ? ', jump-forward' : ''}, ${examples.length} examples`);
   console.log(formatTable(report));
   if (v.json) {
     mkdirSync(dirname(v.json), { recursive: true });

@@ -115,6 +115,7 @@ export function readSchemaFile(path: string): unknown {
 export const SAMPLING_FLAGS = {
   seed: { type: 'string' }, temperature: { type: 'string' }, 'max-tokens': { type: 'string' }, 'no-grammar': { type: 'boolean' },
   'jump-forward': { type: 'boolean' }, 'copy-bias': { type: 'string' },
+  'value-choice': { type: 'boolean' }, 'no-value-choice': { type: 'boolean' },
   model: { type: 'string' }, tokenizer: { type: 'string' }, ctx: { type: 'string' },
 } as const;
 
@@ -128,6 +129,9 @@ export function extractOptionsFrom(v: Record<string, string | boolean | undefine
     temperature: numberFlag(v.temperature as string | undefined, 'temperature', 0, 0),
   };
   if (v['copy-bias'] !== undefined) options.copyBias = numberFlag(v['copy-bias'] as string, 'copy-bias', 0, 0);
+  if (v['value-choice'] && v['no-value-choice']) throw new UsageError('--value-choice and --no-value-choice contradict each other: give one');
+  if (v['value-choice']) options.valueChoice = true;
+  if (v['no-value-choice']) options.valueChoice = false;
   if (v['max-tokens'] !== undefined) options.maxTokens = intFlag(v['max-tokens'] as string, 'max-tokens', 0, 1);
   return options;
 }
@@ -150,6 +154,9 @@ const HELP = `usage: jsonlm extract --schema FILE [--text STR | --input FILE] [o
                       models; off because it tokenizes them unlike training, which hurts small models)
   --copy-bias B       logit bonus for tokens that continue a value as a span of the text (default:
                       what the model file recommends, else 0 = off)
+  --value-choice, --no-value-choice
+                      write each number value whole, as the text's number the model finds most
+                      probable (default: what the model file recommends, else off)
 
 Prints the JSON value alone on stdout; timings and validation on stderr.
 Exit codes: 0 ok, 1 failure, 2 bad flags, 3 file not found (or no default model), 4 invalid schema,

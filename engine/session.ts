@@ -28,6 +28,12 @@ export class Session {
   /** Forgets the cached sequence (the memory stays allocated). */
   reset(): void { this.cache.tokens = []; }
 
+  /** Keeps only the first `length` cached tokens (e.g. after scoring a candidate continuation). */
+  rewind(length: number): void {
+    if (!Number.isInteger(length) || length < 0) throw new RangeError(`rewind length must be an integer >= 0, got ${length}`);
+    if (length < this.cache.tokens.length) this.cache.tokens.length = length;
+  }
+
   /** Makes the cache hold exactly `ids` and returns the logits after the last of them. Only the ids past
    * the longest common prefix with the cached sequence are computed (at least the last one, for its
    * logits). */
@@ -58,6 +64,19 @@ export class Session {
     this.check(all, 'the sequence');
     this.run(all, this.cache.tokens.length, 'last', undefined, options.allowed);
     return this.ctx.state.logits;
+  }
+
+  /** Appends known tokens in one batched pass and returns the logits row after each of them (copies),
+   * e.g. to score a candidate continuation; prefill() with the sequence before them rewinds the cache. */
+  extend(ids: readonly number[]): Float32Array[] {
+    if (ids.length === 0) throw new TokenIdError('extend needs at least one token');
+    const all = [...this.cache.tokens, ...ids];
+    this.check(all, 'the sequence');
+    const from = this.cache.tokens.length;
+    const vocab = this.ctx.config.vocabSize;
+    const rows: Float32Array[] = [];
+    this.run(all, from, 'all', (p, logits) => { rows[p - from] = this.ctx.kernels.f32(logits, vocab).slice(); });
+    return rows;
   }
 
   /** Logits after every position of `ids` (for parity checks), computed from position 0; each row is

@@ -13,6 +13,9 @@ export interface TokenConstraint {
   /** The document so far is a complete value of the schema. */
   isComplete(): boolean;
   reset(): void;
+  /** Whether `bytes` may follow the document so far (nothing is consumed); lets the decoder check a
+   * candidate value before scoring it. */
+  accepts?(bytes: Uint8Array): boolean;
   /** The shortest bytes that complete the document from here (null when none is found); lets the
    * decoder close the document validly when its token budget runs low. */
   shortestCompletion?(): Uint8Array | null;

@@ -15,12 +15,13 @@
 // digit runs with thousands separators dropped ("$1,995" continues 1995). A value whose bytes stop
 // matching the text gets no more bonus until the next value.
 import type { TrieLayout } from '../grammar/token-trie.js';
+import { normalizedValues } from './text-values.js';
 
 const QUOTE = 0x22, BACKSLASH = 0x5c, COLON = 0x3a, COMMA = 0x2c, LBRACE = 0x7b, LBRACKET = 0x5b, RBRACE = 0x7d, RBRACKET = 0x5d;
 const UTF8 = new TextEncoder();
 
 function isDigit(b: number): boolean { return b >= 0x30 && b <= 0x39; }
-function isWordByte(b: number): boolean {
+export function isWordByte(b: number): boolean {
   return isDigit(b) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) || b >= 0x80;
 }
 
@@ -29,18 +30,29 @@ function isWordByte(b: number): boolean {
 export class CopySource {
   readonly stringBytes: Uint8Array;
   readonly stringStarts: number[];
+  /** The string starts where a digit begins a word: where a digit-led string value may be copied from. */
+  readonly digitStarts: number[];
   readonly numberBytes: Uint8Array;
   readonly numberStarts: number[];
+  /** The numbers the text holds, as a JSON number could write them, in order of appearance, once each:
+   * digit runs without thousands separators (with and without a leading minus; leading zeros dropped), and
+   * the normalized forms of number words and zero-cent amounts. */
+  readonly numbers: string[];
 
   constructor(text: string) {
-    this.stringBytes = UTF8.encode(JSON.stringify(text).slice(1, -1));
+    // The normalized forms of the text's dates, times and number words follow the text itself, each after
+    // a separator that no written value contains (a raw NUL inside a JSON string, a space in the digit
+    // form), so a match never runs from one into the next.
+    const extra = normalizedValues(text);
+    this.stringBytes = UTF8.encode(JSON.stringify(text).slice(1, -1) + extra.strings.map((s) => '\0' + JSON.stringify(s).slice(1, -1)).join(''));
     this.stringStarts = [];
     for (let i = 0; i < this.stringBytes.length; i++) {
       const b = this.stringBytes[i];
       if (b !== 0x20 && (i === 0 || !isWordByte(this.stringBytes[i - 1]) || !isWordByte(b))) this.stringStarts.push(i);
     }
+    this.digitStarts = this.stringStarts.filter((i) => isDigit(this.stringBytes[i]));
     // Digits, '.', '-' kept; a ',' between digits dropped (thousands separators); anything else a space.
-    const raw = UTF8.encode(text);
+    const raw = UTF8.encode([text, ...extra.numbers].join(' '));
     const out: number[] = [];
     for (let i = 0; i < raw.length; i++) {
       const b = raw[i];
@@ -53,6 +65,12 @@ export class CopySource {
     for (let i = 0; i < out.length; i++) {
       if ((isDigit(out[i]) || out[i] === 0x2d) && (i === 0 || out[i - 1] === 0x20)) this.numberStarts.push(i);
     }
+    const numbers = new Set<string>();
+    for (const m of new TextDecoder().decode(this.numberBytes).matchAll(/(?<![\d.-])-?\d+(?:\.\d+)?/g)) {
+      const unsigned = m[0].replace(/^-/, '');
+      for (const n of [m[0], unsigned, String(Number(m[0])), String(Number(unsigned))]) numbers.add(n);
+    }
+    this.numbers = [...numbers];
   }
 }
 
@@ -71,8 +89,10 @@ export class CopyTracker {
   private mode: Mode = 'none';
   /** Positions in the source just past each occurrence of the value written so far. */
   private matches: number[] = [];
+  /** Bytes of the open value written so far. */
+  private valueBytes = 0;
 
-  constructor(private readonly source: CopySource) {}
+  constructor(private readonly src: CopySource) {}
 
   push(bytes: Uint8Array): void {
     for (const b of bytes) this.pushByte(b);
@@ -83,21 +103,29 @@ export class CopyTracker {
    * too. */
   atSpanEnd(): boolean {
     if (this.mode === 'none' || this.matches.length === 0) return false;
-    const src = this.mode === 'string' ? this.source.stringBytes : this.source.numberBytes;
+    const src = this.mode === 'string' ? this.src.stringBytes : this.src.numberBytes;
     return this.matches.some((p) => p >= src.length || (this.mode === 'string' ? !isWordByte(src[p]) : !isDigit(src[p]) && src[p] !== 0x2e));
   }
 
   get openValue(): Mode { return this.mode; }
+
+  /** A value may start at the next byte (after ':', '[' or an array's ','), outside any string. */
+  get atValueStart(): boolean { return this.mode === 'none' && !this.inString && this.expectValue; }
+
+  /** A string value has just been opened: its quote is written, none of its content yet. */
+  get atStringStart(): boolean { return this.mode === 'string' && this.valueBytes === 0; }
+
+  get source(): CopySource { return this.src; }
 
   /** Where the value can continue: the source bytes and the positions to read from, or undefined. Where a
    * value may start, a number's first digit is read at the start of the text's digit runs (a string's first
    * byte is its quote, and the value's own bytes follow it). */
   continuations(): { bytes: Uint8Array; positions: readonly number[] } | undefined {
     if (this.mode === 'none') {
-      return !this.inString && this.expectValue ? { bytes: this.source.numberBytes, positions: this.source.numberStarts } : undefined;
+      return !this.inString && this.expectValue ? { bytes: this.src.numberBytes, positions: this.src.numberStarts } : undefined;
     }
     if (this.matches.length === 0) return undefined;
-    return { bytes: this.mode === 'string' ? this.source.stringBytes : this.source.numberBytes, positions: this.matches };
+    return { bytes: this.mode === 'string' ? this.src.stringBytes : this.src.numberBytes, positions: this.matches };
   }
 
   private pushByte(b: number): void {
@@ -105,11 +133,11 @@ export class CopyTracker {
       if (this.escaped) this.escaped = false;
       else if (b === BACKSLASH) this.escaped = true;
       else if (b === QUOTE) { this.inString = false; this.mode = 'none'; return; }
-      if (this.mode === 'string') this.follow(b, this.source.stringBytes);
+      if (this.mode === 'string') this.follow(b, this.src.stringBytes);
       return;
     }
     if (this.mode === 'number') {
-      if (isDigit(b) || b === 0x2e || b === 0x2d || b === 0x2b || b === 0x65 || b === 0x45) { this.follow(b, this.source.numberBytes); return; }
+      if (isDigit(b) || b === 0x2e || b === 0x2d || b === 0x2b || b === 0x65 || b === 0x45) { this.follow(b, this.src.numberBytes); return; }
       this.mode = 'none';
     }
     const inObject = this.containers[this.containers.length - 1] === LBRACE;
@@ -118,7 +146,7 @@ export class CopyTracker {
         const isKey = inObject && this.expectKey;
         this.inString = true;
         this.expectKey = false;
-        if (!isKey) { this.mode = 'string'; this.matches = this.source.stringStarts.slice(); }
+        if (!isKey) { this.mode = 'string'; this.matches = this.src.stringStarts.slice(); this.valueBytes = 0; }
         this.expectValue = false;
         return;
       }
@@ -130,14 +158,16 @@ export class CopyTracker {
       default:
         if (this.expectValue && (isDigit(b) || b === 0x2d)) {
           this.mode = 'number';
-          this.matches = this.source.numberStarts.slice();
-          this.follow(b, this.source.numberBytes);
+          this.matches = this.src.numberStarts.slice();
+          this.valueBytes = 0;
+          this.follow(b, this.src.numberBytes);
         }
         if (b !== 0x20 && b !== 0x0a && b !== 0x09 && b !== 0x0d) this.expectValue = false; // true, false, null, a number
     }
   }
 
   private follow(b: number, src: Uint8Array): void {
+    this.valueBytes++;
     if (this.matches.length === 0) return;
     const next: number[] = [];
     for (const p of this.matches) if (p < src.length && src[p] === b) next.push(p + 1);

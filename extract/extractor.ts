@@ -13,7 +13,8 @@ import type { Tokenizer } from '../tokenizer/tokenizer.js';
 import type { CompiledConstraint, ConstraintCompiler, TokenConstraint } from './constraint.js';
 import { ExtractSetupError, TextTooLongError } from './errors.js';
 import { ForcedTokenizer } from './forced-tokens.js';
-import { applyCopyBias, CopySource, CopyTracker, valueClosers, type ValueClosers } from './copy-bias.js';
+import { applyCopyBias, CopySource, CopyTracker, isWordByte, valueClosers, type ValueClosers } from './copy-bias.js';
+import { continuesNumber, isDigitByte, MAX_SPAN_TOKENS, TokenScorer, valueScore } from './value-choice.js';
 import type { TrieLayout } from '../grammar/token-trie.js';
 import { vocabularyOf } from './grammar-constraint.js';
 import { renderExtractionPrompt } from './prompt.js';
@@ -42,6 +43,12 @@ export interface ExtractOptions extends SamplingOptions {
    * that know what kind of value goes where but do not copy it exactly; the model still picks the span and
    * where it ends. */
   copyBias?: number;
+  /** Value choice (default: what the model file recommends, else off): when the model starts a value with
+   * a digit (a number, or a string such as a date, a postal code, a phone number), write instead the value
+   * of the text (as written, or normalized: number words, dates) that the model itself finds most probable,
+   * whole, then close it (extract/value-choice.ts). For small models that know which field wants which
+   * kind of value but lose it digit by digit. The most probable candidate is taken at any temperature. */
+  valueChoice?: boolean;
   signal?: AbortSignal;
 }
 
@@ -99,6 +106,7 @@ export class Extractor {
   private readonly session: Session;
   private forced: ForcedTokenizer | undefined;
   private copyTables: { trie: TrieLayout; closers: ValueClosers } | undefined;
+  private scorer: TokenScorer | undefined;
   private compiler: ConstraintCompiler | undefined;
   private readonly compiled = new Map<string, CompiledConstraint>();
 
@@ -148,7 +156,9 @@ export class Extractor {
     if (!Number.isInteger(maxTokens) || maxTokens < 0) throw new RangeError(`maxTokens must be an integer >= 0, got ${options.maxTokens}`);
     const copyBias = options.copyBias ?? this.model.extractionHints.copyBias ?? 0;
     if (!Number.isFinite(copyBias) || copyBias < 0) throw new RangeError(`copyBias must be a number >= 0, got ${copyBias}`);
-    const copy = copyBias > 0 ? new CopyTracker(new CopySource(text)) : undefined;
+    const valueChoice = options.valueChoice ?? this.model.extractionHints.valueChoice ?? false;
+    if (typeof valueChoice !== 'boolean') throw new TypeError(`valueChoice must be a boolean, got ${JSON.stringify(valueChoice)}`);
+    const copy = copyBias > 0 || valueChoice ? new CopyTracker(new CopySource(text)) : undefined;
     const sampler = new Sampler(this.kernels, this.samplerScratch, this.vocabSize, options);
     const eos = new Set(this.tokenizer.eosIds);
     const stream = createTextStream(this.tokenizer, { precedingIds: prompt });
@@ -174,6 +184,8 @@ export class Extractor {
     const canClose = constraint?.shortestCompletion !== undefined;
     const window = canClose ? 2 * this.tokensToClose(constraint!) + 2 * CLOSE_SLACK : 0;
     let finishReason: ExtractFinishReason = 'length';
+    // After a chosen value, the next token must close it (the candidate was scored as a whole value).
+    let mustClose: 'number' | 'string' | undefined;
     const emit = (id: number) => {
       seq.push(id); generated++;
       copy?.push(this.tokenizer.tokenBytes(id));
@@ -219,14 +231,30 @@ export class Extractor {
       if (seq.length >= this.session.contextLength) { finishReason = 'context'; break; }
       // One batched pass over whatever was appended since the last model run (forced tokens included).
       if (this.session.tokens.length !== seq.length) logits = this.session.prefill(seq, step());
-      if (copy) {
+      const choosing: 'number' | 'string' | undefined = !valueChoice || closing ? undefined
+        : copy!.atValueStart ? 'number' : copy!.atStringStart ? 'string' : undefined;
+      const before = choosing ? this.kernels.f32(logits, this.vocabSize).slice() : undefined;
+      if (copy && copyBias > 0) {
         const allowed = constraint ? this.kernels.u32(this.maskPtr, this.maskWords) : undefined;
         const { trie, closers } = this.copyTablesOf();
         applyCopyBias(this.kernels.f32(logits, this.vocabSize), trie, closers, copy, copyBias, allowed);
       }
+      if (mustClose) this.keepOnlyClosers(this.kernels.f32(logits, this.vocabSize), mustClose);
+      mustClose = undefined;
       const id = sampler.sample(logits, seq);
       closeBytes = undefined;
       if (eos.has(id)) { finishReason = constraint?.isComplete() ? 'complete' : 'eos'; break; }
+      const firstByte = this.tokenizer.tokenBytes(id)[0] ?? 0;
+      if (choosing && (choosing === 'number' ? continuesNumber(firstByte) : isDigitByte(firstByte))) {
+        const chosen = this.chooseValue(choosing, copy!.source, constraint, seq, before!, maxTokens - generated);
+        if (chosen) {
+          let piece = '';
+          for (const t of chosen) { constraint?.advance(t); piece += emit(t); }
+          mustClose = choosing;
+          if (piece) yield piece;
+          continue;
+        }
+      }
       constraint?.advance(id);
       const piece = emit(id);
       if (piece) yield piece;
@@ -265,6 +293,74 @@ export class Extractor {
       this.copyTables = { trie: vocab.trie, closers: valueClosers((id) => vocab.tokens[id], vocab.textIds()) };
     }
     return this.copyTables;
+  }
+
+  /** The value of the text (copy source) that the model finds most probable to write here and then close,
+   * among those the grammar accepts and the budget allows: a number, or a string from one of the text's
+   * digit-led spans (ending where a word ends, at most MAX_SPAN_TOKENS). Its token ids, or undefined when
+   * none qualifies. `first` is the logits row before the value. Each number, and each span start, is one
+   * batched pass after `seq` (a span's shorter candidates are its pass's prefixes); the cache is rewound to
+   * `seq` afterwards. */
+  private chooseValue(kind: 'number' | 'string', source: CopySource, constraint: TokenConstraint | undefined,
+    seq: readonly number[], first: Float32Array, budget: number): number[] | undefined {
+    this.forced ??= new ForcedTokenizer(this.tokenizer);
+    this.scorer ??= new TokenScorer(this.kernels, this.kernels.alloc(this.vocabSize * 4), this.vocabSize);
+    const closers = this.copyTablesOf().closers[kind];
+    const accepts = (content: Uint8Array, closing: number) => {
+      if (!constraint?.accepts) return true;
+      const bytes = new Uint8Array(content.length + 1);
+      bytes.set(content);
+      bytes[content.length] = closing;
+      return constraint.accepts(bytes);
+    };
+    const room = Math.min(budget - 1, this.session.contextLength - seq.length - 1);
+    let best: number[] | undefined, bestScore = -Infinity;
+    const seen = new Set<string>();
+    const spans = kind === 'number'
+      ? source.numbers.map((n) => UTF8.encode(n))
+      : source.digitStarts.map((i) => source.stringBytes.subarray(i, i + 8 * MAX_SPAN_TOKENS));
+    for (const span of spans) {
+      // A string span stops at a separator between the text and its normalized forms (a NUL).
+      const bytes = kind === 'string' && span.indexOf(0) >= 0 ? span.subarray(0, span.indexOf(0)) : span;
+      const key = String.fromCharCode(...bytes);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      if (kind === 'number' && !CLOSING_BYTES.some((b) => accepts(bytes, b))) continue;
+      let ids = this.forced.encode(bytes).slice(0, Math.min(room, kind === 'string' ? MAX_SPAN_TOKENS : Infinity));
+      if (ids.length === 0) continue;
+      // Candidate ends: after each token whose bytes end a word of the text (numbers: the whole number).
+      const ends: number[] = [];
+      let spelled = 0;
+      for (let k = 0; k < ids.length; k++) {
+        const t = this.tokenizer.tokenBytes(ids[k]);
+        if (t.length === 0 || t.some((b, j) => bytes[spelled + j] !== b)) { ids = ids.slice(0, k); break; }
+        spelled += t.length;
+        const endsWord = spelled === bytes.length ? kind === 'number' || span.length === bytes.length || !isWordByte(span[spelled]) || span[spelled] === 0
+          : !isWordByte(bytes[spelled]);
+        if (kind === 'number' ? spelled === bytes.length : endsWord && isWordByte(bytes[spelled - 1]) && accepts(bytes.subarray(0, spelled), QUOTE)) ends.push(k + 1);
+      }
+      if (ends.length === 0) continue;
+      ids = ids.slice(0, ends[ends.length - 1]);
+      if (this.session.tokens.length !== seq.length) this.session.prefill(seq);
+      const rows = this.session.extend(ids);
+      this.session.rewind(seq.length);
+      const lp = this.scorer.tokenLogProbs(first, rows, ids);
+      for (const n of ends) {
+        const score = valueScore(lp, n, this.scorer.logProb(rows[n - 1], closers));
+        if (score > bestScore) { bestScore = score; best = ids.slice(0, n); }
+      }
+    }
+    return best;
+  }
+
+  /** Keeps only the tokens that close the value just chosen (a string's quote; for a number, anything that
+   * does not continue it). */
+  private keepOnlyClosers(logits: Float32Array, kind: 'number' | 'string'): void {
+    for (let id = 0; id < this.vocabSize; id++) {
+      if (logits[id] === MASKED_LOGIT) continue;
+      const b = this.tokenizer.tokenBytes(id)[0];
+      if (b === undefined || (kind === 'number' ? continuesNumber(b) : b !== QUOTE)) logits[id] = MASKED_LOGIT;
+    }
   }
 
   /** Feeds the grammar the tokens of its forced bytes that it accepts, at most `budget`; returns them. */
@@ -332,6 +428,11 @@ export class Extractor {
     if (any) bits.set(keep);
   }
 }
+
+const UTF8 = new TextEncoder();
+/** Bytes that may end a number value: a candidate is kept when the grammar accepts it followed by one. */
+const CLOSING_BYTES = [0x2c, 0x7d, 0x5d];
+const QUOTE = 0x22;
 
 export function hasBit(bits: Uint32Array, id: number): boolean {
   const w = id >>> 5;

@@ -23,6 +23,8 @@ export interface Matcher {
   reset(): void;
   /** Consumes raw bytes (e.g. the forced bytes, for jump-forward decoding); throws if not allowed. */
   advanceBytes(bytes: Uint8Array): void;
+  /** Whether `bytes` may follow the document so far; nothing is consumed. */
+  accepts(bytes: Uint8Array): boolean;
   /** Bytes that complete the document from here (to close it when the token budget runs out): a
    * short completion found depth-first with closing bytes tried first (not always the shortest), or
    * null if none was found quickly. */
@@ -577,6 +579,10 @@ class TokenMatcher implements Matcher {
 
   isComplete(): boolean {
     return this.state.complete;
+  }
+
+  accepts(bytes: Uint8Array): boolean {
+    return !this.finished && this.pda.run(this.state, bytes) !== this.pda.empty;
   }
 
   shortestCompletion(): Uint8Array | null {

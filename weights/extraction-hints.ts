@@ -1,16 +1,21 @@
-// Decoding settings a model file recommends for extraction, set by whoever trained or tuned it: today the
-// copy bias (extract/copy-bias.ts), whose best value depends on the model (a small model that does not copy
-// well gains from it; a large one needs none). HF folders carry it in generation_config.json, beside HF's own
-// decoding defaults, under a key of ours; GGUF files in their metadata. The caller's own options win.
+// Decoding settings a model file recommends for extraction, set by whoever trained or tuned it: the copy
+// bias (extract/copy-bias.ts) and value choice (extract/value-choice.ts), whose worth depends on the model
+// (a small model that does not copy well gains from them; a large one needs neither). HF folders carry them
+// in generation_config.json, beside HF's own decoding defaults, under keys of ours; GGUF files in their
+// metadata. The caller's own options win.
 import { WeightsFormatError } from './byte-source.js';
 
 export interface ExtractionHints {
   /** The logit bonus for copying values from the text (ExtractOptions.copyBias). */
   copyBias?: number;
+  /** Choose digit-led values whole among the text's own (ExtractOptions.valueChoice). */
+  valueChoice?: boolean;
 }
 
 export const HF_COPY_BIAS_KEY = 'jsonlm_copy_bias';
 export const GGUF_COPY_BIAS_KEY = 'jsonlm.copy_bias';
+export const HF_VALUE_CHOICE_KEY = 'jsonlm_value_choice';
+export const GGUF_VALUE_CHOICE_KEY = 'jsonlm.value_choice';
 
 function copyBias(value: unknown, file: string, key: string): number | undefined {
   if (value === undefined) return undefined;
@@ -20,13 +25,31 @@ function copyBias(value: unknown, file: string, key: string): number | undefined
   return value;
 }
 
+function valueChoice(value: unknown, file: string, key: string): boolean | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'boolean') throw new WeightsFormatError(file, `${key} must be true or false, got ${JSON.stringify(value)}`);
+  return value;
+}
+
+function hints(bias: number | undefined, choice: boolean | undefined): ExtractionHints {
+  return { ...(bias === undefined ? {} : { copyBias: bias }), ...(choice === undefined ? {} : { valueChoice: choice }) };
+}
+
 /** From a parsed generation_config.json (undefined when the folder has none). */
 export function hintsFromGenerationConfig(json: Record<string, unknown> | undefined, file: string): ExtractionHints {
-  const bias = copyBias(json?.[HF_COPY_BIAS_KEY], file, HF_COPY_BIAS_KEY);
-  return bias === undefined ? {} : { copyBias: bias };
+  return hints(copyBias(json?.[HF_COPY_BIAS_KEY], file, HF_COPY_BIAS_KEY),
+    valueChoice(json?.[HF_VALUE_CHOICE_KEY], file, HF_VALUE_CHOICE_KEY));
 }
 
 export function hintsFromGgufMetadata(metadata: ReadonlyMap<string, unknown>, file: string): ExtractionHints {
-  const bias = copyBias(metadata.get(GGUF_COPY_BIAS_KEY), file, GGUF_COPY_BIAS_KEY);
-  return bias === undefined ? {} : { copyBias: bias };
+  return hints(copyBias(metadata.get(GGUF_COPY_BIAS_KEY), file, GGUF_COPY_BIAS_KEY),
+    valueChoice(metadata.get(GGUF_VALUE_CHOICE_KEY), file, GGUF_VALUE_CHOICE_KEY));
+}
+
+/** The generation_config.json keys that carry `hints` (empty when there are none). */
+export function generationConfigOf(h: ExtractionHints | undefined): Record<string, unknown> {
+  return {
+    ...(h?.copyBias === undefined ? {} : { [HF_COPY_BIAS_KEY]: h.copyBias }),
+    ...(h?.valueChoice === undefined ? {} : { [HF_VALUE_CHOICE_KEY]: h.valueChoice }),
+  };
 }

@@ -1,7 +1,7 @@
 // Writing a model as a Hugging Face LlamaForCausalLM folder: config.json, model.safetensors (F32, F16 or
 // BF16, HF tensor names, Q/K rows in rotate-half order) and, when the model has one, tokenizer.json and
 // tokenizer_config.json. Core code: each file is produced through a ByteSink.
-import { HF_COPY_BIAS_KEY } from './extraction-hints.js';
+import { generationConfigOf } from './extraction-hints.js';
 import { f32BitsToBf16Bits, f32BitsToF16Bits } from './half.js';
 import type { ByteSink } from './gguf-writer.js';
 import { ggufToHfName } from './hf-folder.js';
@@ -102,8 +102,7 @@ export function hfFolderFiles(model: ExportModel, dtype: SafetensorsDtype, maxSh
     files.push(text('tokenizer.json', tok.tokenizerJson));
     if (tok.tokenizerConfigJson) files.push(text('tokenizer_config.json', tok.tokenizerConfigJson));
   }
-  if (model.hints?.copyBias !== undefined) {
-    files.push(text('generation_config.json', JSON.stringify({ [HF_COPY_BIAS_KEY]: model.hints.copyBias }, null, 2) + '\n'));
-  }
+  const generation = generationConfigOf(model.hints);
+  if (Object.keys(generation).length > 0) files.push(text('generation_config.json', JSON.stringify(generation, null, 2) + '\n'));
   return files;
 }
