@@ -1,6 +1,7 @@
 // Normalized forms of the values a text writes in prose: the form a JSON answer holds for them. Dates
 // become ISO 8601 ("the 3rd of June 2026" -> 2026-06-03), 12-hour clock times become 24-hour HH:MM
-// ("6:10 p.m." -> 18:10), number words and ordinals become digits ("twenty-five" -> 25, "second" -> 2),
+// ("6:10 p.m." -> 18:10), phone numbers get the hyphenated North American form ("(555) 123-4567" ->
+// 555-123-4567), number words and ordinals become digits ("twenty-five" -> 25, "second" -> 2),
 // and amounts with zero cents lose them ("1,707,000.00" -> 1707000).
 //
 // Why: the copy bias (copy-bias.ts) favours values that are spans of the text, but a schema that asks for
@@ -20,6 +21,8 @@ const DAY_MONTH_YEAR = new RegExp(String.raw`\b(?:the\s+)?${DAY}\s+(?:of\s+)?${M
 const MONTH_DAY_YEAR = new RegExp(String.raw`\b${MONTH}\s+${DAY},?\s+${YEAR}\b`, 'gi');
 const YEAR_MONTH_DAY = /\b(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})\b/g;
 const CLOCK_12H = /\b(\d{1,2})(?::(\d{2}))?\s*([ap])\.?\s?m\b\.?/gi;
+// North American numbers as (555) 123-4567, 555.123.4567 or 555 123 4567: also offered as 555-123-4567.
+const PHONE = /(?<![\d-])\(?(\d{3})\)?[-. ]?(\d{3})[-. ](\d{4})(?![\d-])/g;
 const ZERO_CENTS = /\b(\d{1,3}(?:,\d{3})+|\d+)\.0+\b/g;
 
 const UNITS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven',
@@ -45,13 +48,15 @@ function isoDate(year: number, month: number, day: number): string | undefined {
 }
 
 export interface NormalizedValues {
-  /** String values: ISO dates and 24-hour times, in order of appearance, without repeats. */
+  /** String values: ISO dates, 24-hour times and hyphenated phone numbers, in order of appearance, without
+   * repeats. */
   strings: string[];
   /** Number values, as JSON numbers would be written: from number words, ordinals and zero-cent amounts. */
   numbers: string[];
 }
 
-/** The normalized forms of the dates, clock times, number words, ordinals and zero-cent amounts in `text`. */
+/** The normalized forms of the dates, clock times, phone numbers, number words, ordinals and zero-cent
+ * amounts in `text`. */
 export function normalizedValues(text: string): NormalizedValues {
   const strings = new Set<string>(), numbers = new Set<string>();
   const found: Array<[number, string]> = [];
@@ -64,6 +69,7 @@ export function normalizedValues(text: string): NormalizedValues {
     const h24 = (h % 12) + (m[3].toLowerCase() === 'p' ? 12 : 0);
     found.push([m.index!, `${pad2(h24)}:${pad2(min)}`]);
   }
+  for (const m of text.matchAll(PHONE)) found.push([m.index!, `${m[1]}-${m[2]}-${m[3]}`]);
   found.sort((a, b) => a[0] - b[0]);
   for (const [, s] of found) if (s) strings.add(s);
 

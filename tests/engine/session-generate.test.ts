@@ -97,6 +97,35 @@ describe('Session', () => {
     expect(ids.slice(1)).toEqual(g.ids);
   });
 
+  it('extend() returns the row after each new token (as prefilling each prefix gives); rewind() keeps a prefix', () => {
+    for (const m of [model, q8]) {
+      const s = m.createSession();
+      s.prefill(seq.slice(0, 30));
+      const rows = s.extend(seq.slice(30, 37));
+      expect(rows).toHaveLength(7);
+      expect(s.tokens).toEqual(seq.slice(0, 37));
+      for (const k of [0, 3, 6]) {
+        const fresh = m.createSession();
+        fresh.prefill(seq.slice(0, 31 + k));
+        expect(rows[k]).toEqual(fresh.logitsView());
+      }
+      s.rewind(30);
+      expect(s.tokens).toEqual(seq.slice(0, 30));
+      // The rewound cache is reused: another continuation computes only its own tokens, exactly.
+      const before = s.evaluated;
+      const other = s.extend([300, 301]);
+      expect(s.evaluated - before).toBe(2);
+      const fresh = m.createSession();
+      fresh.prefill([...seq.slice(0, 30), 300, 301]);
+      expect(other[1]).toEqual(fresh.logitsView());
+      s.rewind(1000); // longer than the cache: nothing changes
+      expect(s.tokens).toHaveLength(32);
+      expect(() => s.rewind(-1)).toThrow(/rewind length/);
+      expect(() => s.extend([])).toThrow(/at least one token/);
+      expect(() => s.extend([512])).toThrow(TokenIdError);
+    }
+  });
+
   it('fails clearly on empty, too long and out-of-range input', () => {
     const s = model.createSession({ contextLength: 16 });
     expect(() => s.prefill([])).toThrow(/the prompt is empty/);

@@ -100,10 +100,13 @@ describe('jsonlm extract', () => {
   it('exit 2: bad flags', async () => {
     for (const argv of [['--schema', PERSON, '--bogus'], ['--schema', PERSON, '--seed', 'x', '--text', 'a'], ['--text', 'a'],
       ['--schema', PERSON, '--text', 'a', '--input', PERSON], ['--schema', PERSON, '--text', 'a', '--output', 'o.jsonl'],
-      ['--schema', PERSON, '--text', 'a', '--copy-bias', '-1'], ['--schema', PERSON, '--text', 'a', '--copy-bias', 'lots']]) {
+      ['--schema', PERSON, '--text', 'a', '--copy-bias', '-1'], ['--schema', PERSON, '--text', 'a', '--copy-bias', 'lots'],
+      ['--schema', PERSON, '--text', 'a', '--value-choice', '--no-value-choice'], ['--schema', PERSON, '--text', 'a', '--value-choice=yes']]) {
       const r = await cli(['extract', ...argv]);
       expect(r.code, argv.join(' ')).toBe(EXIT.usage);
     }
+    const both = await cli(['extract', '--schema', PERSON, '--text', 'a', '--value-choice', '--no-value-choice']);
+    expect(both.err).toMatch(/--value-choice and --no-value-choice contradict each other/);
   });
 
   it('exit 3 with a clear message when there is no default model and no --model', async () => {

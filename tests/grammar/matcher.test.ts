@@ -131,6 +131,22 @@ describe('Matcher', () => {
     expect(m.isComplete()).toBe(true);
   });
 
+  it('accepts() tells whether bytes may follow, without consuming them', () => {
+    const m = matcherFor({ type: 'object', properties: { n: { type: 'integer', minimum: 5 }, d: { type: 'string', format: 'date' } }, required: ['n', 'd'], additionalProperties: false });
+    feed(m, '{"n":');
+    const enc = (s: string) => new TextEncoder().encode(s);
+    expect(m.accepts(enc('12,'))).toBe(true);
+    expect(m.accepts(enc('3,'))).toBe(false); // below the minimum
+    expect(m.accepts(enc('1.5'))).toBe(false); // not an integer
+    expect(m.accepts(enc('7,"d":"2026-06-03"}'))).toBe(true);
+    expect(m.accepts(enc('7,"d":"June 3"'))).toBe(false); // not a date
+    expect(m.text()).toBe('{"n":'); // nothing consumed
+    feed(m, '7,"d":"2026-06-03"}');
+    expect(m.accepts(enc(''))).toBe(true);
+    expect(m.accepts(enc('}'))).toBe(false); // nothing after the document
+    expect(m.accepts(enc('x'))).toBe(false);
+  });
+
   it('shortestCompletion closes a document validly', () => {
     const m = matcherFor(person);
     feed(m, '{"name":"Bo');

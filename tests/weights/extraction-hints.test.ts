@@ -40,6 +40,21 @@ describe('extraction hints', () => {
     expect(readModelLayout(back).hints).toEqual({ copyBias: 3.5 });
   });
 
+  it('jsonlm_value_choice rides along in both formats, beside the copy bias', async () => {
+    const hf = hfSource(base, { 'generation_config.json': '{"jsonlm_copy_bias": 4, "jsonlm_value_choice": true}' });
+    expect(readModelLayout(hf).hints).toEqual({ copyBias: 4, valueChoice: true });
+    const gguf = ggufSource(exportFromLayout(readModelLayout(hf)));
+    expect(readModelLayout(gguf).hints).toEqual({ copyBias: 4, valueChoice: true });
+    const back = hfSource(exportFromLayout(readModelLayout(gguf)));
+    expect((await loadModel(back)).extractionHints).toEqual({ copyBias: 4, valueChoice: true });
+    const off = hfSource(base, { 'generation_config.json': '{"jsonlm_value_choice": false}' });
+    expect(readModelLayout(off).hints).toEqual({ valueChoice: false });
+    for (const bad of ['1', '"yes"', 'null']) {
+      const src = hfSource(base, { 'generation_config.json': `{"jsonlm_value_choice": ${bad}}` });
+      expect(() => readModelLayout(src)).toThrow(/generation_config\.json.*jsonlm_value_choice must be true or false/);
+    }
+  });
+
   it('no hint: an empty set, and none written', async () => {
     expect(readModelLayout(hfSource(base)).hints).toEqual({});
     expect(readModelLayout(ggufSource(base)).hints).toEqual({});
