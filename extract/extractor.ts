@@ -14,7 +14,7 @@ import type { CompiledConstraint, ConstraintCompiler, TokenConstraint } from './
 import { ExtractSetupError, TextTooLongError } from './errors.js';
 import { ForcedTokenizer } from './forced-tokens.js';
 import { applyCopyBias, CopySource, CopyTracker, isWordByte, valueClosers, type ValueClosers } from './copy-bias.js';
-import { continuesNumber, isDigitByte, MAX_SPAN_TOKENS, TokenScorer, valueScore } from './value-choice.js';
+import { continuesNumber, isDigitByte, MAX_SPAN_TOKENS, MAX_SPAN_WORDS, TokenScorer, valueScore } from './value-choice.js';
 import type { TrieLayout } from '../grammar/token-trie.js';
 import { vocabularyOf } from './grammar-constraint.js';
 import { renderExtractionPrompt } from './prompt.js';
@@ -314,21 +314,20 @@ export class Extractor {
       return constraint.accepts(bytes);
     };
     const room = Math.min(budget - 1, this.session.contextLength - seq.length - 1);
-    let best: number[] | undefined, bestScore = -Infinity;
+    // The candidates first (no model work): token ids, and the token counts where the value may end.
+    const candidates: Array<{ ids: number[]; ends: number[] }> = [];
     const seen = new Set<string>();
     const spans = kind === 'number'
       ? source.numbers.map((n) => UTF8.encode(n))
       : source.digitStarts.map((i) => source.stringBytes.subarray(i, i + 8 * MAX_SPAN_TOKENS));
     for (const span of spans) {
-      // A string span stops at a separator between the text and its normalized forms (a NUL).
-      const bytes = kind === 'string' && span.indexOf(0) >= 0 ? span.subarray(0, span.indexOf(0)) : span;
+      const bytes = kind === 'string' ? span.subarray(0, stringSpanEnd(span)) : span;
       const key = String.fromCharCode(...bytes);
       if (seen.has(key)) continue;
       seen.add(key);
       if (kind === 'number' && !CLOSING_BYTES.some((b) => accepts(bytes, b))) continue;
       let ids = this.forced.encode(bytes).slice(0, Math.min(room, kind === 'string' ? MAX_SPAN_TOKENS : Infinity));
-      if (ids.length === 0) continue;
-      // Candidate ends: after each token whose bytes end a word of the text (numbers: the whole number).
+      // Ends: after each token whose bytes end a word of the text (numbers: the whole number only).
       const ends: number[] = [];
       let spelled = 0;
       for (let k = 0; k < ids.length; k++) {
@@ -339,15 +338,26 @@ export class Extractor {
           : !isWordByte(bytes[spelled]);
         if (kind === 'number' ? spelled === bytes.length : endsWord && isWordByte(bytes[spelled - 1]) && accepts(bytes.subarray(0, spelled), QUOTE)) ends.push(k + 1);
       }
-      if (ends.length === 0) continue;
-      ids = ids.slice(0, ends[ends.length - 1]);
+      if (ends.length > 0) candidates.push({ ids: ids.slice(0, ends[ends.length - 1]), ends });
+    }
+    if (candidates.length === 0) return undefined;
+    // Most promising first token first; a candidate whose first token alone caps its mean below the best
+    // score so far is skipped without a pass (every other term is <= 0, so the skip never changes the
+    // choice). Ties go to the candidate found first in the text.
+    const firstLp = this.scorer.logProbs(first, candidates.map((c) => c.ids[0]));
+    const order = candidates.map((_, i) => i).sort((a, b) => firstLp[b] - firstLp[a] || a - b);
+    let best: number[] | undefined, bestScore = -Infinity, bestIndex = Infinity;
+    for (const i of order) {
+      const { ids, ends } = candidates[i];
+      const cap = firstLp[i] / (ends[ends.length - 1] + 1);
+      if (cap < bestScore || (cap === bestScore && i > bestIndex)) continue;
       if (this.session.tokens.length !== seq.length) this.session.prefill(seq);
       const rows = this.session.extend(ids);
       this.session.rewind(seq.length);
-      const lp = this.scorer.tokenLogProbs(first, rows, ids);
+      const lp = [firstLp[i], ...this.scorer.tokenLogProbs(rows, ids.slice(1))];
       for (const n of ends) {
         const score = valueScore(lp, n, this.scorer.logProb(rows[n - 1], closers));
-        if (score > bestScore) { bestScore = score; best = ids.slice(0, n); }
+        if (score > bestScore || (score === bestScore && i < bestIndex)) { bestScore = score; bestIndex = i; best = ids.slice(0, n); }
       }
     }
     return best;
@@ -430,6 +440,20 @@ export class Extractor {
 }
 
 const UTF8 = new TextEncoder();
+
+/** Where a digit-led string candidate must stop: at a separator between the text and its normalized forms
+ * (a NUL), an escape (a newline, a quote), the end of a clause (',', '.', ';', '!', '?' before a space), or
+ * after MAX_SPAN_WORDS words. Values such as dates, codes, phone numbers and street addresses fit. */
+export function stringSpanEnd(span: Uint8Array): number {
+  let words = 1;
+  for (let j = 0; j < span.length; j++) {
+    const b = span[j];
+    if (b === 0 || b === 0x5c) return j;
+    if ((b === 0x2c || b === 0x2e || b === 0x3b || b === 0x21 || b === 0x3f) && span[j + 1] === 0x20) return j;
+    if (b === 0x20 && ++words > MAX_SPAN_WORDS) return j;
+  }
+  return span.length;
+}
 /** Bytes that may end a number value: a candidate is kept when the grammar accepts it followed by one. */
 const CLOSING_BYTES = [0x2c, 0x7d, 0x5d];
 const QUOTE = 0x22;

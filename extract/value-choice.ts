@@ -17,8 +17,9 @@
 // The most probable candidate is taken at any temperature.
 import type { Kernels, Ptr } from '../kernels/kernels.js';
 
-/** Longest string candidate, in tokens from its start in the text. */
+/** Longest string candidate, in tokens and in words from its start in the text. */
 export const MAX_SPAN_TOKENS = 12;
+export const MAX_SPAN_WORDS = 4;
 
 /** Log-probabilities of tokens under a logits row, with softmax and log inside the kernels (WebAssembly),
  * so that the same logits give the same choice on every platform. */
@@ -27,17 +28,27 @@ export class TokenScorer {
 
   /** log of the total probability of `ids` under `row` (-Infinity when they have none). */
   logProb(row: Float32Array, ids: readonly number[]): number {
-    this.kernels.f32(this.scratch, this.vocabSize).set(row.subarray(0, this.vocabSize));
-    this.kernels.exports.softmax(this.scratch, this.vocabSize);
-    const probs = this.kernels.f32(this.scratch, this.vocabSize);
+    const probs = this.softmax(row);
     let sum = 0;
     for (const id of ids) sum += probs[id];
     return sum > 0 ? this.kernels.exports.logf(sum) : -Infinity;
   }
 
-  /** Each token's log-probability: `first` is the row before tokens[0], rows[i] the row after tokens[i]. */
-  tokenLogProbs(first: Float32Array, rows: readonly Float32Array[], tokens: readonly number[]): number[] {
-    return tokens.map((id, i) => this.logProb(i === 0 ? first : rows[i - 1], [id]));
+  /** Each id's log-probability under `row` (one softmax). */
+  logProbs(row: Float32Array, ids: readonly number[]): number[] {
+    const probs = this.softmax(row);
+    return ids.map((id) => (probs[id] > 0 ? this.kernels.exports.logf(probs[id]) : -Infinity));
+  }
+
+  /** The log-probability of tokens[i] under rows[i] (rows[i]: the row before tokens[i]). */
+  tokenLogProbs(rows: readonly Float32Array[], tokens: readonly number[]): number[] {
+    return tokens.map((id, i) => this.logProbs(rows[i], [id])[0]);
+  }
+
+  private softmax(row: Float32Array): Float32Array {
+    this.kernels.f32(this.scratch, this.vocabSize).set(row.subarray(0, this.vocabSize));
+    this.kernels.exports.softmax(this.scratch, this.vocabSize);
+    return this.kernels.f32(this.scratch, this.vocabSize);
   }
 }
 
