@@ -17,7 +17,7 @@ import { applyCopyBias, CopySource, CopyTracker, isWordByte, valueClosers, type 
 import { continuesNumber, isDigitByte, MAX_SPAN_TOKENS, MAX_SPAN_WORDS, TokenScorer, valueScore } from './value-choice.js';
 import type { TrieLayout } from '../grammar/token-trie.js';
 import { vocabularyOf } from './grammar-constraint.js';
-import { renderExtractionPrompt } from './prompt.js';
+import { extractionPromptIds } from './prompt.js';
 import { sharedValidator } from './validate.js';
 
 /** Positions that must stay free after the prompt, or the text is "too long for the context". */
@@ -136,7 +136,7 @@ export class Extractor {
 
   /** The prompt's token ids, checked against the context. */
   promptIds(schema: unknown, text: string): number[] {
-    const ids = this.tokenizer.encode(renderExtractionPrompt(this.tokenizer, schema, text), { addSpecialTokens: true });
+    const ids = extractionPromptIds(this.tokenizer, schema, text);
     if (ids.length + MIN_OUTPUT_TOKENS > this.session.contextLength) {
       throw new TextTooLongError(ids.length, this.session.contextLength, MIN_OUTPUT_TOKENS);
     }

@@ -30,7 +30,8 @@ export interface Tokenizer {
   readonly dummyPrefix?: boolean;
   /** Text -> ids. The text of a special token written in `text` (e.g. "<|im_start|>" in a rendered chat
    * prompt) becomes that token's id, as Hugging Face tokenizers and llama.cpp's parse_special do; so
-   * untrusted user text that spells such a marker can inject it (strip them first if that matters). */
+   * untrusted user text that spells such a marker would inject it: extraction encodes the user's text as
+   * plain text (extract/prompt.ts extractionPromptIds). */
   encode(text: string, options?: EncodeOptions): number[];
   /** Ids -> text, decoding the concatenated bytes of all tokens once (split UTF-8 characters come out
    * whole). SentencePiece-style tokenizers drop their dummy-prefix space from the first text token when
