@@ -9,7 +9,7 @@
 #
 # Knobs (environment): WORK (scratch folder, default train/.work), OUT_MODEL (export folder), EXTRA (extra
 # training examples drawn from the generator per seed in EXTRA_SEEDS, default "2"), INIT (a checkpoint to
-# start from, weights only), COPY_BIAS (the copy bias the exported model recommends, see extract/copy-bias.ts), COPY (how many examples of the auxiliary copy task, drawn from the texts of the last
+# start from, weights only), COPY_BIAS (the copy bias the exported model recommends, see extract/copy-bias.ts), VALUE_CHOICE=1 (the exported model recommends value choice, extract/value-choice.ts), COPY (how many examples of the auxiliary copy task, drawn from the texts of the last
 # extra seed; see train/prepare-data.ts COPY_INSTRUCTION), TOKENIZER (a folder with tokenizer.json to use instead of training a BPE), VOCAB, DIM, LAYERS, HEADS, KV_HEADS, HIDDEN,
 # STEPS, TIME_BUDGET (minutes, 0 = none: the schedule then runs exactly STEPS steps), BATCH_TOKENS, LR, SEED, TIER_KEEP, THREADS (PyTorch threads:
 # 1 is faster on a busy shared 2-core machine, 2 on an idle one),
@@ -84,4 +84,4 @@ mkdir -p "$RUN"
   --lr "$LR" --warmup "$WARMUP" --eval-every "$EVAL_EVERY" --eval-n "$EVAL_N" --ckpt-every 50 --seed "$SEED" --tier-keep "$TIER_KEEP" --threads "$THREADS")
 
 echo "== export -> $OUT_MODEL"
-"$PY" train/export.py --ckpt "$RUN/best.pt" --tokenizer "$WORK/tok" --out "$OUT_MODEL" ${COPY_BIAS:+--copy-bias "$COPY_BIAS"}
+"$PY" train/export.py --ckpt "$RUN/best.pt" --tokenizer "$WORK/tok" --out "$OUT_MODEL" ${COPY_BIAS:+--copy-bias "$COPY_BIAS"} ${VALUE_CHOICE:+--value-choice}
