@@ -24,7 +24,7 @@ describe.skipIf(!hasTorch)('training recipe (tiny config)', () => {
   it('runs data -> tokenizer -> training -> export, and the engine matches PyTorch', async () => {
     execFileSync('bash', ['train/run.sh'], {
       cwd: REPO, stdio: 'pipe', timeout: 110_000,
-      env: { ...process.env, TINY: '1', WORK: work, OUT_MODEL: model },
+      env: { ...process.env, TINY: '1', WORK: work, OUT_MODEL: model, COPY_BIAS: '3', VALUE_CHOICE: '1' },
     });
     // The auxiliary copy task (TINY sets COPY=50): its answers are the texts, token for token as in the prompt.
     const copyMeta = readFileSync(join(work, 'copy.meta.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
@@ -46,6 +46,8 @@ describe.skipIf(!hasTorch)('training recipe (tiny config)', () => {
 
     // The engine's own tokenizer and chat template give the prompt ids the trainer was fed.
     const m = await loadModelFromPath(model, { dtype: 'f32' });
+    // The decoding settings the export recommends (COPY_BIAS, VALUE_CHOICE) are what the engine reads back.
+    expect(m.extractionHints).toEqual({ copyBias: 3, valueChoice: true });
     const tok = m.tokenizer!;
     expect(tok.vocabSize).toBe(config.vocab_size);
     const rawBin = readFileSync(join(work, 'val.bin'));
