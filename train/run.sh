@@ -84,4 +84,4 @@ mkdir -p "$RUN"
   --lr "$LR" --warmup "$WARMUP" --eval-every "$EVAL_EVERY" --eval-n "$EVAL_N" --ckpt-every 50 --seed "$SEED" --tier-keep "$TIER_KEEP" --threads "$THREADS")
 
 echo "== export -> $OUT_MODEL"
-"$PY" train/export.py --ckpt "$RUN/best.pt" --tokenizer "$WORK/tok" --out "$OUT_MODEL" ${COPY_BIAS:+--copy-bias "$COPY_BIAS"} ${VALUE_CHOICE:+--value-choice}
+"$PY" train/export.py --ckpt "$RUN/best.pt" --tokenizer "$WORK/tok" --out "$OUT_MODEL" ${COPY_BIAS:+--copy-bias "$COPY_BIAS"} $([[ "${VALUE_CHOICE:-0}" == 1 ]] && echo --value-choice)
