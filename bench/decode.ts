@@ -9,9 +9,9 @@
 //     over all of the browser's processes, sampled every 50 ms).
 // The module is browser-safe at the top level (Node modules are imported inside run()), so the same
 // measurement runs in headless Chromium with --browser.
-import type { LlamaConfig } from '../engine/config.js';
+import type { LlamaConfig } from '../weights/config.js';
 import { Model } from '../engine/model.js';
-import { Prng } from '../engine/prng.js';
+import { Prng } from '../random/prng.js';
 import { Kernels } from '../kernels/kernels.js';
 import type { LayerWeights, ModelWeights, Q8Matrix } from '../weights/model-weights.js';
 

@@ -9,7 +9,8 @@ import { cpus, loadavg } from 'node:os';
 import { dirname, resolve, basename } from 'node:path';
 import { intFlag, parseFlags, UsageError } from '../cli/args.js';
 import { defaultTokenizerPath, loadVocabulary, readSchema } from '../cli/sample-schema.js';
-import { compileGrammar, createMatcher, createValidator, sampleDocument, seededRandom } from '../grammar/index.js';
+import { compileGrammar, createMatcher, createValidator, sampleDocument } from '../grammar/index.js';
+import { mulberry32Unit } from '../random/prng.js';
 
 /** Milliseconds of this process's CPU time (user + system). */
 function cpuMs(): number {
@@ -83,7 +84,7 @@ export async function run(args: string[]): Promise<number> {
     compileTimes.push(report.compileMs);
     const validate = createValidator(schema);
     const matcher = createMatcher(grammar, vocab);
-    const random = seededRandom(seed * 1000003 + i);
+    const random = mulberry32Unit(seed * 1000003 + i);
     const mask: number[] = [];
     for (let d = 0; d < docs; d++) {
       const doc = sampleDocument(matcher, vocab, random, { maxTokens, onMaskTime: (ms) => mask.push(ms * 1000), clock: cpuClock ? cpuMs : undefined });

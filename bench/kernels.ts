@@ -11,8 +11,9 @@ import { Bench } from 'tinybench';
 import { UsageError, parseFlags } from '../cli/args.js';
 import { Kernels, type Ptr } from '../kernels/kernels.js';
 import {
-  attentionF64, matvecF64, matvecQ8F32, mulberry32, q8Shape, rmsnormF64, ropeF64, softmaxF64,
+  attentionF64, matvecF64, matvecQ8F32, q8Shape, rmsnormF64, ropeF64, softmaxF64,
 } from '../kernels/reference.js';
+import { mulberry32Unit } from '../random/prng.js';
 
 interface Row {
   kernel: string;
@@ -73,7 +74,7 @@ function fillBytes(k: Kernels, ptr: Ptr, bytes: number, seed: number): void {
 }
 
 function fillF32(k: Kernels, ptr: Ptr, n: number, seed: number, scale = 1): void {
-  const r = mulberry32(seed);
+  const r = mulberry32Unit(seed);
   const v = k.f32(ptr, n);
   for (let i = 0; i < n; i++) v[i] = (r() * 2 - 1) * scale;
 }

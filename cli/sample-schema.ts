@@ -5,7 +5,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { compileGrammar, createMatcher, createValidator, sampleDocument, seededRandom, TokenVocabulary } from '../grammar/index.js';
+import { compileGrammar, createMatcher, createValidator, sampleDocument, TokenVocabulary } from '../grammar/index.js';
+import { mulberry32Unit } from '../random/prng.js';
 import { tokenizerFromJson, vocabularyBytes } from '../tokenizer/index.js';
 import { intFlag, parseFlags, UsageError } from './args.js';
 
@@ -62,7 +63,7 @@ export async function run(args: string[]): Promise<number> {
   const vocab = loadVocabulary(defaultTokenizerPath(values.tokenizer));
   const validate = createValidator(schema);
   const matcher = createMatcher(grammar, vocab);
-  const random = seededRandom(seed);
+  const random = mulberry32Unit(seed);
   let printed = 0;
   let failures = 0;
   for (let attempt = 0; printed < count && attempt < count * 5; attempt++) {

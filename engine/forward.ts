@@ -4,7 +4,7 @@
 // kernel reads and writes which buffer.
 import type { Kernels, Ptr } from '../kernels/kernels.js';
 import type { Matrix, ModelWeights } from '../weights/model-weights.js';
-import type { LlamaConfig } from './config.js';
+import type { LlamaConfig } from '../weights/config.js';
 import type { KvCache } from './kv-cache.js';
 import type { RunState } from './run-state.js';
 import { MASKED_LOGIT } from './sampler.js';

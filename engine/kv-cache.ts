@@ -5,7 +5,7 @@
 // Memory: allocated once, never cleared. Fresh WebAssembly pages are zero and not resident until
 // touched, so a 2048-position cache costs RSS only for the positions actually used.
 import type { Kernels, Ptr } from '../kernels/kernels.js';
-import type { LlamaConfig } from './config.js';
+import type { LlamaConfig } from '../weights/config.js';
 
 export interface KvCache {
   readonly contextLength: number;

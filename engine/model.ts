@@ -4,7 +4,7 @@ import type { Kernels, Ptr } from '../kernels/kernels.js';
 import type { Tokenizer } from '../tokenizer/tokenizer.js';
 import type { ModelWeights } from '../weights/model-weights.js';
 import type { ExtractionHints } from '../weights/extraction-hints.js';
-import type { LlamaConfig } from './config.js';
+import type { LlamaConfig } from '../weights/config.js';
 import type { ForwardContext } from './forward.js';
 import { generate, generateSteps, type GenerateOptions, type GenerateResult, type GeneratedToken } from './generate.js';
 import { createKvCache } from './kv-cache.js';

@@ -3,7 +3,7 @@
 // RoPE tables and one row of logits. Plain offsets, like llama2.c's RunState.
 import type { Kernels, Ptr } from '../kernels/kernels.js';
 import type { Matrix, ModelWeights } from '../weights/model-weights.js';
-import type { LlamaConfig } from './config.js';
+import type { LlamaConfig } from '../weights/config.js';
 
 /** Prompt tokens per batched pass; longer prompts run in chunks of this size. */
 export const DEFAULT_MAX_CHUNK = 64;

@@ -4,7 +4,7 @@
 // Determinism: exp and the softmax run in WebAssembly (scale + softmax kernels); JS only compares, sorts
 // and adds float64 numbers (IEEE-exact everywhere) and draws integers from the seeded Prng.
 import type { Kernels, Ptr } from '../kernels/kernels.js';
-import { Prng } from './prng.js';
+import { Prng } from '../random/prng.js';
 
 export interface SamplingOptions {
   /** 0 (the default) is greedy argmax; above 0 the logits are divided by it before the softmax. */

@@ -23,18 +23,6 @@ export interface SampledDocument {
   finished: boolean;
 }
 
-/** mulberry32: small, seedable, good enough for sampling. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const closerLists = new WeakMap<TokenVocabulary, Int32Array>();
 
 /** Tokens containing a byte that ends a string, object or array. */

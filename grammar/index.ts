@@ -4,6 +4,6 @@ export { GrammarError } from './errors.js';
 export { Grammar } from './grammar.js';
 export { TokenVocabulary } from './token-trie.js';
 export { createMatcher, type Matcher } from './matcher.js';
-export { sampleDocument, seededRandom, type SampleOptions, type SampledDocument } from './fuzzer.js';
+export { sampleDocument, type SampleOptions, type SampledDocument } from './fuzzer.js';
 export { grammarAccepts } from './accepts.js';
 export { createValidator, type SchemaValidator } from './validate.js';

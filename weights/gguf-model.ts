@@ -1,7 +1,7 @@
 // A GGUF file as a Llama model: the llama.* hyper-parameters to a LlamaConfig, the tensor directory to a
 // ModelLayout. GGUF stores Q/K rows permuted for adjacent-pair RoPE (convert_hf_to_gguf.py does it), so
 // the config says ropeStyle 'interleaved'.
-import type { LlamaConfig } from '../engine/config.js';
+import type { LlamaConfig } from './config.js';
 import { WeightsFormatError, type ByteSource } from './byte-source.js';
 import { parseGguf, type GgufFile, type GgufValue } from './gguf.js';
 import type { ModelLayout, TensorEncoding, TensorRef } from './model-layout.js';

@@ -1,7 +1,7 @@
 // A Hugging Face LlamaForCausalLM checkpoint folder: config.json, model.safetensors (or shards listed in
 // model.safetensors.index.json), tokenizer.json and tokenizer_config.json. HF stores Q/K rows for
 // rotate-half RoPE, so the config says ropeStyle 'half' (the engine rotates pairs (j, j + headDim/2)).
-import type { LlamaConfig } from '../engine/config.js';
+import type { LlamaConfig } from './config.js';
 import { WeightsFormatError, type ByteSource } from './byte-source.js';
 import type { ModelLayout, TensorEncoding, TensorRef } from './model-layout.js';
 import { parseSafetensors } from './safetensors.js';

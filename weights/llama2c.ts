@@ -2,7 +2,7 @@
 // arrays; a negative vocab_size means an untied classifier), version 1 (magic "ak42", 256-byte header,
 // fp32) and version 2 (int8 weights quantized in groups, fp32 norms and scales). Q/K rows are stored for
 // llama2.c's interleaved-pair RoPE, so the config says ropeStyle 'interleaved'.
-import type { LlamaConfig } from '../engine/config.js';
+import type { LlamaConfig } from './config.js';
 import { SourceCursor, WeightsFormatError, type ByteSource } from './byte-source.js';
 import { layerTensorNames, type ModelLayout, type TensorEncoding, type TensorRef } from './model-layout.js';
 

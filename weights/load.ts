@@ -2,7 +2,7 @@
 // map of file names to bytes, or llama2.c checkpoint), validate it against its config, and stream every
 // tensor into the kernels' memory. No Node built-ins here: weights/node-files.ts builds sources from paths,
 // browsers from ArrayBuffers (fetch / File).
-import type { LlamaConfig } from '../engine/config.js';
+import type { LlamaConfig } from './config.js';
 import type { Kernels } from '../kernels/kernels.js';
 import { asByteSource, WeightsFormatError, type ByteSource } from './byte-source.js';
 import { readGgufLayout } from './gguf-model.js';

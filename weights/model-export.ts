@@ -2,7 +2,7 @@
 // blocks when the source already is Q8_0), and its tokenizer data. Sources are a loaded file's layout
 // (convert) or the seeded random generator; writers are GGUF (gguf-convert.ts) and HF folders
 // (hf-writer.ts). Q/K rows are re-ordered here when the target's RoPE convention differs.
-import type { LlamaConfig, RopeStyle } from '../engine/config.js';
+import type { LlamaConfig, RopeStyle } from './config.js';
 import { Q8_0_BYTES, Q8_0_BLOCK } from './ggml-types.js';
 import { expectedTensors, type ModelLayout, type TokenizerSource } from './model-layout.js';
 import { halfRowForInterleavedRow, interleavedRowForHalfRow } from './rope-permute.js';

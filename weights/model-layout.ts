@@ -1,7 +1,7 @@
 // The format-neutral description of a model file: its LlamaConfig and, for every tensor the forward pass
 // needs, where its bytes lie and how they are encoded. Each reader (GGUF, HF folder, llama2.c) produces
 // one; placement into kernel memory, conversion and validation work from it alone.
-import type { LlamaConfig } from '../engine/config.js';
+import type { LlamaConfig } from './config.js';
 import { WeightsFormatError, type ByteSource } from './byte-source.js';
 import type { GgufValue, GgufTypeTag } from './gguf.js';
 

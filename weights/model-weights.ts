@@ -1,6 +1,6 @@
 // Weights once placed in the kernels' WebAssembly memory: JS holds only offsets and shapes.
 import type { Ptr } from '../kernels/kernels.js';
-import type { LlamaConfig } from '../engine/config.js';
+import type { LlamaConfig } from './config.js';
 
 /** A [rows, cols] matrix in the kernels' int8 layout: symmetric quantization in groups of `group` values
  * along each row (the input dimension), one f32 scale per group.

@@ -4,7 +4,8 @@
 // 16-bit integers, scaled by a power of two. So each value is an exact small binary fraction, the same
 // seed gives bit-identical files on every platform, and any row can be generated on its own (each row has
 // its own PRNG stream), so writers stream models of any size.
-import type { LlamaConfig } from '../engine/config.js';
+import { fmix32, mulberry32 } from '../random/prng.js';
+import type { LlamaConfig } from './config.js';
 import type { ExportModel, ExportTensor } from './model-export.js';
 import { expectedTensors, type TokenizerSource } from './model-layout.js';
 
@@ -27,22 +28,9 @@ const MATRIX_SCALE = 2 ** -20;
 /** Norm weights: 1 + (same sum) * 2^-19: mean 1, std ~0.072. */
 const NORM_SCALE = 2 ** -19;
 
-/** 32-bit integer hash (murmur3 finalizer) for seeding row streams. */
-function mix(h: number): number {
-  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
-  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-  return (h ^ (h >>> 16)) >>> 0;
-}
-
 /** Fills `dst` with row `row` of tensor number `tensorIndex`. */
 function fillRow(seed: number, tensorIndex: number, row: number, isNorm: boolean, dst: Float32Array): void {
-  let state = mix(mix(mix(seed >>> 0) ^ Math.imul(tensorIndex + 1, 0x9e3779b1)) ^ Math.imul(row + 1, 0x7feb352d));
-  const next = (): number => { // mulberry32
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return (t ^ (t >>> 14)) >>> 0;
-  };
+  const next = mulberry32(fmix32(fmix32(fmix32(seed >>> 0) ^ Math.imul(tensorIndex + 1, 0x9e3779b1)) ^ Math.imul(row + 1, 0x7feb352d)));
   for (let i = 0; i < dst.length; i++) {
     const a = next(), b = next();
     const s = (a & 0xffff) + (a >>> 16) + (b & 0xffff) + (b >>> 16) - 131070; // Irwin-Hall, integer

@@ -6,11 +6,8 @@
 // - every string that is not an enum or a date has maxLength 80, every array has maxItems, so a
 //   grammar-constrained decoder always terminates.
 import type { Rng } from './prng.js';
-import {
-  fill, sayLeaf, surfaceOf,
-  type ArraySpec, type Ctx, type Drawn, type DrawnObject, type Family, type FieldSpec, type Json, type JsonObject,
-  type LeafSpec, type ListSpec, type ObjectSpec,
-} from './field.js';
+import { fill, sayLeaf, surfaceOf, type ArraySpec, type Drawn, type DrawnObject, type Family, type FieldSpec, type Json, type JsonObject, type LeafSpec, type ListSpec, type ObjectSpec,  } from './field.js';
+import type { Ctx } from './subject.js';
 
 export type Tier = 'simple' | 'medium' | 'complex';
 export const TIERS: readonly Tier[] = ['simple', 'medium', 'complex'];

@@ -3,21 +3,13 @@
 // composer then picks which fields go into the schema, which get mentioned in the text, and renders both.
 import type { Rng } from './prng.js';
 import { fullName } from './lexicon.js';
+import type { Ctx } from './subject.js';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
 /** A drawn record: undefined marks a value the text will not mention. */
 export type Drawn = Json | undefined | DrawnObject | Drawn[];
 export type DrawnObject = { [key: string]: Drawn };
-
-/** Per-example context: who or what the text is about, so templates can say "she" or "the order". */
-export interface Ctx {
-  /** Ways to refer to the subject: the first is the full name ("Maria Lopez"), later ones are short forms
-   * or pronouns ("Maria", "she"). */
-  refs: string[];
-  /** Possessive form of the subject ("her", "Maria's", "the order's"). */
-  poss: string[];
-}
 
 export interface LeafSpec {
   kind: 'leaf';

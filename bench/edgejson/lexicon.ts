@@ -1,6 +1,5 @@
 // Word lists the families draw from. Plain data; kept varied so names and places rarely repeat.
 import type { Rng } from './prng.js';
-import type { Ctx } from './field.js';
 
 export const FEMALE = ['Maria', 'Aisha', 'Elena', 'Sofia', 'Grace', 'Hannah', 'Priya', 'Yuki', 'Chloe', 'Fatima',
   'Olivia', 'Ingrid', 'Lucia', 'Amara', 'Nadia', 'Rosa', 'Mei', 'Leah', 'Zoe', 'Clara', 'Irene', 'Sara', 'Ava', 'Noor'];
@@ -34,23 +33,6 @@ export function personName(r: Rng): { first: string; last: string; female: boole
 export function fullName(r: Rng): string {
   const p = personName(r);
   return `${p.first} ${p.last}`;
-}
-
-/** Context for a text about a person: full name, first name and pronoun. */
-export function personCtx(r: Rng): Ctx & { first: string; last: string; age: number } {
-  const p = personName(r);
-  const age = r.int(18, 75);
-  const pronoun = p.female ? 'she' : 'he';
-  return {
-    first: p.first, last: p.last, age,
-    refs: [`${p.first} ${p.last}`, p.first, pronoun],
-    poss: [`${p.first}'s`, p.female ? 'her' : 'his'],
-  };
-}
-
-/** Context for a text about a thing ("the order", "this listing"). */
-export function thingCtx(refs: string[]): Ctx {
-  return { refs, poss: refs.map((s) => `${s}'s`) };
 }
 
 export function email(first: string, last: string, r: Rng): string {

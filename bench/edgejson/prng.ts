@@ -1,22 +1,15 @@
-// A seeded integer PRNG (mulberry32): the same seed gives the same dataset on every machine and Node
+// The data generators' random choices over the ground floor's mulberry32: the same seed gives the same dataset on every machine and Node
 // version, which Math.random cannot promise. All arithmetic stays in 32-bit integers (Math.imul, >>>).
+import { mulberry32 } from '../../random/prng.js';
 
 export class Rng {
-  private state: number;
+  /** The next uniformly distributed 32-bit unsigned integer. */
+  readonly u32: () => number;
 
   constructor(seed: number) {
     // Mix the seed once so that nearby seeds (1, 2, 3) start far apart.
-    this.state = (seed ^ 0x9e3779b9) >>> 0;
+    this.u32 = mulberry32((seed ^ 0x9e3779b9) >>> 0);
     this.u32();
-  }
-
-  /** The next uniformly distributed 32-bit unsigned integer. */
-  u32(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
   }
 
   /** An integer in [lo, hi], both inclusive. */

@@ -3,7 +3,8 @@
 import type { Rng } from './prng.js';
 import { CITIES, email, fullName, personName, postalCode, streetAddress } from './lexicon.js';
 import { drawPhone, sayPhone } from './surface.js';
-import { fill, stringLeaf, type Ctx, type DrawnObject, type LeafSpec, type ObjectSpec } from './field.js';
+import { fill, stringLeaf, type DrawnObject, type LeafSpec, type ObjectSpec } from './field.js';
+import type { Ctx } from './subject.js';
 
 const has = (v: unknown) => v !== undefined;
 

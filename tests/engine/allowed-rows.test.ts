@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { MODELS } from '../paths.js';
 import { loadModelFromPath } from '../../engine/load-model-node.js';
 import { allowedRuns } from '../../engine/forward.js';
-import { Prng } from '../../engine/prng.js';
+import { Prng } from '../../random/prng.js';
 import { MASKED_LOGIT } from '../../engine/sampler.js';
 import { modelDir } from './parity-fixtures.js';
 

@@ -3,7 +3,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Kernels, type Ptr } from '../../kernels/kernels.js';
 import { MASKED_LOGIT, NoTokenAllowedError, Sampler, SamplingOptionsError, type SamplingOptions } from '../../engine/sampler.js';
-import { Prng } from '../../engine/prng.js';
+import { Prng } from '../../random/prng.js';
 
 let kernels: Kernels;
 let logitsPtr: Ptr;

@@ -8,7 +8,7 @@ import { buildTrie } from '../../grammar/token-trie.js';
 import { extract } from '../../extract/extract.js';
 import { loadModelFromPath } from '../../engine/load-model-node.js';
 import type { Model } from '../../engine/model.js';
-import { mulberry32 } from '../../kernels/reference.js';
+import { mulberry32Unit } from '../../random/prng.js';
 
 const UTF8 = new TextEncoder();
 const ascii = (b: Uint8Array) => new TextDecoder().decode(b);
@@ -62,7 +62,7 @@ describe('CopyTracker', () => {
 
 describe('applyCopyBias', () => {
   it('marks exactly the allowed tokens that continue the value at some matched position (random vocabularies)', () => {
-    const rnd = mulberry32(11);
+    const rnd = mulberry32Unit(11);
     const alphabet = 'ab1 2-"';
     for (let round = 0; round < 40; round++) {
       const word = (n: number) => Array.from({ length: n }, () => alphabet[Math.floor(rnd() * alphabet.length)]).join('');

@@ -11,7 +11,7 @@ import { grammarCompiler } from '../../extract/grammar-constraint.js';
 import { loadModelFromPath } from '../../engine/load-model-node.js';
 import type { Model } from '../../engine/model.js';
 import { MASKED_LOGIT } from '../../engine/sampler.js';
-import { mulberry32 } from '../../kernels/reference.js';
+import { mulberry32Unit } from '../../random/prng.js';
 
 const UTF8 = new TextEncoder();
 
@@ -35,7 +35,7 @@ describe('TokenScorer', () => {
   it('gives the log-probability of a token set within 1e-5 of float64, masked logits counting as zero', () => {
     const n = 777;
     const scorer = new TokenScorer(model.kernels, model.kernels.alloc(n * 4), n);
-    const rnd = mulberry32(4242);
+    const rnd = mulberry32Unit(4242);
     for (let trial = 0; trial < 30; trial++) {
       const row = Float32Array.from({ length: n }, () => (rnd() - 0.5) * 20);
       if (trial % 3 === 0) for (let i = 0; i < n; i += 2) row[i] = MASKED_LOGIT;

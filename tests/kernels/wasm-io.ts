@@ -1,10 +1,10 @@
 // Test plumbing: copy typed arrays into a fresh kernels instance and read results back.
 import { Kernels, type Ptr } from '../../kernels/kernels.js';
-import { mulberry32 } from '../../kernels/reference.js';
+import { mulberry32Unit } from '../../random/prng.js';
 
 export type Rng = () => number;
 
-export function rng(seed: number): Rng { return mulberry32(seed); }
+export function rng(seed: number): Rng { return mulberry32Unit(seed); }
 
 /** Uniform f32 values in [-scale, scale). */
 export function randomF32(r: Rng, n: number, scale = 1): Float32Array {

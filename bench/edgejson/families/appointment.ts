@@ -1,8 +1,10 @@
 // A medical appointment: patient, doctor, date, time, clinic, reason; insurance; prescribed medications.
 import type { Rng } from '../prng.js';
-import { fullName, personCtx } from '../lexicon.js';
+import { fullName } from '../lexicon.js';
+import { personCtx } from '../subject.js';
 import { drawIsoDate, drawTime, sayDate, sayList, sayTime } from '../surface.js';
-import { boolLeaf, dateLeaf, enumLeaf, intLeaf, stringLeaf, type Ctx, type DrawnObject, type Family } from '../field.js';
+import { boolLeaf, dateLeaf, enumLeaf, intLeaf, stringLeaf, type DrawnObject, type Family } from '../field.js';
+import type { Ctx } from '../subject.js';
 import { addressObject, contactObject } from '../shared-fields.js';
 
 const REASONS = ['annual checkup', 'knee pain', 'persistent cough', 'blood test', 'vaccination', 'skin rash', 'back pain',

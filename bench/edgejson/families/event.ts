@@ -1,8 +1,10 @@
 // An event announcement: title, date, time, venue, capacity, price; organizer; sessions with speakers.
 import type { Rng } from '../prng.js';
-import { fullName, thingCtx } from '../lexicon.js';
+import { fullName } from '../lexicon.js';
+import { thingCtx } from '../subject.js';
 import { drawIsoDate, drawMoney, drawTime, sayCount, sayDate, sayList, sayMoney, sayTime } from '../surface.js';
-import { boolLeaf, dateLeaf, enumLeaf, intLeaf, numberLeaf, stringLeaf, type Ctx, type DrawnObject, type Family } from '../field.js';
+import { boolLeaf, dateLeaf, enumLeaf, intLeaf, numberLeaf, stringLeaf, type DrawnObject, type Family } from '../field.js';
+import type { Ctx } from '../subject.js';
 import { addressObject, contactObject } from '../shared-fields.js';
 
 const TOPICS = ['Data Science', 'Urban Gardening', 'Jazz', 'Startup Funding', 'Climate Policy', 'Photography', 'Web Security',

@@ -1,8 +1,10 @@
 // A flight booking: flight number, airports, dates, times, seat, fare; passengers; the booking agent.
 import type { Rng } from '../prng.js';
-import { fullName, thingCtx } from '../lexicon.js';
+import { fullName } from '../lexicon.js';
+import { thingCtx } from '../subject.js';
 import { drawIsoDate, drawMoney, drawTime, sayCount, sayDate, sayList, sayMoney, sayTime } from '../surface.js';
-import { boolLeaf, dateLeaf, enumLeaf, intLeaf, numberLeaf, stringLeaf, type Ctx, type DrawnObject, type Family } from '../field.js';
+import { boolLeaf, dateLeaf, enumLeaf, intLeaf, numberLeaf, stringLeaf, type DrawnObject, type Family } from '../field.js';
+import type { Ctx } from '../subject.js';
 import { addressObject, contactObject } from '../shared-fields.js';
 
 const AIRPORTS = ['JFK', 'LAX', 'LHR', 'CDG', 'FRA', 'AMS', 'NRT', 'SIN', 'DXB', 'SYD', 'YYZ', 'MAD', 'ORD', 'GRU', 'NBO', 'BOM'];

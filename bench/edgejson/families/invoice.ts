@@ -1,8 +1,10 @@
 // A supplier invoice: number, dates, amounts, currency; the vendor (with address) and line items.
 import type { Rng } from '../prng.js';
-import { COMPANIES, thingCtx } from '../lexicon.js';
+import { COMPANIES } from '../lexicon.js';
+import { thingCtx } from '../subject.js';
 import { drawIsoDate, drawMoney, sayDate, sayList, sayMoney } from '../surface.js';
-import { boolLeaf, dateLeaf, enumLeaf, intLeaf, numberLeaf, stringLeaf, type Ctx, type DrawnObject, type Family } from '../field.js';
+import { boolLeaf, dateLeaf, enumLeaf, intLeaf, numberLeaf, stringLeaf, type DrawnObject, type Family } from '../field.js';
+import type { Ctx } from '../subject.js';
 import { addressObject, contactObject } from '../shared-fields.js';
 
 const SERVICES = ['consulting hours', 'cloud hosting', 'printer toner', 'office cleaning', 'software licenses',

@@ -1,8 +1,10 @@
 // A job posting: title, company, salary, location, remote policy; skills; the hiring manager; benefits.
 import type { Rng } from '../prng.js';
-import { COMPANIES, thingCtx } from '../lexicon.js';
+import { COMPANIES } from '../lexicon.js';
+import { thingCtx } from '../subject.js';
 import { drawIsoDate, sayCount, sayDate, sayList, sayNumber } from '../surface.js';
-import { boolLeaf, dateLeaf, enumLeaf, intLeaf, stringLeaf, type Ctx, type DrawnObject, type Family } from '../field.js';
+import { boolLeaf, dateLeaf, enumLeaf, intLeaf, stringLeaf, type DrawnObject, type Family } from '../field.js';
+import type { Ctx } from '../subject.js';
 import { addressObject, contactObject } from '../shared-fields.js';
 
 const TITLES = ['Backend Engineer', 'Nurse Practitioner', 'Sales Manager', 'Data Analyst', 'UX Designer', 'Accountant',

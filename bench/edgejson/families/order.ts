@@ -1,8 +1,9 @@
 // An online order: number, dates, totals, shipping; the customer (with address) and the line items.
 import type { Rng } from '../prng.js';
-import { thingCtx } from '../lexicon.js';
+import { thingCtx } from '../subject.js';
 import { drawIsoDate, drawMoney, sayCount, sayDate, sayList, sayMoney } from '../surface.js';
-import { boolLeaf, dateLeaf, enumLeaf, intLeaf, numberLeaf, stringLeaf, type Ctx, type DrawnObject, type Family } from '../field.js';
+import { boolLeaf, dateLeaf, enumLeaf, intLeaf, numberLeaf, stringLeaf, type DrawnObject, type Family } from '../field.js';
+import type { Ctx } from '../subject.js';
 import { addressObject, contactObject, nameAndEmailLeaves } from '../shared-fields.js';
 
 const ITEMS = ['USB-C cable', 'wireless mouse', 'notebook', 'water bottle', 'phone case', 'desk lamp', 'yoga mat',

@@ -1,8 +1,10 @@
 // A person profile: contact details, age, job, languages, address, employer, education.
 import type { Rng } from '../prng.js';
-import { COMPANIES, email, personCtx } from '../lexicon.js';
+import { COMPANIES, email } from '../lexicon.js';
+import { personCtx } from '../subject.js';
 import { drawIsoDate, drawPhone, sayCount, sayDate, sayList, sayPhone } from '../surface.js';
-import { boolLeaf, dateLeaf, enumLeaf, intLeaf, stringLeaf, type Ctx, type DrawnObject, type Family } from '../field.js';
+import { boolLeaf, dateLeaf, enumLeaf, intLeaf, stringLeaf, type DrawnObject, type Family } from '../field.js';
+import type { Ctx } from '../subject.js';
 import { addressObject, contactObject } from '../shared-fields.js';
 
 type PersonCtx = Ctx & { first: string; last: string; age: number };

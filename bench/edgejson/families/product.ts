@@ -1,8 +1,10 @@
 // A product listing: name, price, stock, weight, brand; a manufacturer with a contact; variants.
 import type { Rng } from '../prng.js';
-import { COLORS, COMPANIES, thingCtx } from '../lexicon.js';
+import { COLORS, COMPANIES } from '../lexicon.js';
+import { thingCtx } from '../subject.js';
 import { drawIsoDate, drawMoney, sayCount, sayDate, sayList, sayMoney } from '../surface.js';
-import { boolLeaf, dateLeaf, enumLeaf, intLeaf, numberLeaf, stringLeaf, type Ctx, type DrawnObject, type Family } from '../field.js';
+import { boolLeaf, dateLeaf, enumLeaf, intLeaf, numberLeaf, stringLeaf, type DrawnObject, type Family } from '../field.js';
+import type { Ctx } from '../subject.js';
 import { addressObject, contactObject } from '../shared-fields.js';
 
 const ADJ = ['Ultra', 'Compact', 'Classic', 'Smart', 'Eco', 'Pro', 'Travel', 'Mini'];

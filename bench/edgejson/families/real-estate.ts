@@ -1,8 +1,9 @@
 // A real-estate listing: price, bedrooms, bathrooms, area, year built; the address; rooms; the agent.
 import type { Rng } from '../prng.js';
-import { thingCtx } from '../lexicon.js';
+import { thingCtx } from '../subject.js';
 import { drawIsoDate, sayCount, sayDate, sayList, sayMoney, sayNumber } from '../surface.js';
-import { boolLeaf, dateLeaf, enumLeaf, intLeaf, stringLeaf, type Ctx, type DrawnObject, type Family } from '../field.js';
+import { boolLeaf, dateLeaf, enumLeaf, intLeaf, stringLeaf, type DrawnObject, type Family } from '../field.js';
+import type { Ctx } from '../subject.js';
 import { addressObject, contactObject } from '../shared-fields.js';
 
 export const realEstate: Family = {

@@ -1,8 +1,10 @@
 // A recipe: name, servings, times, calories, cuisine; ingredients with amounts; the author.
 import type { Rng } from '../prng.js';
-import { fullName, thingCtx } from '../lexicon.js';
+import { fullName } from '../lexicon.js';
+import { thingCtx } from '../subject.js';
 import { drawIsoDate, sayCount, sayDate, sayList } from '../surface.js';
-import { boolLeaf, dateLeaf, enumLeaf, intLeaf, stringLeaf, type Ctx, type DrawnObject, type Family } from '../field.js';
+import { boolLeaf, dateLeaf, enumLeaf, intLeaf, stringLeaf, type DrawnObject, type Family } from '../field.js';
+import type { Ctx } from '../subject.js';
 import { contactObject } from '../shared-fields.js';
 
 const DISHES = ['Lemon Garlic Chicken', 'Mushroom Risotto', 'Lentil Soup', 'Banana Bread', 'Beef Tacos', 'Pad Thai',
