@@ -7,7 +7,7 @@ import type { Matrix, ModelWeights } from '../weights/model-weights.js';
 import type { LlamaConfig } from '../weights/config.js';
 import type { KvCache } from './kv-cache.js';
 import type { RunState } from './run-state.js';
-import { MASKED_LOGIT } from './sampler.js';
+import { MASKED_LOGIT } from './masked-logit.js';
 
 /** What forward needs: the model's parts, as plain structures. */
 export interface ForwardContext {

@@ -1,6 +1,7 @@
-// The generation loop: prefill the prompt, then sample -> feed back one token at a time, with a logits
-// processor hook (the grammar masks logits there), stop on EOS ids or stop strings, a token limit, and
-// the text streamed as it grows.
+// The generation loop for free text: prefill the prompt, then sample -> feed back one token at a time,
+// stop on EOS ids or stop strings, a token limit, and the text streamed as it grows. A logits processor
+// hook lets a caller edit each row before sampling (the tests mask with it); grammar-constrained
+// extraction has its own loop in extract/extractor.ts, which asks the engine for the allowed rows only.
 import type { Kernels, Ptr } from '../kernels/kernels.js';
 import type { Tokenizer } from '../tokenizer/tokenizer.js';
 import { Sampler, type SamplingOptions } from './sampler.js';

@@ -5,6 +5,7 @@
 // and adds float64 numbers (IEEE-exact everywhere) and draws integers from the seeded Prng.
 import type { Kernels, Ptr } from '../kernels/kernels.js';
 import { Prng } from '../random/prng.js';
+import { MASKED_LOGIT } from './masked-logit.js';
 
 export interface SamplingOptions {
   /** 0 (the default) is greedy argmax; above 0 the logits are divided by it before the softmax. */
@@ -43,7 +44,6 @@ function checkOptions(o: SamplingOptions): Required<SamplingOptions> {
 /** The logit of a masked (disallowed) token: large, negative and finite, so no -inf arithmetic (-inf minus
  * -inf is NaN, and NaN bit patterns differ between x86 and ARM) can reach the logits. Any logit at or below
  * it, -Infinity from a user's processor included, counts as masked. */
-export const MASKED_LOGIT = -(2 ** 120); // exact in f32, and x128 still finite
 
 /** Thrown when every token is excluded (e.g. a logits processor masked the whole vocabulary). */
 export class NoTokenAllowedError extends Error {

@@ -6,7 +6,8 @@
 // the token limit, or when the context is full. Then JSON.parse + ajv.
 import type { Kernels, Ptr } from '../kernels/kernels.js';
 import type { Model } from '../engine/model.js';
-import { MASKED_LOGIT, Sampler, type SamplingOptions } from '../engine/sampler.js';
+import { MASKED_LOGIT } from '../engine/masked-logit.js';
+import { Sampler, type SamplingOptions } from '../engine/sampler.js';
 import type { Session } from '../engine/session.js';
 import { createTextStream } from '../tokenizer/text-stream.js';
 import type { Tokenizer } from '../tokenizer/tokenizer.js';

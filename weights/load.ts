@@ -1,5 +1,6 @@
-// The model loader the engine calls: detect nothing, read a described source (GGUF file, HF folder as a
-// map of file names to bytes, or llama2.c checkpoint), validate it against its config, and stream every
+// The model loader the engine calls: read a described source (GGUF file, HF folder as a map of file names
+// to bytes, or llama2.c checkpoint; a lone file's format is told by its GGUF magic in
+// modelSourceFromBytes), validate it against its config, and stream every
 // tensor into the kernels' memory. No Node built-ins here: weights/node-files.ts builds sources from paths,
 // browsers from ArrayBuffers (fetch / File).
 import type { LlamaConfig } from './config.js';

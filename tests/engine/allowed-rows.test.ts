@@ -6,7 +6,7 @@ import { MODELS } from '../paths.js';
 import { loadModelFromPath } from '../../engine/load-model-node.js';
 import { allowedRuns } from '../../engine/forward.js';
 import { Prng } from '../../random/prng.js';
-import { MASKED_LOGIT } from '../../engine/sampler.js';
+import { MASKED_LOGIT } from '../../engine/masked-logit.js';
 import { modelDir } from './parity-fixtures.js';
 
 const MODELS_UNDER_TEST: [string, string, 'f32' | 'q8'][] = [

@@ -2,7 +2,8 @@
 // temperature, top-k, top-p, repetition penalty, masking.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Kernels, type Ptr } from '../../kernels/kernels.js';
-import { MASKED_LOGIT, NoTokenAllowedError, Sampler, SamplingOptionsError, type SamplingOptions } from '../../engine/sampler.js';
+import { MASKED_LOGIT } from '../../engine/masked-logit.js';
+import { NoTokenAllowedError, Sampler, SamplingOptionsError, type SamplingOptions } from '../../engine/sampler.js';
 import { Prng } from '../../random/prng.js';
 
 let kernels: Kernels;

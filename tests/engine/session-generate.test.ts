@@ -8,7 +8,7 @@ import { loadModelFromPath } from '../../engine/load-model-node.js';
 import type { Model } from '../../engine/model.js';
 import { ContextOverflowError } from '../../engine/kv-cache.js';
 import { TokenIdError } from '../../engine/session.js';
-import { MASKED_LOGIT } from '../../engine/sampler.js';
+import { MASKED_LOGIT } from '../../engine/masked-logit.js';
 import { tokenizerFromSource } from '../../engine/load-model.js';
 
 const BIN = join(MODELS, 'stories260K/stories260K.bin');

@@ -10,7 +10,7 @@ import { ForcedTokenizer } from '../../extract/forced-tokens.js';
 import { grammarCompiler } from '../../extract/grammar-constraint.js';
 import { loadModelFromPath } from '../../engine/load-model-node.js';
 import type { Model } from '../../engine/model.js';
-import { MASKED_LOGIT } from '../../engine/sampler.js';
+import { MASKED_LOGIT } from '../../engine/masked-logit.js';
 import { mulberry32Unit } from '../../random/prng.js';
 
 const UTF8 = new TextEncoder();
