@@ -54,6 +54,15 @@ function goldLeaves(s: any, v: any, path: string, out: Array<{ path: string; sch
   else out.push({ path, schema: s, value: v });
 }
 
+function keysInSchemaOrder(s: any, v: any): boolean {
+  if (Array.isArray(v)) return v.every((x) => keysInSchemaOrder(s.items, x));
+  if (v === null || typeof v !== 'object') return true;
+  const order = Object.keys(s.properties);
+  const positions = Object.keys(v).map((k) => order.indexOf(k));
+  return positions.every((p, i) => p >= 0 && (i === 0 || p > positions[i - 1])) &&
+    Object.keys(v).every((k) => keysInSchemaOrder(s.properties[k], v[k]));
+}
+
 /** Whether the gold leaves a field of the text unfilled: null, an omitted optional key, or an empty array. */
 function hasAbsentValue(s: any, v: any): boolean {
   if (v === null) return true;
@@ -95,10 +104,11 @@ describe('bench/realtext', () => {
     for (const e of all) expect(e.tier, e.id).toBe(tierOf[e.id[5]]);
   });
 
-  it('every gold validates under its schema (ajv + ajv-formats)', () => {
+  it('every gold validates under its schema (ajv + ajv-formats), keys in the schema\'s order', () => {
     for (const e of all) {
       const validate = ajv.compile(e.schema);
       expect(validate(e.gold), `${e.id}: ${ajv.errorsText(validate.errors)}`).toBe(true);
+      expect(keysInSchemaOrder(e.schema, e.gold), e.id).toBe(true);
     }
   });
 
@@ -165,7 +175,7 @@ describe('bench/realtext', () => {
   // 60,000 extra examples from each of seeds 2 and 4, validation drawn from seed 3 (1,500 candidates), and the
   // copy task on those texts or on random strings. The generator draws sequentially, so a smaller count is an
   // exact prefix of the same draw: by default the first 3,000 of each seed are checked (~5 s); with
-  // JSONLM_REALTEXT_FULL=1 the full 60,000 / 1,500 (about a minute on a shared 2-core machine).
+  // JSONLM_REALTEXT_FULL=1 the full 60,000 / 1,500 (about 100 s on a shared 2-core machine).
   const full = process.env.JSONLM_REALTEXT_FULL === '1';
   it(`no text is among the generator's training/validation inputs (${full ? 'full' : 'first 3,000 per seed'})`, () => {
     const texts = new Set(all.map((e) => e.text));
