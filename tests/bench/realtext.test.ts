@@ -174,7 +174,7 @@ describe('bench/realtext', () => {
   // The default model's training inputs (train/run.sh, models/default/MODEL_CARD.md): the seed-1 train split,
   // 60,000 extra examples from each of seeds 2 and 4, validation drawn from seed 3 (1,500 candidates), and the
   // copy task on those texts or on random strings. The generator draws sequentially, so a smaller count is an
-  // exact prefix of the same draw: by default the first 3,000 of each seed are checked (~5 s); with
+  // exact prefix of the same draw: by default the first 3,000 of seeds 2 and 4 and all of seed 3 (~6 s); with
   // JSONLM_REALTEXT_FULL=1 the full 60,000 / 1,500 (about 100 s on a shared 2-core machine).
   const full = process.env.JSONLM_REALTEXT_FULL === '1';
   it(`no text is among the generator's training/validation inputs (${full ? 'full' : 'first 3,000 per seed'})`, () => {
