@@ -3,7 +3,7 @@
 // TypeScript consumer (tsc --noEmit against the shipped declarations). Results must equal the repository
 // CLI's, so the tarball alone is enough to run the package.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO } from '../paths.js';
@@ -53,6 +53,31 @@ describe('the packed tarball', () => {
     expect(r.stderr).toContain('valid: yes');
     expect(r.status).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual(repoCliValue);
+  });
+
+  it('runs eval, generate and convert from the tarball too (no command needs a dev dependency)', () => {
+    const cli = (args: string[]) => spawnSync('npx', ['--offline', 'jsonlm', ...args], { cwd: project, encoding: 'utf8', timeout: 60_000 });
+    const data = join(project, 'two.jsonl');
+    writeFileSync(data, readFileSync(join(REPO, 'bench/edgejson/data/test.jsonl'), 'utf8').split('\n').slice(0, 2).join('\n') + '\n');
+    const evalRun = cli(['eval', '--data', data]);
+    expect(evalRun.stderr + evalRun.stdout).toMatch(/JSONExact|valid/i);
+    expect(evalRun.status).toBe(0);
+    const gen = cli(['generate', '--model', 'node_modules/jsonlm/models/default', '--prompt', 'Hello', '--steps', '4']);
+    expect(gen.status).toBe(0);
+    const convert = cli(['convert', 'node_modules/jsonlm/models/default', 'default.gguf', '--type', 'q8_0']);
+    expect(convert.status).toBe(0);
+    expect(statSync(join(project, 'default.gguf')).size).toBeGreaterThan(1_000_000);
+  });
+
+  it('bundles import only Node built-ins and runtime dependencies at load time', () => {
+    const runtime = Object.keys(JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')).dependencies);
+    for (const bundle of ['dist/cli.mjs', 'dist/jsonlm.node.mjs']) {
+      const code = readFileSync(join(project, 'node_modules/jsonlm', bundle), 'utf8');
+      const imported = [...code.matchAll(/^import\s[^;]*?from\s*"([^"]+)"/gm)].map((m) => m[1]);
+      expect(imported.length, bundle).toBeGreaterThan(0);
+      const foreign = imported.filter((spec) => !spec.startsWith('node:') && !runtime.some((dep) => spec === dep || spec.startsWith(`${dep}/`)));
+      expect(foreign, bundle).toEqual([]);
+    }
   });
 
   it('gives the CLI a clear error for a missing schema file', () => {
