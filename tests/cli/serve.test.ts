@@ -119,6 +119,21 @@ describe('jsonlm serve', () => {
       .rejects.toMatchObject({ status: 400, code: 'invalid_schema' });
   });
 
+  it('a client that leaves mid-stream does not stall the queue: the next request is served', async () => {
+    const controller = new AbortController();
+    const r = await fetch(`${base}/v1/chat/completions`, {
+      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ ...chatBody(TEXTS[3]), stream: true }), signal: controller.signal,
+    });
+    const reader = r.body!.getReader();
+    await reader.read(); // the first event is out: generation is under way
+    controller.abort();
+    const next = await post('/v1/extract', { text: TEXTS[4], schema: SCHEMA });
+    expect(next.status).toBe(200);
+    expect(next.json.value).toEqual(expected[4]);
+    const health = await (await fetch(`${base}/health`)).json();
+    expect(health).toMatchObject({ status: 'ok', running: false, queued: 0 });
+  });
+
   it('answers 503 past --max-queue and serves the rest', async () => {
     await serving.shutdown();
     ({ serving, base } = await start({ ...OPTIONS, maxQueue: 2 }));
