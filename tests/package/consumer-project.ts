@@ -1,9 +1,10 @@
 // A temporary project that installs the packed tarball the way a user does (`npm ci` of jsonlm and its
 // runtime dependencies only), offline: its lockfile pins the same versions as the repository's lockfile,
-// so npm needs only the tarballs that `npm install` in the repository put in the npm cache.
+// so npm needs only the tarballs that `npm install` in the repository put in the npm cache (or, where the
+// cache lacks them, the same versions packed from the repository's node_modules).
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO } from '../paths.js';
@@ -62,14 +63,38 @@ export function installConsumer(packed: Packed): string {
       dependencies: repoPkg.dependencies, bin: repoPkg.bin, engines: repoPkg.engines,
     },
   };
-  for (const path of runtimeClosure(lock.packages, Object.keys(repoPkg.dependencies))) {
+  const closure = runtimeClosure(lock.packages, Object.keys(repoPkg.dependencies));
+  for (const path of closure) {
     const { dev: _dev, devOptional: _devOptional, ...entry } = lock.packages[path];
     packages[path] = entry;
   }
   writeFileSync(join(dir, 'package.json'), JSON.stringify({
     name: 'jsonlm-consumer', private: true, type: 'module', dependencies: { jsonlm: `file:${tarballName}` },
   }, null, 2));
-  writeFileSync(join(dir, 'package-lock.json'), JSON.stringify({ name: 'jsonlm-consumer', lockfileVersion: 3, requires: true, packages }, null, 2));
-  execFileSync('npm', ['ci', '--offline', '--no-audit', '--no-fund'], { cwd: dir, encoding: 'utf8', timeout: 90_000, stdio: 'pipe' });
+  const install = () => {
+    writeFileSync(join(dir, 'package-lock.json'), JSON.stringify({ name: 'jsonlm-consumer', lockfileVersion: 3, requires: true, packages }, null, 2));
+    execFileSync('npm', ['ci', '--offline', '--no-audit', '--no-fund'], { cwd: dir, encoding: 'utf8', timeout: 90_000, stdio: 'pipe' });
+  };
+  // JSONLM_PACK_TEST_DEPS=node_modules tries the fallback below directly.
+  if (process.env.JSONLM_PACK_TEST_DEPS !== 'node_modules') {
+    try {
+      install();
+      return dir;
+    } catch (e) {
+      if (!/ENOTCACHED/.test(String((e as { stderr?: string }).stderr ?? e))) throw e;
+    }
+  }
+  // The npm cache lacks a dependency (a checkout whose node_modules came from elsewhere): pack the same
+  // versions from the repository's node_modules instead. Still offline, still only runtime dependencies.
+  mkdirSync(join(dir, 'deps'), { recursive: true });
+  for (const path of closure) {
+    const out = execFileSync('npm', ['pack', join(REPO, path), '--ignore-scripts', '--json', '--pack-destination', join(dir, 'deps')],
+      { cwd: dir, encoding: 'utf8', timeout: 60_000, stdio: 'pipe' });
+    const [info] = JSON.parse(out) as { filename: string }[];
+    const { integrity: _integrity, ...entry } = packages[path] as Record<string, unknown>;
+    packages[path] = { ...entry, resolved: `file:deps/${info.filename}` };
+  }
+  rmSync(join(dir, 'node_modules'), { recursive: true, force: true });
+  install();
   return dir;
 }
