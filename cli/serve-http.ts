@@ -40,6 +40,9 @@ export interface ExtractionServer {
 
 interface Job { text: string; schema: unknown; options: ExtractOptions }
 
+/** How long shutdown waits for clients to read their last answers. */
+const SHUTDOWN_DRAIN_MS = 10_000;
+
 export function createExtractionServer(model: Model, opts: ServeOptions): ExtractionServer {
   const queue = new SerialQueue(opts.maxQueue);
   let stopping = false;
@@ -52,7 +55,6 @@ export function createExtractionServer(model: Model, opts: ServeOptions): Extrac
     res.on('close', () => { if (--open === 0) allAnswered?.(); });
     handle(req, res).catch((e) => sendError(res, e));
   });
-  server.requestTimeout = 0; // a request may wait long in the queue; the queue bound limits how long.
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const host = (req.headers.host ?? '').replace(/:\d+$/, '').replace(/^\[(.*)\]$/, '$1').toLowerCase();
@@ -103,6 +105,7 @@ export function createExtractionServer(model: Model, opts: ServeOptions): Extrac
 
     let started = false;
     const result = await runQueued(req, job, stream ? (piece) => {
+      if (res.destroyed) return;
       if (!started) {
         started = true;
         res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive' });
@@ -120,6 +123,7 @@ export function createExtractionServer(model: Model, opts: ServeOptions): Extrac
         usage, jsonlm: verdict,
       });
     }
+    if (res.destroyed) return; // the client left; its generation was stopped
     if (!started) {
       res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive' });
       res.write(chunk({ role: 'assistant', content: '' }, null));
@@ -178,8 +182,16 @@ export function createExtractionServer(model: Model, opts: ServeOptions): Extrac
     stopping = true;
     server.close();
     await queue.close(new QueueClosedError('the server is shutting down: request not started'));
-    // Every request now has its answer (the running one's result, 503 for the rest) on the way out.
-    if (open > 0) await new Promise<void>((resolve) => { allAnswered = resolve; });
+    // Every request now has its answer (the running one's result, 503 for the rest) on the way out; give
+    // clients a bounded time to read them, then close whatever is left.
+    if (open > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        new Promise<void>((resolve) => { allAnswered = resolve; }),
+        new Promise<void>((resolve) => { timer = setTimeout(resolve, SHUTDOWN_DRAIN_MS); }),
+      ]);
+      clearTimeout(timer);
+    }
     server.closeAllConnections();
   }
 
