@@ -1,6 +1,6 @@
 // `jsonlm serve` as a process: SIGTERM with a queue full of requests finishes the running one, answers
 // every queued one 503 (none lost, none left hanging), and exits 0.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO } from '../paths.js';
@@ -56,6 +56,22 @@ describe('jsonlm serve: shutdown', () => {
     expect(stderr).toMatch(/stopped/);
     await expect(fetch(`${base}/health`)).rejects.toThrow();
   }, 120_000);
+
+  it('bad flags are usage errors (exit 2) naming the flag; a missing model is exit 3', () => {
+    const cli = (args: string[]) => spawnSync(process.execPath, [join(REPO, 'bin/jsonlm.mjs'), 'serve', ...args], { encoding: 'utf8', timeout: 30_000 });
+    const cases: [string[], number, RegExp][] = [
+      [['--port', 'abc'], 2, /--port must be an integer/],
+      [['--port', '70000'], 2, /--port must be <= 65535/],
+      [['--max-body-bytes', '0'], 2, /--max-body-bytes must be >= 1/],
+      [['--frobnicate'], 2, /frobnicate/],
+      [['--model', 'no-such-model.gguf'], 3, /model not found: no-such-model\.gguf/],
+    ];
+    for (const [args, code, message] of cases) {
+      const r = cli(args);
+      expect(r.status, args.join(' ')).toBe(code);
+      expect(r.stderr).toMatch(message);
+    }
+  });
 
   it('refuses a port in use with a clear error', async () => {
     const first = spawn(process.execPath, [join(REPO, 'bin/jsonlm.mjs'), 'serve', '--port', '0'], { stdio: ['ignore', 'ignore', 'pipe'] });
