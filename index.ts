@@ -17,6 +17,8 @@ export {
   type LlamaConfig, type RopeStyle, type LoadModelOptions, type SamplingOptions, type GenerateOptions,
   type GenerateResult, type GeneratedToken, type FinishReason, type LogitsProcessor,
 } from './engine/index.js';
+// The bundled default model: browsers fetch it from where the page serves models/default (or pass bytes).
+export { loadDefaultModel, DefaultModelError, type DefaultModelFrom } from './engine/default-model.js';
 
 // Weights: the three file formats, conversion, seeded random models.
 export {

@@ -7,7 +7,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname } from 'node:path';
-import { Bench } from 'tinybench';
+// tinybench is a dev dependency: imported when the suite runs, so the CLI bundle works without it.
+type Bench = import('tinybench').Bench;
+let BenchClass: typeof import('tinybench').Bench | undefined;
 import { UsageError, parseFlags } from '../cli/args.js';
 import { Kernels, type Ptr } from '../kernels/kernels.js';
 import {
@@ -50,7 +52,8 @@ function measure(name: string, fn: () => void, t: Timing): number {
     if (dt >= 0.2 || batch >= 1 << 20) break;
     batch *= dt > 0.02 ? Math.ceil(0.25 / dt) : 16;
   }
-  const bench = new Bench({
+  if (!BenchClass) throw new Error('bench kernels: tinybench is not loaded');
+  const bench: Bench = new BenchClass({
     time: t.budgetMs, iterations: t.minIterations, warmupTime: Math.min(50, t.budgetMs / 4), warmupIterations: 1, throws: true,
     ...(clock ? { now: clock } : {}),
   });
@@ -281,6 +284,11 @@ export async function run(args: string[]): Promise<number> {
     clock: { type: 'string', default: 'wall' },
   });
   const quick = values.quick === true;
+  try {
+    BenchClass = (await import('tinybench')).Bench;
+  } catch {
+    throw new Error("the kernel benchmark needs the dev dependency 'tinybench' (run it from a clone of the repository after `npm install`)");
+  }
   if (values.clock !== 'wall' && values.clock !== 'cpu') throw new UsageError(`--clock must be 'wall' or 'cpu', got '${values.clock}'`);
   clock = values.clock === 'cpu' ? cpuMs : undefined;
   const t: Timing = { budgetMs: quick ? 150 : 500, minIterations: 5 };

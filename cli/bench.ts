@@ -6,6 +6,7 @@ const SUITES: Record<string, () => Promise<{ run(args: string[]): Promise<number
   decode: () => import('../bench/decode.js'),
   grammar: () => import('../bench/grammar.js'),
   load: () => import('../bench/load.js'),
+  serve: () => import('../bench/serve.js'),
 };
 
 export async function run(args: string[]): Promise<number> {

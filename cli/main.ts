@@ -10,8 +10,9 @@ const COMMANDS: Record<string, Command> = {
   generate: { summary: 'generate text from a prompt', load: () => import('./generate.js') },
   logits: { summary: "print the last position's logits for a token sequence", load: () => import('./logits.js') },
   convert: { summary: 'convert a GGUF / HF folder / llama2.c model to GGUF', load: () => import('./convert.js') },
+  serve: { summary: 'local HTTP server: OpenAI-style chat completions with a JSON Schema, /v1/extract', load: () => import('./serve.js') },
   'sample-schema': { summary: 'draw random documents under a schema grammar (fuzzer)', load: () => import('./sample-schema.js') },
-  bench: { summary: 'benchmarks: kernels | decode | grammar | load', load: () => import('./bench.js') },
+  bench: { summary: 'benchmarks: kernels | decode | grammar | load | serve', load: () => import('./bench.js') },
 };
 
 function usage(): string {

@@ -1,6 +1,7 @@
 // The public extraction API: text + JSON Schema + model -> a JSON value that matches the schema.
 // One Extractor per model (kept in a WeakMap) holds the session whose KV cache carries the shared
 // instruction + schema prefix from one call to the next.
+import { sharedDefaultModel } from '../engine/default-model.js';
 import type { Model } from '../engine/model.js';
 import { Extractor, type ExtractOptions, type ExtractResult } from './extractor.js';
 import { grammarCompiler } from './grammar-constraint.js';
@@ -8,7 +9,9 @@ import { grammarCompiler } from './grammar-constraint.js';
 export interface ExtractArgs {
   text: string;
   schema: unknown;
-  model: Model;
+  /** Default: the bundled default model (Node: the packaged files, loaded once on first use; browsers: the
+   * one loadDefaultModel() loaded last). */
+  model?: Model;
   options?: ExtractOptions;
 }
 
@@ -28,7 +31,7 @@ export function extractorFor(model: Model): Extractor {
  * or GrammarError (a keyword the grammar cannot enforce) for bad input; a model that fails to produce a
  * valid document (only possible with `grammar: false` or a token limit) gives `valid: false`. */
 export async function extract({ text, schema, model, options }: ExtractArgs): Promise<ExtractResult> {
-  const it = extractorFor(model).steps({ text, schema, options });
+  const it = extractorFor(model ?? await sharedDefaultModel()).steps({ text, schema, options });
   for (;;) {
     const r = it.next();
     if (r.done) return r.value;
@@ -37,7 +40,7 @@ export async function extract({ text, schema, model, options }: ExtractArgs): Pr
 
 /** The same, streamed: yields the JSON text as it grows; the iterator's return value is the result. */
 export async function* extractStream({ text, schema, model, options }: ExtractArgs): AsyncGenerator<string, ExtractResult, void> {
-  const it = extractorFor(model).steps({ text, schema, options });
+  const it = extractorFor(model ?? await sharedDefaultModel()).steps({ text, schema, options });
   for (;;) {
     const r = it.next();
     if (r.done) return r.value;

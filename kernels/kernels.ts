@@ -10,11 +10,18 @@ const PAGE = 65536;
 /** wasm32 addresses 4 GiB: 65536 pages of 64 KiB. */
 export const MAX_PAGES = 65536;
 
+/** What users of a Kernels instance touch of its WebAssembly.Memory. Declared here so the published type
+ * declarations need no DOM lib (a Node project's @types/node has no WebAssembly namespace). */
+export interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+
 /** Every export of the kernels module. Pointers (Ptr) are byte offsets into `memory`; counts are i32.
  * Quantized operands follow weights/model-weights.ts Q8Matrix: int8 q[rows * rowStride] with
  * rowStride = ceil(cols/group)*group (zero padding) and f32 scales[rows * ceil(cols/group)]; group % 16 == 0. */
 export interface KernelExports {
-  memory: WebAssembly.Memory;
+  memory: WasmMemory;
   /** First byte past the module's static data; allocations start above it. */
   heap_base(): Ptr;
   // Bad arguments that would otherwise give silently wrong results (a q8 group that is not a positive multiple
@@ -78,7 +85,8 @@ function wasmBytes(): Uint8Array {
   return bytes;
 }
 
-/** Compiles the module once per process (cheap to instantiate many times after that). */
+/** Compiles the module once per process (cheap to instantiate many times after that).
+ * @internal */
 export async function compileKernels(): Promise<WebAssembly.Module> {
   compiled ??= await WebAssembly.compile(wasmBytes() as BufferSource);
   return compiled;
@@ -86,7 +94,7 @@ export async function compileKernels(): Promise<WebAssembly.Module> {
 
 export class Kernels {
   readonly exports: KernelExports;
-  readonly memory: WebAssembly.Memory;
+  readonly memory: WasmMemory;
   /** Bump pointer: everything below it is allocated. Weights are allocated once and never freed. */
   private top: number;
 
