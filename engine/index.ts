@@ -5,7 +5,7 @@ export { loadModel, tokenizerFromSource, type LoadModelOptions } from './load-mo
 export { Model, type ModelOptions } from './model.js';
 export { Session, TokenIdError, type StepOptions } from './session.js';
 export { ContextOverflowError } from './kv-cache.js';
-export { Sampler, NoTokenAllowedError, SamplingOptionsError, MASKED_LOGIT, type SamplingOptions } from './sampler.js';
+export { Sampler, NoTokenAllowedError, NonFiniteLogitsError, SamplingOptionsError, MASKED_LOGIT, type SamplingOptions } from './sampler.js';
 export { Prng } from './prng.js';
 export {
   GenerateOptionsError, type FinishReason, type GenerateOptions, type GenerateResult, type GeneratedToken,
