@@ -115,3 +115,36 @@ describe('BatchOutput', () => {
     o.close();
   });
 });
+
+describe('batch output fuzz', () => {
+  it('400 seeded output files: refused naming a line, or every finished line kept (only a torn result tail cut)', () => {
+    let s = 12345;
+    const r = (n: number) => { s ^= s << 13; s ^= s >>> 17; s ^= s << 5; return (s >>> 0) % n; };
+    const pieces = [() => result(`id-${r(50)}`), () => '', () => '   ', () => 'prose line', () => '{', () => '  "id": "x"', () => '}',
+      () => JSON.stringify({ id: 5 }), () => '[1,2]', () => 'null', () => '\uFEFF' + result('bom'), () => result('ok').slice(0, 1 + r(30))];
+    let refused = 0, kept = 0, repaired = 0;
+    for (let trial = 0; trial < 400; trial++) {
+      const lines = Array.from({ length: r(6) }, () => pieces[r(pieces.length)]());
+      const content = lines.join('\n') + (r(2) ? '\n' : '');
+      let scan;
+      try {
+        scan = scanFinished(content, 'o.jsonl');
+      } catch (e) {
+        expect(e, content).toBeInstanceOf(BatchFileError);
+        expect((e as Error).message).toMatch(/^o\.jsonl:\d+: /);
+        refused++;
+        continue;
+      }
+      const finished = content.slice(0, content.lastIndexOf('\n') + 1);
+      const kept_ = Buffer.from(content).subarray(0, scan.keepBytes).toString();
+      // Every line ending in a newline is kept; what is cut is a tail without one that starts like a result.
+      expect(kept_, JSON.stringify(content)).toBe(finished);
+      const tail = content.slice(finished.length);
+      if (tail !== '') { expect('{"id":'.startsWith(tail) || tail.startsWith('{"id":')).toBe(true); repaired++; } else kept++;
+      for (const line of finished.split('\n').filter(Boolean)) expect(scan.ids.has(JSON.parse(line).id)).toBe(true);
+    }
+    expect(refused).toBeGreaterThan(50);
+    expect(kept).toBeGreaterThan(10);
+    expect(repaired).toBeGreaterThan(5);
+  });
+});
