@@ -96,12 +96,17 @@ export async function loadCliModel(modelFlag: string | undefined, tokenizerFlag:
     contextLength,
     tokenizerPath: jsonTokenizer ? undefined : tokenizerFlag,
     tokenizer: jsonTokenizer ? tokenizerFromJson(readFileSync(tokenizerFlag!, 'utf8')) : undefined,
-  }).catch((e: unknown) => {
-    const max = e instanceof RangeError ? /^contextLength must be an integer in 1\.\.(\d+)/.exec(e.message)?.[1] : undefined;
-    throw max === undefined ? e : new UsageError(`--ctx ${contextLength} is more than this model's context of ${max} tokens`);
-  });
+  }).catch(explainContextError(contextLength));
   if (!model.tokenizer) throw new UsageError('this model carries no tokenizer: pass --tokenizer FILE');
   return model;
+}
+
+/** For a model load's catch: a --ctx beyond the model's context becomes a usage error naming both. */
+export function explainContextError(contextLength: number | undefined): (e: unknown) => never {
+  return (e) => {
+    const max = e instanceof RangeError ? /^contextLength must be an integer in 1\.\.(\d+)/.exec(e.message)?.[1] : undefined;
+    throw max === undefined ? e : new UsageError(`--ctx ${contextLength} is more than this model's context of ${max} tokens`);
+  };
 }
 
 /** Reads and checks a schema file: exists (exit 3), is JSON and compiles under ajv (exit 4). */
