@@ -184,3 +184,24 @@ describe('non-finite logits at the first step are a named error', () => {
     expect(() => m.logits([1, 2, 5])).toThrow(/non-finite logit \(NaN for token \d+\): its weights or hyper-parameters are broken/);
   });
 });
+
+describe('through the CLI', () => {
+  it('jsonlm logits on a GGUF with a NaN norm: exit 1 naming the tensor, no nulls printed', async () => {
+    const { main } = await import('../../cli/main.js');
+    const { vi } = await import('vitest');
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const path = join(mkdtempSync(join(tmpdir(), 'jsonlm-nan-')), 'nan.gguf');
+    writeFileSync(path, gguf(poisoned(model, 'output_norm.weight', 0, NaN)));
+    let out = '', err = '';
+    vi.spyOn(process.stdout, 'write').mockImplementation(((s: string) => { out += s; return true; }) as typeof process.stdout.write);
+    vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => { err += a.join(' ') + '\n'; });
+    try {
+      expect(await main(['logits', '--model', path, '--tokens', '1,2,3'])).toBe(1);
+    } finally {
+      vi.restoreAllMocks();
+    }
+    expect(out).toBe('');
+    expect(err).toMatch(/nan\.gguf: tensor output_norm\.weight holds a non-finite value \(NaN\)/);
+  });
+});
