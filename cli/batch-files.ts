@@ -3,6 +3,7 @@
 // mid-write) is cut off; any other line that is not a result line is an error naming the file and line,
 // and the file is left untouched. One run at a time holds the output (a lock file beside it).
 import { createHash } from 'node:crypto';
+import { resolve } from 'node:path';
 import { closeSync, ftruncateSync, linkSync, openSync, readFileSync, readSync, renameSync, statSync, unlinkSync, writeSync, type Stats } from 'node:fs';
 
 export class BatchFileError extends Error {}
@@ -114,6 +115,7 @@ export class BatchOutput {
   /** False for a pipe, /dev/stdout or another non-regular file: nothing to resume, lock or repair. */
   readonly regular: boolean;
   private fd: number | undefined;
+  private ownsFd = true;
   private lockPath: string | undefined;
   private releaseOnExit = () => this.releaseLock();
 
@@ -125,7 +127,14 @@ export class BatchOutput {
     this.regular = !out || out.isFile();
     if (!this.regular) {
       this.ids = new Set();
-      this.fd = openSync(path, 'a');
+      try {
+        this.fd = openSync(path, 'a');
+      } catch (e) {
+        // /dev/stdout cannot be opened when stdout is a socket (a parent process's pipe): write to fd 1.
+        if ((e as NodeJS.ErrnoException).code !== 'ENXIO' || resolve(path) !== '/dev/stdout') throw e;
+        this.fd = 1;
+        this.ownsFd = false;
+      }
       return;
     }
     this.takeLock();
@@ -158,7 +167,7 @@ export class BatchOutput {
   }
 
   close(): void {
-    if (this.fd !== undefined) closeSync(this.fd);
+    if (this.fd !== undefined && this.ownsFd) closeSync(this.fd);
     this.fd = undefined;
     this.releaseLock();
   }

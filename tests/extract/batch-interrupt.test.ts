@@ -66,6 +66,11 @@ describe('batch extraction interrupted by SIGKILL', () => {
     expect(r.signal, 'hung reading its own stdout').toBeNull();
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout.trim().split('\n').map((l) => JSON.parse(l).id)).toHaveLength(N);
+    // Stdout a socket (how node pipes a child's output): /dev/stdout cannot be opened there, fd 1 is used.
+    const direct = spawnSync(process.execPath, [...args('/dev/stdout'), '--temperature', '0'], { encoding: 'utf8', timeout: 60_000 });
+    expect(direct.status, direct.stderr).toBe(0);
+    const values = (out: string) => out.trim().split('\n').map((l) => { const o = JSON.parse(l); return [o.id, o.value]; });
+    expect(values(direct.stdout)).toEqual(values(r.stdout));
   });
 
   it('two runs on one output at the same time: one writes, the other is refused; no id is written twice', async () => {
