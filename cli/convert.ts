@@ -7,8 +7,8 @@ import { readModelLayout } from '../weights/load.js';
 import { exportFromLayout } from '../weights/model-export.js';
 import { closeModelSource, readModelSource, writeFilesToDir, writeToFile } from '../weights/node-files.js';
 import { parseFlags, UsageError } from './args.js';
-import { basename, dirname, join } from 'node:path';
-import { existsSync, readFileSync } from 'node:fs';
+import { basename, dirname, join, resolve, sep } from 'node:path';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { RANDOM_PRESETS, randomModel } from '../weights/random-model.js';
 import { parseGguf } from '../weights/gguf.js';
 import type { ExportModel } from '../weights/model-export.js';
@@ -57,6 +57,40 @@ function randomInput(spec: string, tokenizerPath: string | undefined, name: stri
   return randomModel({ config, seed, tokenizer, name: name ?? `random-${preset}-${seed}` });
 }
 
+/** OUT must not be IN (same path or same file through a link) nor inside IN (an HF folder), nor the
+ * --tokenizer file: the output replaces what is at its path. */
+function refuseOverwritingInput(input: string, output: string, tokenizer: string | undefined): void {
+  const out = resolveReal(output);
+  for (const [flag, path] of [['IN', input], ['--tokenizer', tokenizer]] as const) {
+    if (path === undefined || path.startsWith('random:')) continue;
+    const src = resolveReal(path);
+    const same = out === src || sameInode(output, path);
+    if (same || out.startsWith(src + sep)) {
+      throw new UsageError(`OUT ${output} ${same ? 'is' : 'is inside'} ${flag} ${path}: converting would overwrite the input; give another OUT`);
+    }
+  }
+}
+
+/** The real path of `path`, or of its nearest existing parent joined with the rest (OUT may not exist yet). */
+function resolveReal(path: string): string {
+  const abs = resolve(path);
+  try {
+    return realpathSync(abs);
+  } catch {
+    const parent = dirname(abs);
+    return parent === abs ? abs : join(resolveReal(parent), basename(abs));
+  }
+}
+
+function sameInode(a: string, b: string): boolean {
+  try {
+    const sa = statSync(a), sb = statSync(b);
+    return sa.dev === sb.dev && sa.ino === sb.ino;
+  } catch {
+    return false;
+  }
+}
+
 export async function run(args: string[]): Promise<number> {
   const { values, positionals } = parseFlags(args, {
     type: { type: 'string' }, format: { type: 'string' }, tokenizer: { type: 'string' }, name: { type: 'string' },
@@ -70,6 +104,8 @@ export async function run(args: string[]): Promise<number> {
   const type = (values.type ?? (format === 'gguf' ? 'q8_0' : 'f32')).toLowerCase();
   const allowed = format === 'gguf' ? ['q8_0', 'f16', 'bf16', 'f32'] : ['f32', 'f16', 'bf16'];
   if (!allowed.includes(type)) throw new UsageError(`--type must be one of ${allowed.join('|')} for --format ${format}, got '${values.type}'`);
+
+  refuseOverwritingInput(input, output, values.tokenizer);
 
   const started = performance.now();
   const source = input.startsWith('random:') ? undefined : readModelSource(input, values.tokenizer);

@@ -2,7 +2,7 @@
 // JSON value alone on stdout, timings and the validation result on stderr; --input docs.jsonl --output
 // out.jsonl runs a batch with a progress bar, appending one finished line at a time (written through
 // to the file), so an interrupted run loses nothing finished and a rerun skips the ids already there.
-import { closeSync, existsSync, ftruncateSync, openSync, readdirSync, readFileSync, statSync, writeSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadModelFromPath } from '../engine/load-model-node.js';
@@ -14,6 +14,7 @@ import { InvalidSchemaError, sharedValidator } from '../extract/validate.js';
 import { GrammarError } from '../grammar/index.js';
 import { tokenizerFromJson } from '../tokenizer/index.js';
 import { intFlag, numberFlag, parseFlags, UsageError } from './args.js';
+import { BatchFileError, BatchOutput, parseInputDocs, stripBom, type InputDoc } from './batch-files.js';
 
 /** Exit codes of extract and eval (0 success, 1 unexpected failure, 2 bad flags, as every command). */
 export const EXIT = {
@@ -33,6 +34,9 @@ export const EXIT = {
   invalidOutput: 7,
   /** A line of an input JSONL file is not a JSON object with a "text" string. */
   badInput: 8,
+  /** Batch --output cannot be used: it is the input, holds lines that are not results (it is left
+   * untouched), or another run is writing it. */
+  badOutput: 9,
 } as const;
 
 export class MissingFileError extends Error {}
@@ -48,6 +52,7 @@ export function reportError(command: string, e: unknown): number {
   if (e instanceof GrammarError) return EXIT.unsupportedKeyword;
   if (e instanceof TextTooLongError) return EXIT.textTooLong;
   if (e instanceof BadInputError) return EXIT.badInput;
+  if (e instanceof BatchFileError) return EXIT.badOutput;
   if (process.env.JSONLM_DEBUG) console.error((e as Error)?.stack);
   return EXIT.failure;
 }
@@ -76,23 +81,32 @@ function readdirSafe(dir: string): string[] {
   }
 }
 
-export function requireFile(path: string, what: string): string {
+export function requireFile(path: string, what: string, folderAllowed = false): string {
   if (!existsSync(path)) throw new MissingFileError(`${what} not found: ${path}`);
+  if (!folderAllowed && statSync(path).isDirectory()) throw new MissingFileError(`${what} ${path} is a folder, not a file`);
   return path;
 }
 
 /** Loads --model (or the default model) with an optional --tokenizer (llama2.c .bin or tokenizer.json). */
 export async function loadCliModel(modelFlag: string | undefined, tokenizerFlag: string | undefined, contextLength?: number): Promise<Model> {
-  const path = modelFlag === undefined ? defaultModelPath() : requireFile(modelFlag, 'model');
+  const path = modelFlag === undefined ? defaultModelPath() : requireFile(modelFlag, 'model', true);
   if (tokenizerFlag !== undefined) requireFile(tokenizerFlag, 'tokenizer');
   const jsonTokenizer = tokenizerFlag?.endsWith('.json');
   const model = await loadModelFromPath(path, {
     contextLength,
     tokenizerPath: jsonTokenizer ? undefined : tokenizerFlag,
     tokenizer: jsonTokenizer ? tokenizerFromJson(readFileSync(tokenizerFlag!, 'utf8')) : undefined,
-  });
+  }).catch(explainContextError(contextLength));
   if (!model.tokenizer) throw new UsageError('this model carries no tokenizer: pass --tokenizer FILE');
   return model;
+}
+
+/** For a model load's catch: a --ctx beyond the model's context becomes a usage error naming both. */
+export function explainContextError(contextLength: number | undefined): (e: unknown) => never {
+  return (e) => {
+    const max = e instanceof RangeError ? /^contextLength must be an integer in 1\.\.(\d+)/.exec(e.message)?.[1] : undefined;
+    throw max === undefined ? e : new UsageError(`--ctx ${contextLength} is more than this model's context of ${max} tokens`);
+  };
 }
 
 /** Reads and checks a schema file: exists (exit 3), is JSON and compiles under ajv (exit 4). */
@@ -100,7 +114,7 @@ export function readSchemaFile(path: string): unknown {
   requireFile(path, 'schema file');
   let schema: unknown;
   try {
-    schema = JSON.parse(readFileSync(path, 'utf8'));
+    schema = JSON.parse(stripBom(readFileSync(path, 'utf8')));
   } catch (e) {
     throw new InvalidSchemaError(`schema file ${path} is not valid JSON: ${(e as Error).message}`);
   }
@@ -161,7 +175,10 @@ const HELP = `usage: jsonlm extract --schema FILE [--text STR | --input FILE] [o
 Prints the JSON value alone on stdout; timings and validation on stderr.
 Exit codes: 0 ok, 1 failure, 2 bad flags, 3 file not found (or no default model), 4 invalid schema,
 5 unsupported schema keyword, 6 text too long for the context, 7 output not schema-valid
-(batch: some document failed), 8 malformed input line.`;
+(batch: some document failed), 8 malformed input line, 9 --output refused (it is the input, holds
+lines that are not results, or another run is writing it).
+Batch lines without an "id" get one from a hash of their text ("text-" + 16 hex digits of its SHA-256), so
+a rerun matches documents by content. Only a torn last output line (a kill mid-write) is ever repaired.`;
 
 export async function run(args: string[]): Promise<number> {
   try {
@@ -188,7 +205,7 @@ async function runExtract(args: string[]): Promise<number> {
   let text: string | undefined;
   if (v.output === undefined) {
     if (v.text !== undefined) text = v.text;
-    else if (v.input !== undefined) text = readFileSync(v.input, 'utf8');
+    else if (v.input !== undefined) text = stripBom(readFileSync(v.input, 'utf8'));
     else if (process.stdin.isTTY) throw new UsageError(`give the text with --text, --input FILE or on stdin\n\n${HELP}`);
     else text = readFileSync(0, 'utf8');
   }
@@ -231,54 +248,8 @@ function single(extractor: ReturnType<typeof extractorFor>, schema: unknown, tex
   return EXIT.invalidOutput;
 }
 
-interface InputDoc { id: string; text: string }
-
 function readInputDocs(path: string): InputDoc[] {
-  const docs: InputDoc[] = [];
-  const lines = readFileSync(path, 'utf8').split('\n');
-  lines.forEach((line, i) => {
-    if (line.trim() === '') return;
-    let obj: unknown;
-    try {
-      obj = JSON.parse(line);
-    } catch {
-      throw new BadInputError(`${path}:${i + 1}: not a JSON line`);
-    }
-    const o = obj as Record<string, unknown>;
-    if (o === null || typeof o !== 'object' || typeof o.text !== 'string') throw new BadInputError(`${path}:${i + 1}: expected {"id": ..., "text": "..."}`);
-    docs.push({ id: o.id === undefined ? `line-${i + 1}` : String(o.id), text: o.text });
-  });
-  const seen = new Set<string>();
-  for (const d of docs) {
-    if (seen.has(d.id)) throw new BadInputError(`${path}: id ${JSON.stringify(d.id)} appears twice`);
-    seen.add(d.id);
-  }
-  return docs;
-}
-
-/** Ids already finished in the output; a torn last line (a kill mid-write) is cut off the file. */
-function finishedIds(path: string): Set<string> {
-  const done = new Set<string>();
-  if (!existsSync(path)) return done;
-  const content = readFileSync(path, 'utf8');
-  let keep = 0;
-  for (let start = 0; start < content.length;) {
-    const end = content.indexOf('\n', start);
-    if (end < 0) break; // no newline: the line was never finished
-    try {
-      done.add(String(JSON.parse(content.slice(start, end)).id));
-    } catch {
-      break;
-    }
-    keep = end + 1;
-    start = end + 1;
-  }
-  const bytes = Buffer.byteLength(content.slice(0, keep));
-  if (bytes < Buffer.byteLength(content)) {
-    const fd = openSync(path, 'r+');
-    try { ftruncateSync(fd, bytes); } finally { closeSync(fd); }
-  }
-  return done;
+  return parseInputDocs(readFileSync(path, 'utf8'), path, (message) => new BadInputError(message));
 }
 
 function formatDuration(s: number): string {
@@ -298,10 +269,10 @@ export function progressLine(done: number, total: number, elapsedS: number): str
 
 function batch(extractor: ReturnType<typeof extractorFor>, schema: unknown, input: string, output: string, options: ExtractOptions): number {
   const docs = readInputDocs(input);
-  const done = finishedIds(output);
+  const out = new BatchOutput(output, input);
+  const done = out.ids;
   const todo = docs.filter((d) => !done.has(d.id));
   if (done.size > 0) console.error(`resuming: ${docs.length - todo.length} of ${docs.length} documents already in ${output}`);
-  const fd = openSync(output, 'a');
   const tty = process.stderr.isTTY;
   const t0 = performance.now();
   let failed = 0;
@@ -319,13 +290,13 @@ function batch(extractor: ReturnType<typeof extractorFor>, schema: unknown, inpu
         failed++;
       }
       // One write call per finished line, straight to the file descriptor (no buffering in this process).
-      writeSync(fd, JSON.stringify(line) + '\n');
+      out.append(JSON.stringify(line));
       const progress = progressLine(i + 1, todo.length, (performance.now() - t0) / 1000);
       if (tty) process.stderr.write(`\r${progress}`);
       else console.error(progress);
     });
   } finally {
-    closeSync(fd);
+    out.close();
   }
   if (tty) process.stderr.write('\n');
   console.error(`done: ${todo.length} extracted, ${failed} not valid, ${done.size} skipped (already in ${output})`);

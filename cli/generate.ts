@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { loadModelFromPath } from '../engine/load-model-node.js';
 import { tokenizerFromJson } from '../tokenizer/index.js';
 import { intFlag, numberFlag, parseFlags, UsageError } from './args.js';
+import { explainContextError } from './extract.js';
 
 const HELP = `usage: jsonlm generate --model PATH [options]
 
@@ -45,7 +46,7 @@ export async function run(args: string[]): Promise<number> {
     dtype: v.f32 ? 'f32' : 'q8', contextLength,
     tokenizerPath: jsonTokenizer ? undefined : v.tokenizer,
     tokenizer: jsonTokenizer ? tokenizerFromJson(readFileSync(v.tokenizer!, 'utf8')) : undefined,
-  });
+  }).catch(explainContextError(contextLength));
   if (!model.tokenizer) throw new UsageError('this model carries no tokenizer: pass --tokenizer FILE');
 
   // As llama2.c does: the prompt, then its continuation as it is generated.

@@ -5,7 +5,7 @@ export { loadModel, tokenizerFromSource, type LoadModelOptions } from './load-mo
 export { Model, type ModelOptions } from './model.js';
 export { Session, TokenIdError, type StepOptions } from './session.js';
 export { ContextOverflowError } from './kv-cache.js';
-export { Sampler, NoTokenAllowedError, SamplingOptionsError, type SamplingOptions } from './sampler.js';
+export { Sampler, NoTokenAllowedError, NonFiniteLogitsError, SamplingOptionsError, type SamplingOptions } from './sampler.js';
 export { MASKED_LOGIT } from './masked-logit.js';
 export { Prng } from '../random/prng.js';
 export {

@@ -36,7 +36,7 @@ export class Model {
     this.config = weights.config;
     const ctxLen = options.contextLength ?? this.config.contextLength;
     if (!Number.isInteger(ctxLen) || ctxLen < 1 || ctxLen > this.config.contextLength) {
-      throw new Error(`contextLength must be an integer in 1..${this.config.contextLength} (the model's), got ${ctxLen}`);
+      throw new RangeError(`contextLength must be an integer in 1..${this.config.contextLength} (the model's), got ${ctxLen}`);
     }
     const maxChunk = options.maxChunk ?? DEFAULT_MAX_CHUNK;
     if (!Number.isInteger(maxChunk) || maxChunk < 1) throw new Error(`maxChunk must be a positive integer, got ${maxChunk}`);

@@ -45,6 +45,24 @@ function checkOptions(o: SamplingOptions): Required<SamplingOptions> {
  * -inf is NaN, and NaN bit patterns differ between x86 and ARM) can reach the logits. Any logit at or below
  * it, -Infinity from a user's processor included, counts as masked. */
 
+/** Thrown when a forward pass gives a NaN or infinite logit: the weights or hyper-parameters are broken
+ * (a file that slipped past the load checks), since a sound model's logits are always finite. */
+export class NonFiniteLogitsError extends Error {
+  constructor(value: number, id: number) {
+    super(`the model computed a non-finite logit (${value} for token ${id}): its weights or hyper-parameters are ` +
+      'broken (NaN/Inf weights, an extreme RMS norm eps or RoPE base, or a tensor stored with the wrong type); ' +
+      'check the file, e.g. re-convert it from its source');
+  }
+}
+
+/** Throws NonFiniteLogitsError at the first NaN or infinite value of `logits`. */
+export function requireFiniteLogits(logits: Float32Array): void {
+  for (let i = 0; i < logits.length; i++) {
+    const v = logits[i];
+    if (v - v !== 0) throw new NonFiniteLogitsError(v, i);
+  }
+}
+
 /** Thrown when every token is excluded (e.g. a logits processor masked the whole vocabulary). */
 export class NoTokenAllowedError extends Error {
   constructor() { super('no token can be sampled: every token is masked'); }
@@ -78,6 +96,11 @@ export class Sampler {
     const ids = this.candidates(L);
     const m = ids.length;
     if (m === 0) throw new NoTokenAllowedError();
+    // A temperature so small that logit / temperature overflows f32 (below about 1e-38 for logits near 1)
+    // would make the softmax NaN: its limit is the greedy choice, so take that.
+    let maxAbs = 0;
+    for (let j = 0; j < m; j++) maxAbs = Math.max(maxAbs, Math.abs(L[ids[j]]));
+    if (!Number.isFinite(Math.fround(Math.fround(1 / this.options.temperature) * maxAbs))) return k.argmax(logits, n) as number;
 
     // Probabilities over the candidates, in WebAssembly: softmax(logits / temperature).
     const buf = kernels.f32(this.scratch, m);

@@ -5,6 +5,7 @@
 import type { Ptr } from '../kernels/kernels.js';
 import { forward, type ForwardContext } from './forward.js';
 import { ContextOverflowError, commonPrefix, type KvCache } from './kv-cache.js';
+import { requireFiniteLogits } from './sampler.js';
 
 export class TokenIdError extends Error {}
 
@@ -41,6 +42,9 @@ export class Session {
     this.check(ids, 'the prompt');
     const reuse = Math.min(commonPrefix(this.cache, ids), ids.length - 1);
     this.run(ids, reuse, 'last', undefined, options.allowed);
+    // Every generation starts here: broken weights show up now as a named error, not later as "every
+    // token is masked" or silently as NaN logits (one pass over vocabSize floats).
+    requireFiniteLogits(this.logitsView());
     return this.ctx.state.logits;
   }
 

@@ -6,6 +6,7 @@ import { assembleTokenizer } from './assemble.js';
 import { byteLevelToBytes } from './byte-level.js';
 import { chooseChatRenderer } from './chat-template.js';
 import { defaultBosId, endOfGenerationIds } from './special-tokens.js';
+import { nestedRepetition, regexPatterns } from './regex-safety.js';
 import type { Tokenizer } from './tokenizer.js';
 
 type Json = Record<string, unknown>;
@@ -36,6 +37,12 @@ export function tokenizerFromJson(tokenizerJson: string | object, tokenizerConfi
   }
   const added = readAddedTokens(json);
   const baseVocab = readBaseVocab(model, modelType);
+  for (const key of ['normalizer', 'pre_tokenizer', 'decoder']) {
+    for (const { path, pattern } of regexPatterns(json[key], key)) {
+      const problem = nestedRepetition(pattern);
+      if (problem) throw new Error(`tokenizer.json ${path} ${JSON.stringify(pattern)} is refused: ${problem}, which can take exponential time`);
+    }
+  }
 
   let hf: HfTokenizer;
   try {
@@ -49,7 +56,9 @@ export function tokenizerFromJson(tokenizerJson: string | object, tokenizerConfi
     throw new Error(`tokenizer.json could not be loaded: ${(err as Error).message}`);
   }
 
-  const vocabSize = Math.max(baseVocab.length, ...added.map((t) => t.id + 1));
+  // A loop, not Math.max(...spread): a file may list hundreds of thousands of added tokens.
+  let vocabSize = baseVocab.length;
+  for (const t of added) vocabSize = Math.max(vocabSize, t.id + 1);
   const spelling = spellingOf(json);
   const pieces: Uint8Array[] = new Array(vocabSize);
   const special: boolean[] = new Array(vocabSize).fill(false);

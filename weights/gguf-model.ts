@@ -26,13 +26,25 @@ export function ggufConfig(gguf: GgufFile, fileName: string): LlamaConfig {
   };
   const dim = num('embedding_length');
   const nHeads = num('attention.head_count');
+  const embd = gguf.tensors.find((t) => t.name === 'token_embd.weight');
+  // Name the inconsistent value itself, before it shows up as a wrong head size (and so as "partial RoPE").
+  if (embd && embd.shape.length === 2 && embd.shape[1] !== dim) {
+    fail(`metadata llama.embedding_length is ${dim} but token_embd.weight has rows of ${embd.shape[1]} values`);
+  }
+  const keyLength = m.get('llama.attention.key_length');
+  if (keyLength === undefined && nHeads > 0 && dim % nHeads !== 0) {
+    fail(`metadata llama.embedding_length ${dim} is not a multiple of llama.attention.head_count ${nHeads} (and no attention.key_length gives the head size)`);
+  }
   const headDim = num('attention.key_length', Math.floor(dim / nHeads));
   const ropeDims = num('rope.dimension_count', headDim);
-  if (ropeDims !== headDim) fail(`partial RoPE (rope.dimension_count ${ropeDims} of head size ${headDim}) is not supported`);
+  if (ropeDims !== headDim) {
+    fail(`llama.rope.dimension_count ${ropeDims} differs from the head size ${headDim} ` +
+      `(${keyLength === undefined ? `embedding_length ${dim} / head_count ${nHeads}` : 'attention.key_length'}): ` +
+      'either one of these is wrong or the model uses partial RoPE, which jsonlm does not support');
+  }
   const scaling = m.get('llama.rope.scaling.type');
   if (typeof scaling === 'string' && scaling !== 'none') fail(`RoPE scaling '${scaling}' is not supported`);
   const tokens = m.get('tokenizer.ggml.tokens');
-  const embd = gguf.tensors.find((t) => t.name === 'token_embd.weight');
   const vocab = num('vocab_size', Array.isArray(tokens) ? tokens.length : embd ? embd.shape[0] : undefined);
   return {
     architecture: arch as string,

@@ -218,5 +218,15 @@ export function parseGguf(bytes: Uint8Array | ArrayBuffer | ByteSource, fileName
         `spans bytes ${t.fileOffset}..${t.fileOffset + t.byteLength} but the file has ${source.size} bytes (truncated?)`);
     }
   }
+  // Overlapping tensors mean a wrong type or offset in the directory (a Q8_0 tensor relabelled F32 spans
+  // four times the bytes and reads its neighbours' data as floats).
+  const byStart = [...tensors].sort((a, b) => a.fileOffset - b.fileOffset);
+  for (let i = 1; i < byStart.length; i++) {
+    const prev = byStart[i - 1], t = byStart[i];
+    if (prev.fileOffset + prev.byteLength > t.fileOffset) {
+      fail(`tensor '${prev.name}' (${prev.typeName} [${prev.shape.join(', ')}], ${prev.byteLength} bytes from offset ${prev.offset}) ` +
+        `overlaps tensor '${t.name}' at offset ${t.offset}: a wrong type or offset in the tensor directory`);
+    }
+  }
   return { version, metadata, metadataTypes, tensors, alignment, dataOffset };
 }

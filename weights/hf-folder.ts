@@ -64,14 +64,20 @@ export function hfConfig(json: any, fileName: string): LlamaConfig {
     if (!Number.isInteger(v) || v <= 0) fail(v === undefined ? `missing ${key}` : `${key} is ${JSON.stringify(v)}, expected a positive integer`);
     return v;
   };
+  // A present value of the wrong type is an error, not a silent fall back to the default.
+  const positive = (key: string, fallback: number): number => {
+    const v = json[key] ?? fallback;
+    if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) fail(`${key} is ${JSON.stringify(v)}, expected a finite positive number`);
+    return v;
+  };
   const dim = int('hidden_size');
   const nHeads = int('num_attention_heads');
   return {
     architecture: 'llama', dim, hiddenDim: int('intermediate_size'), nLayers: int('num_hidden_layers'), nHeads,
     nKvHeads: int('num_key_value_heads', nHeads), headDim: int('head_dim', Math.floor(dim / nHeads)),
     vocabSize: int('vocab_size'), contextLength: int('max_position_embeddings', 2048),
-    ropeTheta: typeof json.rope_theta === 'number' ? json.rope_theta : 10000, ropeStyle: 'half',
-    normEps: typeof json.rms_norm_eps === 'number' ? json.rms_norm_eps : 1e-6,
+    ropeTheta: positive('rope_theta', 10000), ropeStyle: 'half',
+    normEps: positive('rms_norm_eps', 1e-6),
     tiedEmbeddings: json.tie_word_embeddings ?? false,
   };
 }

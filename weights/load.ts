@@ -42,7 +42,17 @@ export function readModelLayout(source: ModelSource): ModelLayout {
     default: throw new Error(`unknown model source kind '${(source as { kind: string }).kind}'`);
   }
   validateLayout(layout);
+  validateConfigRanges(layout);
   return layout;
+}
+
+/** Ranges of the float hyper-parameters: an infinite or absurd eps or RoPE base loads without complaint
+ * and then gives NaN or meaningless logits. Real models use eps 1e-6..1e-5 and a base of 1e4..1e6. */
+function validateConfigRanges(layout: ModelLayout): void {
+  const c = layout.config;
+  const fail = (p: string): never => { throw new WeightsFormatError(layout.fileName, p); };
+  if (!Number.isFinite(c.normEps) || !(c.normEps > 0 && c.normEps < 1)) fail(`invalid config: RMS norm eps is ${c.normEps}, expected a finite number in (0, 1)`);
+  if (!Number.isFinite(c.ropeTheta) || !(c.ropeTheta > 1)) fail(`invalid config: RoPE base (theta) is ${c.ropeTheta}, expected a finite number above 1`);
 }
 
 /** Sniffs the format of a single in-memory model file (GGUF magic, else llama2.c). */

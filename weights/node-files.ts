@@ -1,7 +1,7 @@
 // Node-only: model sources over files. A FileSource reads ranges with fs.readSync straight into the
 // destination (often a view of WebAssembly memory), so a model is never held whole in the JS heap.
-import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readSync, statSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, fstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, readSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { checkRange, WeightsFormatError, type ByteSource } from './byte-source.js';
 import type { ModelSource } from './load.js';
 import type { OutputFile } from './hf-writer.js';
@@ -84,20 +84,42 @@ export class FileSink {
     while (done < bytes.length) done += writeSync(this.fd, bytes, done, bytes.length - done);
     this.written += bytes.length;
   }
-  close(): void { closeSync(this.fd); }
-}
-
-/** Writes output files (an HF folder, say) into `dir`, creating it. */
-export function writeFilesToDir(dir: string, files: OutputFile[]): void {
-  mkdirSync(dir, { recursive: true });
-  for (const f of files) {
-    const sink = new FileSink(join(dir, f.name));
-    try { f.write(sink); } finally { sink.close(); }
+  close(): void {
+    if (this.fd >= 0) closeSync(this.fd);
+    this.fd = -1;
   }
 }
 
-/** Runs `write` against a file sink at `path`. */
+/** Writes output files (an HF folder, say) into `dir`, creating it. Each file is written whole to a
+ * temporary folder beside `dir` first and then renamed into place, so a failure midway (a full disk, a
+ * bad input found late) never leaves a truncated file where a good one was. */
+export function writeFilesToDir(dir: string, files: OutputFile[]): void {
+  mkdirSync(dir, { recursive: true });
+  const staging = mkdtempSync(join(dirname(resolve(dir)), `.${basename(resolve(dir))}.partial-`));
+  try {
+    for (const f of files) {
+      const sink = new FileSink(join(staging, f.name));
+      try { f.write(sink); } finally { sink.close(); }
+    }
+    for (const f of files) renameSync(join(staging, f.name), join(dir, f.name));
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+/** Runs `write` against a file sink on a temporary file beside `path`, renamed to `path` once complete:
+ * `path` is never truncated before the new content is whole (it may be the very file being read). */
 export function writeToFile<T>(path: string, write: (sink: FileSink) => T): T {
-  const sink = new FileSink(path);
-  try { return write(sink); } finally { sink.close(); }
+  const partial = join(dirname(resolve(path)), `.${basename(path)}.partial-${process.pid}`);
+  const sink = new FileSink(partial);
+  try {
+    const result = write(sink);
+    sink.close();
+    renameSync(partial, path);
+    return result;
+  } catch (e) {
+    sink.close();
+    rmSync(partial, { force: true });
+    throw e;
+  }
 }

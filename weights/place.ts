@@ -7,6 +7,7 @@ import type { F32Matrix, Matrix, Q8Matrix } from './model-weights.js';
 import type { TensorRef } from './model-layout.js';
 import { tensorCols, tensorRows, type TensorReader } from './tensor-read.js';
 import { Q8_0_BLOCK } from './ggml-types.js';
+import { WeightsFormatError } from './byte-source.js';
 
 export interface PlaceOptions {
   dtype: 'q8' | 'f32';
@@ -33,10 +34,26 @@ export function quantizeKernel(k: Kernels): (x: Ptr, rows: number, cols: number,
   return fn as (x: Ptr, rows: number, cols: number, q: Ptr, scales: Ptr, group: number, f16Scale: number) => void;
 }
 
+/** A NaN or infinite weight makes every logit NaN (every token then looks masked), so model files, which
+ * are untrusted input, are checked as they are placed: whole f32 data and norm vectors, and the scales of
+ * int8 matrices (a NaN or infinite value in a group's source data gives that group a NaN or infinite
+ * scale, as the quantizer's max propagates NaN; a Q8_0 or llama2.c scale is checked as stored). Costs one
+ * linear scan of 1/group of the matrix values. */
+function requireFinite(ref: TensorRef, values: Float32Array, what: string, firstIndex: number): void {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v - v !== 0) {
+      throw new WeightsFormatError(ref.source.name, `tensor ${ref.fileTensorName} holds a non-finite value (${v}) in its ${what} ` +
+        `at index ${firstIndex + i}: the file is damaged or was exported from a diverged model`);
+    }
+  }
+}
+
 export function placeVector(k: Kernels, reader: TensorReader, ref: TensorRef): Ptr {
   const n = ref.shape.reduce((a, b) => a * b, 1);
   const ptr = k.alloc(n * 4);
   reader.readRowsF32({ ...ref, shape: [n] }, 0, 1, k.f32(ptr, n));
+  requireFinite(ref, k.f32(ptr, n), 'values', 0);
   return ptr;
 }
 
@@ -47,6 +64,7 @@ export function placeF32Matrix(k: Kernels, reader: TensorReader, ref: TensorRef)
   for (let r = 0; r < rows; r += step) {
     const nr = Math.min(step, rows - r);
     reader.readRowsF32(ref, r, nr, k.f32(data + r * cols * 4, nr * cols));
+    requireFinite(ref, k.f32(data + r * cols * 4, nr * cols), 'values', r * cols);
   }
   return { kind: 'f32', rows, cols, data };
 }
@@ -67,6 +85,7 @@ export function placeQ8Matrix(k: Kernels, reader: TensorReader, ref: TensorRef, 
       if (enc.kind === 'Q8_0') reader.readRowsQ8_0(ref, r, nr, qView, k.u32(scales + r * perRow * 4, nr * perRow));
       else reader.readRowsQ8Groups(ref, r, nr, qView, k.u8(scales + r * perRow * 4, nr * perRow * 4));
     }
+    requireFinite(ref, k.f32(scales, rows * perRow), 'scales', 0);
     return { kind: 'q8', rows, cols, group: g, q, scales };
   }
   const quantize = quantizeKernel(k);
@@ -84,6 +103,7 @@ export function placeQ8Matrix(k: Kernels, reader: TensorReader, ref: TensorRef, 
     quantize(x, nr, cols, q + r * rowStride, scales + r * perRow * 4, group, 0);
   }
   k.release(mark);
+  requireFinite(ref, k.f32(scales, rows * perRow), 'values (group scales after quantizing)', 0);
   return { kind: 'q8', rows, cols, group, q, scales };
 }
 

@@ -46,7 +46,7 @@ export function parseSafetensors(source: ByteSource): SafetensorsFile {
     const shape = v.shape;
     if (!Array.isArray(shape) || shape.some((d: unknown) => !Number.isInteger(d) || (d as number) < 0)) fail(`tensor ${name} has an invalid shape ${JSON.stringify(shape)}`);
     const offs = v.data_offsets;
-    if (!Array.isArray(offs) || offs.length !== 2 || !Number.isInteger(offs[0]) || !Number.isInteger(offs[1]) || offs[1] < offs[0]) {
+    if (!Array.isArray(offs) || offs.length !== 2 || !Number.isInteger(offs[0]) || !Number.isInteger(offs[1]) || offs[0] < 0 || offs[1] < offs[0]) {
       fail(`tensor ${name} has invalid data_offsets ${JSON.stringify(offs)}`);
     }
     const numel = (shape as number[]).reduce((a, b) => a * b, 1);

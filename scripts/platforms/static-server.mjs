@@ -36,6 +36,12 @@ export async function startServer({ mounts, listings = {}, port = 0, idleMs = 0,
   let idleTimer;
   const server = createServer((req, res) => {
     if (idleMs) { clearTimeout(idleTimer); idleTimer = setTimeout(() => close(), idleMs); idleTimer.unref?.(); }
+    // DNS rebinding: a page on evil.example whose name is made to resolve to 127.0.0.1 would reach this
+    // server with its own name in the Host header; only the loopback names are served.
+    if (!isLocalHost(req.headers.host)) {
+      res.writeHead(403, { 'content-type': 'text/plain' }).end('forbidden: this server answers only to localhost, 127.0.0.1 or [::1]\n');
+      return;
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') { res.writeHead(405).end(); return; }
     let pathname;
     try { pathname = decodeURIComponent(new URL(req.url, 'http://127.0.0.1').pathname); } catch { res.writeHead(400).end(); return; }
@@ -68,7 +74,14 @@ export async function startServer({ mounts, listings = {}, port = 0, idleMs = 0,
     if (req.method === 'HEAD') { res.end(); return; }
     createReadStream(file).pipe(res);
   });
-  await new Promise((ok, fail) => { server.once('error', fail); server.listen(port, '127.0.0.1', ok); });
+  await new Promise((ok, fail) => {
+    server.once('error', (e) => {
+      if (e.code === 'EADDRINUSE') fail(new Error(`port ${port} on 127.0.0.1 is already in use (another server?): stop it or pick another with --port N (0: any free port)`));
+      else if (e.code === 'EACCES') fail(new Error(`no permission to listen on port ${port}: pick a port above 1023 with --port N`));
+      else fail(e);
+    });
+    server.listen(port, '127.0.0.1', ok);
+  });
   const actual = server.address().port;
   let closed;
   function close() {
@@ -90,4 +103,11 @@ function lookup(table, pathname) {
     return file;
   }
   return undefined;
+}
+
+/** True for a Host header naming the loopback interface (with any port). */
+export function isLocalHost(host) {
+  if (typeof host !== 'string') return false;
+  const name = host.toLowerCase().replace(/:\d+$/, '');
+  return name === 'localhost' || name === '127.0.0.1' || name === '[::1]';
 }

@@ -71,6 +71,10 @@ describe('jsonlm generate', () => {
       [['generate', '--model', BIN, '--top-p', '1.5'], /--top-p must be in \(0, 1\]/],
       [['generate', '--steps', '3'], /--model is required/],
       [['generate', '--model', BIN, '--bogus'], /bogus/],
+      // A negative value is the flag's value (node's parser used to call it "ambiguous").
+      [['generate', '--model', BIN, '--temperature', '-1'], /--temperature must be >= 0, got -1/],
+      [['generate', '--model', BIN, '--seed', '-3'], /--seed must be >= 0, got -3/],
+      [['generate', '--model', BIN, '--tokenizer', TOK, '--ctx', '99999999'], /--ctx 99999999 is more than this model's context of 512 tokens/],
     ] as const) {
       const r = await cli([...argv]);
       expect(r.code).toBe(2);

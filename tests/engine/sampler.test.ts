@@ -128,3 +128,19 @@ describe('Sampler', () => {
     expect(() => new Sampler(kernels, scratch, 4, { topP: 0 })).toThrow(SamplingOptionsError);
   });
 });
+
+describe('vanishing temperature', () => {
+  it('a temperature so small that logit / T overflows f32 gives the greedy choice, not garbage', () => {
+    const logits = [0.5, 2.25, -1, 2.0, 1.75, 0.1, -3, 2.2];
+    for (const temperature of [1e-39, 1.1e-38, 1e-45, 2 ** -126]) {
+      expect(sequence(logits, { temperature, seed: 3 }, 20), String(temperature)).toEqual(new Array(20).fill(1));
+      expect(sequence(logits.map((x) => x * 1000), { temperature, seed: 5 }, 5)).toEqual(new Array(5).fill(1));
+    }
+    // Large logits overflow at a larger temperature too.
+    expect(sequence([3e30, 2e30, -3e30], { temperature: 1e-9, seed: 1 }, 5)).toEqual(new Array(5).fill(0));
+    // Small but safe temperatures still sample: 2.25 vs 2.2 at T = 0.05 is odds e^1, p about 0.7 and 0.26.
+    const counts = draws(logits, { temperature: 0.05, seed: 9 }, 200);
+    expect(counts[1]).toBeGreaterThan(110);
+    expect(counts[7]).toBeGreaterThan(25);
+  });
+});

@@ -60,6 +60,37 @@ describe('batch extraction interrupted by SIGKILL', () => {
     expect(lines.every((l) => l.valid === true)).toBe(true);
   });
 
+  it('--output /dev/stdout into a pipe writes every line and ends (it never reads its own stdout back)', () => {
+    const quoted = [process.execPath, ...args('/dev/stdout'), '--temperature', '0'].map((a) => `'${a}'`).join(' ');
+    const r = spawnSync('sh', ['-c', `${quoted} | cat`], { encoding: 'utf8', timeout: 60_000 });
+    expect(r.signal, 'hung reading its own stdout').toBeNull();
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout.trim().split('\n').map((l) => JSON.parse(l).id)).toHaveLength(N);
+    // Stdout a socket (how node pipes a child's output): /dev/stdout cannot be opened there, fd 1 is used.
+    const direct = spawnSync(process.execPath, [...args('/dev/stdout'), '--temperature', '0'], { encoding: 'utf8', timeout: 60_000 });
+    expect(direct.status, direct.stderr).toBe(0);
+    const values = (out: string) => out.trim().split('\n').map((l) => { const o = JSON.parse(l); return [o.id, o.value]; });
+    expect(values(direct.stdout)).toEqual(values(r.stdout));
+  });
+
+  it('two runs on one output at the same time: one writes, the other is refused; no id is written twice', async () => {
+    const output = join(dir, 'shared-out.jsonl');
+    const start = () => new Promise<{ code: number | null; err: string }>((done) => {
+      const child = spawn(process.execPath, args(output), { stdio: ['ignore', 'ignore', 'pipe'] });
+      let err = '';
+      child.stderr.on('data', (d) => { err += d; });
+      child.on('exit', (code) => done({ code, err }));
+    });
+    const results = await Promise.all([start(), start()]);
+    const refused = results.filter((r) => r.code === 9);
+    expect(results.filter((r) => r.code === 0).length + refused.length, results.map((r) => r.err).join('\n')).toBe(2);
+    for (const r of refused) expect(r.err).toMatch(/being written by another jsonlm run \(pid \d+\)/);
+    const ids = readLines(output).trim().split('\n').map((l) => JSON.parse(l).id);
+    expect(ids).toHaveLength(N);
+    expect(new Set(ids).size).toBe(N);
+    expect(existsSync(`${output}.lock`)).toBe(false);
+  });
+
   it('single mode reads the text from stdin when neither --text nor --input is given', () => {
     const r = spawnSync(process.execPath, [runner, 'extract', '--schema', schema, '--model', model], { input: 'Ann Lee is 40.', encoding: 'utf8' });
     expect(r.status, r.stderr).toBe(0);

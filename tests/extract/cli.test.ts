@@ -136,6 +136,81 @@ describe('jsonlm extract', () => {
     expect(bad.err).toMatch(/bad\.jsonl:2/);
   });
 
+  it('batch: an output of prose, or with a blank line in the middle, is refused (exit 9) and left untouched', async () => {
+    const input = file('docs-r.jsonl', JSON.stringify({ id: 'a', text: 'Ann is 40.' }) + '\n');
+    const prose = 'Meeting notes\n\n- keep this\n';
+    const notes = file('notes.txt', prose);
+    const r = await cli(['extract', '--schema', PERSON, ...MODEL, '--input', input, '--output', notes]);
+    expect(r.code, r.err).toBe(EXIT.badOutput);
+    expect(r.err).toMatch(/notes\.txt:1: is not a result line/);
+    expect(readFileSync(notes, 'utf8')).toBe(prose);
+    const gap = `${JSON.stringify({ id: 'x', value: null, valid: true })}\n\n${JSON.stringify({ id: 'y', value: null, valid: true })}\n`;
+    const out = file('gap.jsonl', gap);
+    const g = await cli(['extract', '--schema', PERSON, ...MODEL, '--input', input, '--output', out]);
+    expect(g.code, g.err).toBe(EXIT.badOutput);
+    expect(g.err).toMatch(/gap\.jsonl:2: is blank/);
+    expect(readFileSync(out, 'utf8')).toBe(gap);
+  });
+
+  it('batch: --output equal to --input is refused (exit 9), the input untouched', async () => {
+    const content = JSON.stringify({ id: 'a', text: 'Ann is 40.' }) + '\n';
+    const input = file('same.jsonl', content);
+    const r = await cli(['extract', '--schema', PERSON, ...MODEL, '--input', input, '--output', input]);
+    expect(r.code, r.err).toBe(EXIT.badOutput);
+    expect(r.err).toMatch(/is the input file/);
+    expect(readFileSync(input, 'utf8')).toBe(content);
+  });
+
+  it('batch: id-less lines are matched by content, so a document inserted at the top is extracted on rerun', async () => {
+    const doc = (t: string) => JSON.stringify({ text: t });
+    const input = file('noid.jsonl', [doc('Lily is 3.'), doc('Omar is 51.')].join('\n') + '\n');
+    const output = join(dir, 'noid-out.jsonl');
+    expect((await cli(['extract', '--schema', PERSON, ...MODEL, '--input', input, '--output', output])).code).toBe(EXIT.ok);
+    writeFileSync(input, [doc('Ann is 40.'), doc('Lily is 3.'), doc('Omar is 51.')].join('\n') + '\n');
+    const r = await cli(['extract', '--schema', PERSON, ...MODEL, '--input', input, '--output', output]);
+    expect(r.code, r.err).toBe(EXIT.ok);
+    expect(r.err).toMatch(/1 extracted, 0 not valid, 2 skipped/);
+    const ids = readFileSync(output, 'utf8').trim().split('\n').map((l) => JSON.parse(l).id);
+    expect(ids).toHaveLength(3);
+    expect(new Set(ids).size).toBe(3);
+    for (const id of ids) expect(id).toMatch(/^text-[0-9a-f]{16}$/);
+  });
+
+  it('batch: a UTF-8 BOM in docs.jsonl or the schema is accepted; an object id is refused naming the line', async () => {
+    const schema = file('bom.schema.json', '\uFEFF' + readFileSync(PERSON, 'utf8'));
+    const input = file('bom.jsonl', '\uFEFF' + JSON.stringify({ id: 'a', text: 'Ann is 40.' }) + '\n');
+    const r = await cli(['extract', '--schema', schema, ...MODEL, '--input', input, '--output', join(dir, 'bom-out.jsonl')]);
+    expect(r.code, r.err).toBe(EXIT.ok);
+    expect(JSON.parse(readFileSync(join(dir, 'bom-out.jsonl'), 'utf8')).id).toBe('a');
+    const objectId = file('objid.jsonl', JSON.stringify({ id: 'a', text: 'x' }) + '\n' + JSON.stringify({ id: { n: 1 }, text: 'y' }) + '\n');
+    const bad = await cli(['extract', '--schema', PERSON, ...MODEL, '--input', objectId, '--output', join(dir, 'objid-out.jsonl')]);
+    expect(bad.code).toBe(EXIT.badInput);
+    expect(bad.err).toMatch(/objid\.jsonl:2: "id" must be a string or a number/);
+  });
+
+  it('batch: a full disk exits 1 naming ENOSPC', async () => {
+    const { existsSync } = await import('node:fs');
+    if (!existsSync('/dev/full')) return;
+    const input = file('full.jsonl', JSON.stringify({ id: 'a', text: 'Ann is 40.' }) + '\n');
+    const r = await cli(['extract', '--schema', PERSON, ...MODEL, '--input', input, '--output', '/dev/full']);
+    expect(r.code).toBe(EXIT.failure);
+    expect(r.err).toMatch(/disk is full \(ENOSPC\)/);
+  });
+
+  it('clear errors: a negative flag value, --ctx beyond the model, --input a folder', async () => {
+    const neg = await cli(['extract', '--schema', PERSON, ...MODEL, '--text', 'a', '--seed', '-1']);
+    expect(neg.code).toBe(EXIT.usage);
+    expect(neg.err).toMatch(/--seed must be >= 0, got -1/);
+    const temp = await cli(['extract', '--schema', PERSON, ...MODEL, '--text', 'a', '--temperature', '-0.5']);
+    expect(temp.err).toMatch(/--temperature must be >= 0, got -0.5/);
+    const ctx = await cli(['extract', '--schema', PERSON, ...MODEL, '--text', 'a', '--ctx', '99999999']);
+    expect(ctx.code).toBe(EXIT.usage);
+    expect(ctx.err).toMatch(/--ctx 99999999 is more than this model's context of 512 tokens/);
+    const folder = await cli(['extract', '--schema', PERSON, ...MODEL, '--input', dir]);
+    expect(folder.code).toBe(EXIT.missingFile);
+    expect(folder.err).toMatch(/input file .* is a folder, not a file/);
+  });
+
   it('progress line shows a bar, count, rate and ETA', () => {
     expect(progressLine(5, 20, 10)).toBe('[######..................] 5/20 0.50 doc/s ETA 30s');
     expect(progressLine(0, 20, 0)).toMatch(/0\/20 0\.00 doc\/s ETA \?/);

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { chatMlRenderer, jinjaChatRenderer } from '../../tokenizer/chat-template.js';
+import { ChatTemplateError, chatMlRenderer, jinjaChatRenderer, TEMPLATE_LIMITS } from '../../tokenizer/chat-template.js';
 import { tokenizerFromGguf } from '../../tokenizer/gguf-tokenizer.js';
 import { tokenizerFromJson } from '../../tokenizer/hf-tokenizer.js';
 import { parseGguf } from '../../weights/gguf.js';
@@ -53,5 +53,31 @@ describe('chat templates', () => {
     withTemplate.set('tokenizer.chat_template', '{{ bos_token }}{% for m in messages %}{{ m.content }}{{ eos_token }}{% endfor %}');
     const tok = tokenizerFromGguf(withTemplate);
     expect(tok.applyChatTemplate!(conversation.slice(1))).toBe('<|im_start|>Ada was born in 1815.<|im_end|>');
+  });
+});
+
+describe('untrusted chat templates are bounded', () => {
+  const render = (template: string) => jinjaChatRenderer(template, {})(conversation);
+
+  it('range(1000000000) is an error, not a crash of the process (it used to abort Node: fatal invalid size)', () => {
+    expect(() => render('{% for i in range(1000000000) %}x{% endfor %}')).toThrow(ChatTemplateError);
+    expect(() => render('{% for i in range(1000000000) %}x{% endfor %}')).toThrow(/range\(\) for 1000000000 items \(the limit is \d+\)/);
+    expect(() => render('{% for i in range(0, 1000000000, 7) %}x{% endfor %}')).toThrow(/range\(\) for 142857143 items/);
+  });
+
+  it('runaway loops, lists doubled in a loop, huge strings and deep recursion are errors within the limits', () => {
+    const started = Date.now();
+    expect(() => render('{% for i in range(100000) %}{% for j in range(100000) %}x{% endfor %}{% endfor %}')).toThrow(/steps to render|ms to render|characters/);
+    expect(() => render("{% set ns = namespace(x=[1]) %}{% for i in range(60) %}{% set ns.x = ns.x + ns.x %}{% endfor %}{{ ns.x | length }}")).toThrow(/a list of \d+ items/);
+    expect(() => render("{% set ns = namespace(s='ab') %}{% for i in range(60) %}{% set ns.s = ns.s + ns.s %}{% endfor %}{{ ns.s }}")).toThrow(/a string of \d+ characters/);
+    expect(() => render('{% macro f(n) %}{{ f(n + 1) }}{% endmacro %}{{ f(0) }}')).toThrow(/chat template failed to render/);
+    expect(Date.now() - started).toBeLessThan(TEMPLATE_LIMITS.ms * 4 + 5000);
+  });
+
+  it('real templates render as before: range, loop variables, strftime_now, raise_exception', () => {
+    expect(render('{% for i in range(3) %}{{ i }}{% endfor %}|{% for i in range(5, 0, -2) %}{{ i }}{% endfor %}')).toBe('012|531');
+    expect(render('{{ strftime_now("%Y") }}')).toBe(String(new Date().getFullYear()));
+    expect(() => render("{{ raise_exception('only user and assistant roles') }}")).toThrow(/only user and assistant roles/);
+    expect(jinjaChatRenderer(SMOLLM2_TEMPLATE, {})(conversation)).toBe(chatMlRenderer()(conversation));
   });
 });

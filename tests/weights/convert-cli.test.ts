@@ -1,14 +1,14 @@
 // `jsonlm convert` end to end through its run(args): llama2.c -> GGUF Q8_0 -> HF folder -> GGUF F32, and a
 // random preset; usage errors for bad flags.
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { linkSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { parseGguf } from '../../weights/gguf.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run } from '../../cli/convert.js';
 import { UsageError } from '../../cli/args.js';
 import { readModelLayout } from '../../weights/load.js';
-import { closeModelSource, readModelSource } from '../../weights/node-files.js';
+import { closeModelSource, readModelSource, writeFilesToDir, writeToFile, type FileSink } from '../../weights/node-files.js';
 import { MODELS } from '../paths.js';
 
 function layoutAt(path: string) {
@@ -50,6 +50,56 @@ describe('jsonlm convert', () => {
       expect(r.tokenizerSource?.kind === 'gguf' && r.tokenizerSource.metadata.get('tokenizer.ggml.model')).toBe('gpt2');
     } finally {
       console.log = log;
+      rmSync(dir, { recursive: true });
+    }
+  });
+
+  it('refuses OUT = IN (same path, a hard link, OUT inside an HF folder IN) and leaves the input intact', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'jsonlm-convert-same-'));
+    const log = console.log;
+    console.log = () => {};
+    try {
+      const gguf = join(dir, 'm.gguf');
+      expect(await run(['random:tiny:5', gguf, '--type', 'f32'])).toBe(0);
+      expect(await run([gguf, join(dir, 'hf'), '--format', 'hf'])).toBe(0);
+      const ggufBytes = readFileSync(gguf);
+      const hfBytes = readFileSync(join(dir, 'hf/model.safetensors'));
+      await expect(run([gguf, gguf, '--type', 'q8_0'])).rejects.toThrow(/is IN .*would overwrite the input/);
+      await expect(run([gguf, join(dir, '.', 'm.gguf')])).rejects.toThrow(/would overwrite the input/);
+      linkSync(gguf, join(dir, 'hard.gguf'));
+      await expect(run([gguf, join(dir, 'hard.gguf')])).rejects.toThrow(/is IN/);
+      await expect(run([join(dir, 'hf'), join(dir, 'hf'), '--format', 'hf'])).rejects.toThrow(/is IN/);
+      await expect(run([join(dir, 'hf'), join(dir, 'hf/sub'), '--format', 'hf'])).rejects.toThrow(/is inside IN/);
+      await expect(run([join(dir, 'hf'), join(dir, 'hf/model.gguf')])).rejects.toThrow(/is inside IN/);
+      await expect(run(['random:tiny:5', gguf, '--tokenizer', gguf])).rejects.toThrow(/is --tokenizer/);
+      expect(readFileSync(gguf).equals(ggufBytes)).toBe(true);
+      expect(readFileSync(join(dir, 'hf/model.safetensors')).equals(hfBytes)).toBe(true);
+    } finally {
+      console.log = log;
+      rmSync(dir, { recursive: true });
+    }
+  });
+
+  it('writes beside OUT and renames: a write that fails midway leaves an existing OUT whole and no partial file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'jsonlm-convert-fail-'));
+    try {
+      const out = join(dir, 'out.gguf');
+      writeFileSync(out, 'the previous output');
+      expect(() => writeToFile(out, (sink) => { sink.write(new Uint8Array(100)); throw new Error('input ended early'); })).toThrow(/input ended early/);
+      expect(readFileSync(out, 'utf8')).toBe('the previous output');
+      const hf = join(dir, 'hf');
+      writeFilesToDir(hf, [{ name: 'config.json', write: (sink) => sink.write(new TextEncoder().encode('{"old": 1}')) }]);
+      const failing = [
+        { name: 'config.json', write: (sink: FileSink) => sink.write(new TextEncoder().encode('{"new": 1}')) },
+        { name: 'model.safetensors', write: (sink: FileSink) => { sink.write(new Uint8Array(10)); throw new Error('disk full'); } },
+      ];
+      expect(() => writeFilesToDir(hf, failing)).toThrow(/disk full/);
+      expect(readFileSync(join(hf, 'config.json'), 'utf8')).toBe('{"old": 1}');
+      expect(readdirSync(dir).sort()).toEqual(['hf', 'out.gguf']);
+      expect(readdirSync(hf)).toEqual(['config.json']);
+      writeToFile(out, (sink) => sink.write(new TextEncoder().encode('new')));
+      expect(readFileSync(out, 'utf8')).toBe('new');
+    } finally {
       rmSync(dir, { recursive: true });
     }
   });
