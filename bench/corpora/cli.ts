@@ -62,7 +62,7 @@ function main(): number {
     return readFileSync(p, 'utf8');
   };
   const excludeTexts = jsonlTexts(resolve(values.exclude ?? 'bench/realtext'));
-  const built = buildCorpora(read, { seed: int(values.seed, 'seed', 1)!, only, excludeTexts, testCap: int(values.cap, 'cap') });
+  const built = buildCorpora(read, { seed: int(values.seed, 'seed', 1)!, only, excludeTexts, testCap: int(values.cap, 'cap'), splits });
   for (const split of splits) {
     const dir = join(values.out, split);
     mkdirSync(dir, { recursive: true });

@@ -41,6 +41,8 @@ export interface BuildOptions {
   excludeTexts?: readonly string[];
   /** At most this many test examples per data set, a seeded sample in corpus order (default: all). */
   testCap?: number;
+  /** Which splits to make examples for (default both; the other comes back empty). */
+  splits?: readonly Split[];
 }
 
 export type Built = Record<string, Record<Split, CorpusExample[]>>;
@@ -59,13 +61,18 @@ function seededFor(seed: number, name: string, split: Split): Rng {
   return new Rng((seed ^ fnv1a(`${name}/${split}`)) >>> 0);
 }
 
-/** Converts every corpus and makes the examples of the requested data sets. */
-export function buildCorpora(read: ReadText, options: BuildOptions): Built {
+/** Every corpus converted, SLURP and HWU64 de-duplicated: ~45% of sentences are in both, so a HWU64 test
+ * sentence that SLURP's test split also holds is dropped. */
+export function convertAll(read: ReadText): Record<string, Converted> {
   const converted = Object.fromEntries(Object.entries(CORPORA).map(([name, convert]) => [name, convert(read)])) as Record<string, Converted>;
-  // SLURP and HWU64 share ~45% of sentences: a HWU64 test sentence SLURP's test split also holds goes.
   const slurpTest = new Set(converted.slurp.test.map((r) => normalizeText(r.text)));
   const hwu = converted['hwu64-nlu-evaluation-data'];
   hwu.test = hwu.test.filter((r) => !slurpTest.has(normalizeText(r.text)));
+  return converted;
+}
+
+/** Makes the examples of the requested data sets (from `converted` when given, else converting afresh). */
+export function buildCorpora(read: ReadText, options: BuildOptions, converted: Record<string, Converted> = convertAll(read)): Built {
 
   const heldOut = new Set<string>();
   for (const c of Object.values(converted)) for (const r of c.test) heldOut.add(normalizeText(r.text));
@@ -85,7 +92,8 @@ export function buildCorpora(read: ReadText, options: BuildOptions): Built {
       const r = seededFor(options.seed, name, split);
       return recs.flatMap((rec, i) => buildExample(rec, c, r, `${name}-${split}-${String(i).padStart(5, '0')}`, name) ?? []);
     };
-    out[name] = { test: make(test, 'test'), train: make(train, 'train') };
+    const want = (split: Split) => (options.splits ?? ['test', 'train']).includes(split);
+    out[name] = { test: want('test') ? make(test, 'test') : [], train: want('train') ? make(train, 'train') : [] };
   }
   return out;
 }
