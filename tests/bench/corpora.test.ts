@@ -1,7 +1,9 @@
 // The real-corpus converters (bench/corpora) on real lines of ../shared/corpora/extraction: gold validates
 // under its schema, gold strings are spans of the text, held-out texts never reach training, and the same
 // seed writes the same bytes (the committed test sample included).
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { REPO, SHARED } from '../paths.js';
@@ -180,5 +182,29 @@ describe('all 18 corpora', () => {
     }
     const b = buildCorpora(read, { seed: 2, testCap: 100, splits: ['test'], only: ['polyai-restaurant8k'] }, converted);
     expect(toJsonl(b['polyai-restaurant8k'].test)).not.toBe(toJsonl(a['polyai-restaurant8k'].test));
+  }, 120_000);
+});
+
+describe('scripts/make-corpora.mjs', () => {
+  const run = (...args: string[]) => spawnSync(process.execPath, ['scripts/make-corpora.mjs', ...args], { cwd: REPO, encoding: 'utf8' });
+
+  it('writes test/<dataset>.jsonl as buildCorpora makes it; bad arguments are clear errors, not crashes', () => {
+    const out = mkdtempSync(join(tmpdir(), 'jsonlm-corpora-test-'));
+    const ok = run('--split', 'test', '--only', 'sec-filings-ner', '--cap', '5', '--out', out);
+    expect(ok.status, ok.stderr).toBe(0);
+    const expected = buildCorpora(read, { seed: 1, testCap: 5, only: ['sec-filings-ner'], splits: ['test'] });
+    expect(readFileSync(join(out, 'test/sec-filings-ner.jsonl'), 'utf8')).toBe(toJsonl(expected['sec-filings-ner'].test));
+    expect(existsSync(join(out, 'train'))).toBe(false);
+
+    const usage = run('--split', 'nope', '--out', out);
+    expect(usage.status).toBe(2);
+    expect(usage.stderr).toMatch(/usage: corpora --split test\|train\|both/);
+    expect(run('--split', 'test', '--out', out, '--corpora', join(out, 'missing'))).toMatchObject({ status: 1, stderr: expect.stringMatching(/corpora folder not found/) });
+    expect(run('--split', 'test', '--out', out, '--cap', 'x')).toMatchObject({ status: 1, stderr: expect.stringMatching(/--cap must be a non-negative integer/) });
+    expect(run('--split', 'test', '--out', out, '--only', 'foo')).toMatchObject({ status: 1, stderr: expect.stringMatching(/unknown data set 'foo'/) });
+    const bad = join(out, 'realtext');
+    mkdirSync(bad);
+    writeFileSync(join(bad, 'cases.jsonl'), '{"text": "ok"}\nnot json\n');
+    expect(run('--split', 'test', '--out', out, '--only', 'sec-filings-ner', '--exclude', bad)).toMatchObject({ status: 1, stderr: expect.stringMatching(/cases\.jsonl: a line is not JSON/) });
   }, 120_000);
 });
