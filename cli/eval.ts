@@ -1,6 +1,6 @@
 // `jsonlm eval`: scores a model on an extraction dataset (JSONL of {"id","tier","schema","text","gold"}),
-// with or without the grammar: per tier and overall, JSON validity, schema compliance, JSONExact, Field F1,
-// mean latency and tokens/s. The table goes to stdout, progress to stderr, the full report to --json.
+// with or without the grammar: per tier (and per data set when lines name one) and overall, JSON validity,
+// schema compliance, JSONExact, Field F1, hallucination, null accuracy, mean latency and tokens/s. The table goes to stdout, progress to stderr, the full report to --json.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { extractorFor } from '../extract/extract.js';
@@ -11,7 +11,7 @@ import { BadInputError, EXIT, extractOptionsFrom, loadCliModel, progressLine, re
 
 const HELP = `usage: jsonlm eval --data FILE.jsonl [options]
 
-  --data FILE         dataset JSONL, e.g. bench/edgejson/data/test.jsonl
+  --data FILE         dataset JSONL, e.g. bench/edgejson/data/test.jsonl (lines may add "dataset": NAME)
   --model PATH        GGUF file, Hugging Face folder or llama2.c .bin (default: the bundled models/default)
   --tokenizer FILE    llama2.c tokenizer.bin or tokenizer.json, for a model that carries none
   --no-grammar        let the model write freely (to compare with the grammar on)
@@ -29,7 +29,8 @@ const HELP = `usage: jsonlm eval --data FILE.jsonl [options]
   --max-tokens N      most tokens per example (default: what the context leaves)
   --ctx N             context length to allocate (default: the model's)
 
-Prints a table (rows: tiers, then overall) on stdout. Exit codes as jsonlm extract (3 missing file,
+Prints a table (rows: tiers, then overall) on stdout, and a second one per data set when the lines
+name one. Exit codes as jsonlm extract (3 missing file,
 8 malformed dataset line).`;
 
 export async function run(args: string[]): Promise<number> {
@@ -54,7 +55,9 @@ export function readDataset(path: string): EvalExample[] {
     if (typeof e.text !== 'string' || e.schema === undefined || !('gold' in e)) {
       throw new BadInputError(`${path}:${i + 1}: expected {"id", "tier", "schema", "text", "gold"}`);
     }
-    out.push({ id: String(e.id ?? `line-${i + 1}`), tier: String(e.tier ?? 'all') as EvalExample['tier'], schema: e.schema as EvalExample['schema'], text: e.text, gold: e.gold as EvalExample['gold'] });
+    if (e.dataset !== undefined && typeof e.dataset !== 'string') throw new BadInputError(`${path}:${i + 1}: "dataset" must be a string`);
+    out.push({ id: String(e.id ?? `line-${i + 1}`), tier: String(e.tier ?? 'all') as EvalExample['tier'], schema: e.schema as EvalExample['schema'], text: e.text, gold: e.gold as EvalExample['gold'],
+      ...(e.dataset !== undefined ? { dataset: e.dataset } : {}) });
   });
   return out;
 }

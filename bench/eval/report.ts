@@ -21,6 +21,8 @@ export interface Summary extends Aggregate {
 export interface EvalReport {
   settings: Record<string, unknown>;
   tiers: Record<string, Summary>;
+  /** Per data set, when the examples name one (`dataset`), in order of first appearance. */
+  datasets?: Record<string, Summary>;
   overall: Summary;
   examples: EvalRecord[];
 }
@@ -48,17 +50,26 @@ export function buildReport(records: EvalRecord[], settings: Record<string, unkn
     const rs = records.filter((r) => r.tier === tier);
     if (rs.length) tiers[tier] = summarize(rs);
   }
-  return { settings, tiers, overall: summarize(records), examples: records };
+  const names = [...new Set(records.map((r) => r.dataset).filter((d): d is string => d !== undefined))];
+  const datasets = names.length ? Object.fromEntries(names.map((d) => [d, summarize(records.filter((r) => r.dataset === d))])) : undefined;
+  return { settings, tiers, ...(datasets ? { datasets } : {}), overall: summarize(records), examples: records };
 }
 
-const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+// A rate with no denominator (no string leaf counted, no empty gold field) prints as "-".
+const pct = (x: number | null) => (x === null ? '-' : `${(100 * x).toFixed(1)}%`);
 
-/** A fixed-width table: one row per tier, then overall. */
-export function formatTable(report: EvalReport): string {
-  const header = ['tier', 'n', 'valid', 'compliant', 'JSONExact', 'field F1', 'latency ms', 'tok/s', 'errors'];
+function table(first: string, groups: Record<string, Summary>, overall: Summary): string {
+  const header = [first, 'n', 'valid', 'compliant', 'JSONExact', 'field F1', 'halluc.', 'null acc.', 'latency ms', 'tok/s', 'errors'];
   const row = (name: string, s: Summary) => [name, String(s.n), pct(s.validity), pct(s.compliance), pct(s.jsonExact),
-    pct(s.f1), s.meanLatencyMs.toFixed(0), s.tokensPerSecond.toFixed(1), String(s.errors)];
-  const rows = [header, ...Object.entries(report.tiers).map(([t, s]) => row(t, s)), row('overall', report.overall)];
+    pct(s.f1), pct(s.hallucination), pct(s.nullAccuracy), s.meanLatencyMs.toFixed(0), s.tokensPerSecond.toFixed(1), String(s.errors)];
+  const rows = [header, ...Object.entries(groups).map(([t, s]) => row(t, s)), row('overall', overall)];
   const widths = header.map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   return rows.map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ')).join('\n');
+}
+
+/** Fixed-width tables: one row per tier, then overall; then, when the examples name data sets, one row per
+ * data set, then overall, after a blank line. */
+export function formatTable(report: EvalReport): string {
+  const tiers = table('tier', report.tiers, report.overall);
+  return report.datasets ? `${tiers}\n\n${table('dataset', report.datasets, report.overall)}` : tiers;
 }

@@ -3,7 +3,8 @@
 import type { Example } from '../edgejson/compose.js';
 import { scoreExample, type ExampleScore } from './metrics.js';
 
-export type EvalExample = Pick<Example, 'id' | 'tier' | 'schema' | 'text' | 'gold'>;
+/** One example; `dataset` (optional) names the corpus it came from, for the per-dataset table. */
+export type EvalExample = Pick<Example, 'id' | 'tier' | 'schema' | 'text' | 'gold'> & { dataset?: string };
 
 /** What one extraction reports back to the runner. */
 export interface ExtractionOutcome {
@@ -22,6 +23,7 @@ export interface ExtractionOutcome {
 export interface EvalRecord extends ExampleScore {
   id: string;
   tier: string;
+  dataset?: string;
   output: string;
   tokens: number;
   forcedTokens: number;
@@ -51,8 +53,8 @@ export async function evaluate(examples: readonly EvalExample[], extract: Extrac
     }
     const latencyMs = performance.now() - t0;
     const record: EvalRecord = {
-      id: example.id, tier: example.tier, output: outcome.text,
-      ...scoreExample(outcome.text, example.gold, example.schema),
+      id: example.id, tier: example.tier, ...(example.dataset !== undefined ? { dataset: example.dataset } : {}), output: outcome.text,
+      ...scoreExample(outcome.text, example.gold, example.schema, example.text),
       tokens: outcome.tokens, forcedTokens: outcome.forcedTokens ?? 0, closedEarly: outcome.closedEarly ?? false, promptTokens: outcome.promptTokens, prefillMs: outcome.prefillMs, decodeMs: outcome.decodeMs, latencyMs,
       ...(error !== undefined ? { error } : {}),
     };

@@ -17,8 +17,10 @@ beforeAll(() => {
   // The first PER_TIER test examples of each tier.
   const lines = readFileSync(resolve(REPO, 'bench/edgejson/data/test.jsonl'), 'utf8').trim().split('\n');
   const picked = ['simple', 'medium', 'complex'].flatMap((t) => lines.filter((l) => JSON.parse(l).tier === t).slice(0, PER_TIER));
+  // Each line names a data set (its family), so the per-dataset table is exercised too.
+  const named = picked.map((l) => { const e = JSON.parse(l); return JSON.stringify({ ...e, dataset: e.family }); });
   data = join(dir, 'subset.jsonl');
-  writeFileSync(data, picked.join('\n') + '\n');
+  writeFileSync(data, named.join('\n') + '\n');
 });
 afterEach(() => vi.restoreAllMocks());
 
@@ -55,7 +57,12 @@ describe('jsonlm eval with random-weight models', () => {
       expect(report.overall.n).toBe(3 * PER_TIER);
       expect(report.settings.grammar).toBe(true);
       expect(report.examples).toHaveLength(3 * PER_TIER);
-      expect(out).toMatch(/^tier\s+n\s+valid\s+compliant\s+JSONExact\s+field F1\s+latency ms\s+tok\/s\s+errors$/m);
+      expect(out).toMatch(/^tier\s+n\s+valid\s+compliant\s+JSONExact\s+field F1\s+halluc\.\s+null acc\.\s+latency ms\s+tok\/s\s+errors$/m);
+      expect(out).toMatch(/^dataset\s+n\s+valid/m);
+      const families = [...new Set(report.examples.map((e) => e.dataset))];
+      expect(Object.keys(report.datasets!)).toEqual(families);
+      expect(Object.values(report.datasets!).reduce((a, s) => a + s.n, 0)).toBe(3 * PER_TIER);
+      expect(typeof report.overall.nullAccuracy === 'number' || report.overall.nullAccuracy === null).toBe(true);
       expect(out).toMatch(/^overall\s+9\s+100\.0%\s+100\.0%/m);
     }
   });
@@ -80,11 +87,13 @@ describe('jsonlm eval with random-weight models', () => {
     expect(report.overall.compliance).toBe(0);
   });
 
-  it('exit 3 for a missing dataset, 8 for a malformed one, 2 for bad flags', async () => {
+  it('exit 3 for a missing dataset, 8 for a malformed one (or a non-string dataset name), 2 for bad flags', async () => {
     vi.spyOn(console, 'error').mockImplementation(() => {});
     expect(await main(['eval', '--data', join(dir, 'nope.jsonl'), '--model', 'x'])).toBe(3);
     const bad = join(dir, 'bad.jsonl');
     writeFileSync(bad, '{"id": "a", "text": "x"}\n');
+    expect(await main(['eval', '--data', bad, '--model', writeRandomModel(1)])).toBe(8);
+    writeFileSync(bad, '{"id": "a", "text": "x", "schema": {}, "gold": {}, "dataset": 7}\n');
     expect(await main(['eval', '--data', bad, '--model', writeRandomModel(1)])).toBe(8);
     expect(await main(['eval', '--data', data, '--limit', '0'])).toBe(2);
     expect(await main(['eval'])).toBe(2);

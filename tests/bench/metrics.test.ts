@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../bench/eval/canonical.js';
 import { flattenLeaves } from '../../bench/eval/leaves.js';
+import { hallucinationCounts, inTextTester, nullCounts } from '../../bench/eval/grounding.js';
 import { aggregate, f1FromCounts, fieldCounts, scoreExample } from '../../bench/eval/metrics.js';
 
 const schema = {
@@ -34,12 +35,14 @@ describe('flattenLeaves', () => {
 describe('fieldCounts and scoreExample', () => {
   it('exact match: every leaf a true positive, JSONExact despite a different key order', () => {
     const reordered = { note: null, address: { zip: '0150', city: 'Oslo' }, tags: ['a', 'b'], age: 30, name: 'Ann' };
-    expect(scoreExample(JSON.stringify(reordered), gold, schema)).toEqual({ valid: true, compliant: true, exact: true, tp: 7, fp: 0, fn: 0 });
+    // Without a text no string leaf is counted for hallucination; the one gold-empty field (note) is null.
+    expect(scoreExample(JSON.stringify(reordered), gold, schema)).toEqual({ valid: true, compliant: true, exact: true, tp: 7, fp: 0, fn: 0,
+      stringLeaves: 0, hallucinated: 0, absentFields: 1, absentCorrect: 1 });
   });
 
   it('partial match: one wrong value is one false positive and one false negative', () => {
     const pred = { ...gold, address: { city: 'Bergen', zip: '0150' } };
-    expect(scoreExample(JSON.stringify(pred), gold, schema)).toEqual({ valid: true, compliant: true, exact: false, tp: 6, fp: 1, fn: 1 });
+    expect(scoreExample(JSON.stringify(pred), gold, schema)).toMatchObject({ valid: true, compliant: true, exact: false, tp: 6, fp: 1, fn: 1 });
   });
 
   it('missing fields are false negatives only', () => {
@@ -49,7 +52,7 @@ describe('fieldCounts and scoreExample', () => {
 
   it('extra fields are false positives and break compliance under additionalProperties: false', () => {
     const pred = { ...gold, email: 'ann@x.org' };
-    expect(scoreExample(JSON.stringify(pred), gold, schema)).toEqual({ valid: true, compliant: false, exact: false, tp: 7, fp: 1, fn: 0 });
+    expect(scoreExample(JSON.stringify(pred), gold, schema)).toMatchObject({ valid: true, compliant: false, exact: false, tp: 7, fp: 1, fn: 0 });
   });
 
   it('arrays of different lengths are matched in order by index', () => {
@@ -62,7 +65,7 @@ describe('fieldCounts and scoreExample', () => {
 
   it('number vs string is a mismatch, and also a schema violation', () => {
     const pred = { ...gold, age: '30' };
-    expect(scoreExample(JSON.stringify(pred), gold, schema)).toEqual({ valid: true, compliant: false, exact: false, tp: 6, fp: 1, fn: 1 });
+    expect(scoreExample(JSON.stringify(pred), gold, schema)).toMatchObject({ valid: true, compliant: false, exact: false, tp: 6, fp: 1, fn: 1 });
     // 30 and 30.0 are the same JSON number.
     expect(scoreExample(JSON.stringify(gold).replace('30', '30.0'), gold, schema).exact).toBe(true);
   });
@@ -79,7 +82,7 @@ describe('fieldCounts and scoreExample', () => {
   });
 
   it('invalid JSON: not valid, not compliant, no predicted leaves, every gold leaf missed', () => {
-    expect(scoreExample('{"name": "Ann", "age": 3', gold, schema)).toEqual({ valid: false, compliant: false, exact: false, tp: 0, fp: 0, fn: 7 });
+    expect(scoreExample('{"name": "Ann", "age": 3', gold, schema)).toMatchObject({ valid: false, compliant: false, exact: false, tp: 0, fp: 0, fn: 7 });
     expect(scoreExample('', gold, schema).valid).toBe(false);
   });
 
@@ -90,9 +93,10 @@ describe('fieldCounts and scoreExample', () => {
 
 describe('aggregate', () => {
   it('micro-averages Field F1 over summed counts and rates the booleans', () => {
-    const a = { valid: true, compliant: true, exact: true, tp: 4, fp: 0, fn: 0 };
-    const b = { valid: true, compliant: false, exact: false, tp: 1, fp: 3, fn: 1 };
-    const c = { valid: false, compliant: false, exact: false, tp: 0, fp: 0, fn: 5 };
+    const g = { stringLeaves: 0, hallucinated: 0, absentFields: 0, absentCorrect: 0 };
+    const a = { valid: true, compliant: true, exact: true, tp: 4, fp: 0, fn: 0, ...g };
+    const b = { valid: true, compliant: false, exact: false, tp: 1, fp: 3, fn: 1, ...g };
+    const c = { valid: false, compliant: false, exact: false, tp: 0, fp: 0, fn: 5, ...g };
     const agg = aggregate([a, b, c]);
     expect(agg).toMatchObject({ n: 3, tp: 5, fp: 3, fn: 6 });
     expect(agg.validity).toBeCloseTo(2 / 3);
@@ -106,7 +110,7 @@ describe('aggregate', () => {
   it('edge cases: nothing to find and nothing found is perfect; nothing found is zero', () => {
     expect(f1FromCounts({ tp: 0, fp: 0, fn: 0 }).f1).toBe(1);
     expect(f1FromCounts({ tp: 0, fp: 0, fn: 3 })).toEqual({ precision: 0, recall: 0, f1: 0 });
-    expect(aggregate([])).toMatchObject({ n: 0, validity: 0 });
+    expect(aggregate([])).toMatchObject({ n: 0, validity: 0, hallucination: null, nullAccuracy: null });
   });
 });
 
@@ -114,5 +118,68 @@ describe('canonicalJson', () => {
   it('sorts keys at every depth and keeps array order', () => {
     expect(canonicalJson({ b: 1, a: { d: [2, 1], c: null } })).toBe('{"a":{"c":null,"d":[2,1]},"b":1}');
     expect(canonicalJson([{ b: 1, a: 2 }])).toBe('[{"a":2,"b":1}]');
+  });
+});
+
+describe('grounding: hallucination and null accuracy', () => {
+  const text = 'Ann Lee lives in Oslo. She was born on the 3rd of June 1990; her number is (555) 123-4567.';
+  const gSchema = {
+    type: 'object',
+    properties: {
+      name: { type: 'string' }, city: { type: 'string' }, born: { type: 'string', format: 'date' }, phone: { type: 'string' },
+      country: { type: ['string', 'null'] }, tags: { type: 'array', items: { type: 'string' } },
+      level: { type: 'string', enum: ['junior', 'senior'] },
+      address: { type: 'object', properties: { street: { type: 'string' }, zip: { type: ['string', 'null'] } } },
+    },
+    required: ['name', 'city', 'born', 'phone', 'country', 'tags', 'level'],
+  };
+  // level's gold is not in the text (an enum label), so that path is not extractive; address is omitted.
+  const gGold = { name: 'Ann Lee', city: 'Oslo', born: '1990-06-03', phone: '555-123-4567', country: null, tags: [], level: 'senior' };
+
+  it('"in the text": case and white space ignored, normalized dates/times/phones accepted, nothing else', () => {
+    const inText = inTextTester(text);
+    expect(['ann  LEE', 'Oslo', '1990-06-03', '555-123-4567', '(555) 123-4567', ' oslo '].map(inText)).toEqual([true, true, true, true, true, true]);
+    expect(['Bergen', '1990-03-06', 'Ann Leee', '', '  '].map(inText)).toEqual([false, false, false, false, false]);
+  });
+
+  it('counts predicted string leaves at extractive paths; the ones not in the text are hallucinated', () => {
+    const pred = { name: 'ann  lee', city: 'Bergen', born: '1990-06-03', phone: '555-123-4567', country: 'Norway',
+      tags: ['Oslo', 'skiing'], level: 'junior', address: { street: '', zip: null } };
+    // Counted: name, city, born, phone, country (gold null), tags[0], tags[1] (gold []) = 7; level skipped
+    // (gold not a span), street skipped (empty). Not in the text: Bergen, Norway, skiing = 3.
+    expect(hallucinationCounts(pred, gGold, text)).toEqual({ stringLeaves: 7, hallucinated: 3 });
+    // Array elements share one path: a gold list of spans makes every predicted item count.
+    expect(hallucinationCounts({ xs: ['Oslo', 'Rome', 'Ann'] }, { xs: ['Ann'] }, text)).toEqual({ stringLeaves: 3, hallucinated: 1 });
+    // A gold list holding one non-span makes the whole path non-extractive.
+    expect(hallucinationCounts({ xs: ['Rome'] }, { xs: ['Ann', 'Paris'] }, text)).toEqual({ stringLeaves: 0, hallucinated: 0 });
+    // Numbers and booleans are not string leaves.
+    expect(hallucinationCounts({ n: 7, b: true }, {}, text)).toEqual({ stringLeaves: 0, hallucinated: 0 });
+  });
+
+  it('null accuracy: gold-empty fields (null, [], omitted) answered empty too; an object of empties is empty', () => {
+    // Gold-empty: country (null), tags ([]), address (omitted) = 3.
+    const invented = { ...gGold, country: 'Norway', tags: ['skiing'], address: { street: '', zip: null } };
+    expect(nullCounts(gSchema, gGold, invented, true)).toEqual({ absentFields: 3, absentCorrect: 1 });
+    expect(nullCounts(gSchema, gGold, { ...gGold }, true)).toEqual({ absentFields: 3, absentCorrect: 3 });
+    expect(nullCounts(gSchema, gGold, { ...gGold, tags: [''], country: '' }, true)).toEqual({ absentFields: 3, absentCorrect: 2 });
+    // A filled gold object is entered: its empty fields count (zip), and so does the whole object's absence.
+    const withAddress = { ...gGold, address: { street: 'Main St', zip: null } };
+    expect(nullCounts(gSchema, withAddress, { ...withAddress, address: { street: 'Main St', zip: '0150' } }, true)).toEqual({ absentFields: 3, absentCorrect: 2 });
+    // No answer at all: every gold-empty field counts, none is right.
+    expect(nullCounts(gSchema, gGold, undefined, false)).toEqual({ absentFields: 3, absentCorrect: 0 });
+  });
+
+  it('scoreExample and aggregate carry both; rates are null with no denominator', () => {
+    const pred = { ...gGold, city: 'Bergen', country: 'Norway' };
+    const s1 = scoreExample(JSON.stringify(pred), gGold, gSchema, text);
+    // Counted strings: name, city, born, phone, country = 5, of which Bergen and Norway are not in the text.
+    expect(s1).toMatchObject({ valid: true, stringLeaves: 5, hallucinated: 2, absentFields: 3, absentCorrect: 2 });
+    const s2 = scoreExample('{"name": ', gGold, gSchema, text);
+    expect(s2).toMatchObject({ valid: false, stringLeaves: 0, hallucinated: 0, absentFields: 3, absentCorrect: 0 });
+    const agg = aggregate([s1, s2]);
+    expect(agg.hallucination).toBeCloseTo(2 / 5);
+    expect(agg.nullAccuracy).toBeCloseTo(2 / 6);
+    const none = scoreExample('{}', {}, { type: 'object', properties: {} }, text);
+    expect(aggregate([none])).toMatchObject({ hallucination: null, nullAccuracy: null });
   });
 });

@@ -31,9 +31,36 @@ describe('evaluate + report', () => {
     expect(report.tiers.complex).toMatchObject({ n: 1, validity: 0, errors: 1 });
     expect(report.overall).toMatchObject({ n: 4, validity: 0.5, jsonExact: 0.25 });
     const table = formatTable(report).split('\n');
-    expect(table[0]).toMatch(/^tier\s+n\s+valid\s+compliant\s+JSONExact\s+field F1\s+latency ms\s+tok\/s\s+errors$/);
+    expect(table[0]).toMatch(/^tier\s+n\s+valid\s+compliant\s+JSONExact\s+field F1\s+halluc\.\s+null acc\.\s+latency ms\s+tok\/s\s+errors$/);
+    expect(report.datasets).toBeUndefined(); // no example names a data set: one table only
     expect(table.map((l) => l.split(/\s+/)[0])).toEqual(['tier', 'simple', 'medium', 'complex', 'overall']);
-    expect(table[1]).toMatch(/simple\s+2\s+100\.0%\s+100\.0%\s+50\.0%\s+50\.0%/);
+    // No string field and no empty gold field: both grounding rates print as "-".
+    expect(table[1]).toMatch(/simple\s+2\s+100\.0%\s+100\.0%\s+50\.0%\s+50\.0%\s+-\s+-\s/);
     expect(table[4]).toMatch(/overall\s+4\s+50\.0%\s+50\.0%\s+25\.0%/);
+  });
+});
+
+describe('per-dataset table', () => {
+  it('adds a second table, one row per data set in order of first appearance, with the grounding rates', async () => {
+    const sSchema = { type: 'object', properties: { city: { type: ['string', 'null'] } }, required: ['city'], additionalProperties: false };
+    const ex: EvalExample[] = [
+      { id: 'w1', tier: 'simple', dataset: 'wnut', schema: sSchema, text: 'I live in Oslo', gold: { city: 'Oslo' } },
+      { id: 's1', tier: 'simple', dataset: 'snips', schema: sSchema, text: 'play some jazz', gold: { city: null } },
+      { id: 'w2', tier: 'medium', dataset: 'wnut', schema: sSchema, text: 'nothing here', gold: { city: null } },
+    ];
+    // w1 right; s1 invents Paris (hallucinated, null field missed); w2 answers null (right).
+    const out: Record<string, string> = { w1: '{"city":"Oslo"}', s1: '{"city":"Paris"}', w2: '{"city":null}' };
+    const records = await evaluate(ex, (e) => ({ text: out[e.id], tokens: 3, promptTokens: 9, prefillMs: 1, decodeMs: 10 }));
+    expect(records.map((r) => r.dataset)).toEqual(['wnut', 'snips', 'wnut']);
+    const report = buildReport(records, {});
+    expect(Object.keys(report.datasets!)).toEqual(['wnut', 'snips']);
+    expect(report.datasets!.wnut).toMatchObject({ n: 2, jsonExact: 1, stringLeaves: 1, hallucinated: 0, hallucination: 0, absentFields: 1, nullAccuracy: 1 });
+    expect(report.datasets!.snips).toMatchObject({ n: 1, jsonExact: 0, hallucination: 1, nullAccuracy: 0 });
+    expect(report.overall.hallucination).toBeCloseTo(1 / 2);
+    expect(report.overall.nullAccuracy).toBeCloseTo(1 / 2);
+    const lines = formatTable(report).split('\n');
+    expect(lines.map((l) => l.split(/\s+/)[0])).toEqual(['tier', 'simple', 'medium', 'overall', '', 'dataset', 'wnut', 'snips', 'overall']);
+    expect(lines[6]).toMatch(/^wnut\s+2\s+100\.0%\s+100\.0%\s+100\.0%\s+100\.0%\s+0\.0%\s+100\.0%/);
+    expect(lines[7]).toMatch(/^snips\s+1\s+100\.0%\s+100\.0%\s+0\.0%\s+0\.0%\s+100\.0%\s+0\.0%/);
   });
 });
