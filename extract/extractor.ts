@@ -16,6 +16,7 @@ import { ForcedTokenizer } from './forced-tokens.js';
 import { applyCopyBias, CopySource, CopyTracker, valueClosers, type ValueClosers } from './copy-bias.js';
 import { chooseValue, continuesNumber, isDigitByte, TokenScorer, type ChoiceContext, type ChoiceKind } from './value-choice.js';
 import { Grounding } from './grounded.js';
+import { BudgetCloser } from './budget-close.js';
 import type { TrieLayout } from '../grammar/token-trie.js';
 import { vocabularyOf } from './grammar-constraint.js';
 import { extractionPromptIds } from './prompt.js';
@@ -23,9 +24,7 @@ import { sharedValidator } from './validate.js';
 
 /** Positions that must stay free after the prompt, or the text is "too long for the context". */
 export const MIN_OUTPUT_TOKENS = 16;
-/** Closing starts when the budget left is within this many tokens of what the shortest completion needs:
- * room for the token about to be sampled to lengthen the completion (a new key, a new string). */
-export const CLOSE_SLACK = 24;
+export { CLOSE_SLACK } from './budget-close.js';
 
 export interface ExtractOptions extends SamplingOptions {
   /** Constrain every step with the schema's grammar (default true). Off: the model writes freely and the
@@ -179,8 +178,8 @@ export class Extractor {
     // head); the rest come back MASKED_LOGIT, exactly what masking would leave.
     // While closing, only tokens that spell the start of the shortest completion are allowed.
     let closeBytes: Uint8Array | undefined;
-    let closing = false;
-    const step = () => (constraint ? { allowed: this.writeMask(constraint, eos, closeBytes, closing ? undefined : grounding) } : {});
+    let closer: BudgetCloser | undefined;
+    const step = () => (constraint ? { allowed: this.writeMask(constraint, eos, closeBytes, closer?.closing ? undefined : grounding) } : {});
     let logits = this.session.prefill(prompt, step());
     const computed = this.session.evaluated - before;
     const prefillMs = performance.now() - t0;
@@ -188,18 +187,21 @@ export class Extractor {
 
     const seq = prompt.slice();
     let generated = 0, forcedTokens = 0, out = '';
-    // Budget-aware closing: once the tokens left come within reach of what the shortest completion
-    // needs, the document is finished along it. The check runs only inside a window near the end (twice
-    // the empty document's need, plus slack), so the completion search stays off the usual path.
-    const canClose = constraint?.shortestCompletion !== undefined;
-    const window = canClose ? 2 * this.tokensToClose(constraint!) + 2 * CLOSE_SLACK : 0;
+    closer = new BudgetCloser(constraint, (bytes) => this.forcedTokenizer().count(bytes));
     let finishReason: ExtractFinishReason = 'length';
     // After a chosen value, the next token must close it (the candidate was scored as a whole value).
     let mustClose: 'number' | 'string' | undefined;
-    const emit = (id: number) => {
-      seq.push(id); generated++;
-      copy?.push(this.tokenizer.tokenBytes(id));
-      const piece = stream.push(id); out += piece; return piece;
+    /** Appends tokens to the document (fed to the grammar first unless it has them already); the text
+     * they add. */
+    const emit = (ids: readonly number[], advance: boolean) => {
+      let piece = '';
+      for (const id of ids) {
+        if (advance) constraint?.advance(id);
+        seq.push(id); generated++;
+        copy?.push(this.tokenizer.tokenBytes(id));
+        const p = stream.push(id); out += p; piece += p;
+      }
+      return piece;
     };
 
     for (;;) {
@@ -209,22 +211,19 @@ export class Extractor {
         const forcedIds = options.jumpForward ? this.acceptForced(constraint, maxTokens - generated) : [];
         if (forcedIds.length > 0) {
           forcedTokens += forcedIds.length;
-          let piece = '';
-          for (const id of forcedIds) piece += emit(id);
+          const piece = emit(forcedIds, false);
           if (piece) yield piece;
           continue; // the grammar may force more, or now allow a choice
         }
         const allowed = constraint.allowed();
-        if (constraint.isComplete() && (closing || !this.allowsMoreThanEos(allowed, eos))) { finishReason = 'complete'; break; }
+        if (constraint.isComplete() && (closer.closing || !this.allowsMoreThanEos(allowed, eos))) { finishReason = 'complete'; break; }
         const budget = maxTokens - generated;
-        if (canClose && !closing && budget <= window && budget <= this.tokensToClose(constraint) + CLOSE_SLACK) closing = true;
-        if (closing) {
-          const completion = constraint.shortestCompletion!() ?? new Uint8Array(0);
+        if (closer.check(budget)) {
+          const completion = closer.completion();
           const ids = this.acceptBytes(constraint, completion, budget);
           if (ids.length > 0) {
             forcedTokens += ids.length;
-            let piece = '';
-            for (const id of ids) piece += emit(id);
+            const piece = emit(ids, false);
             if (piece) yield piece;
             continue;
           }
@@ -241,9 +240,7 @@ export class Extractor {
       if (seq.length >= this.session.contextLength) { finishReason = 'context'; break; }
       // One batched pass over whatever was appended since the last model run (forced tokens included).
       if (this.session.tokens.length !== seq.length) logits = this.session.prefill(seq, step());
-      const choosing: ChoiceKind | undefined = closing ? undefined
-        : grounding && copy!.atStringStart && grounding.isGrounded(constraint!) ? 'span'
-          : !valueChoice ? undefined : copy!.atValueStart ? 'number' : copy!.atStringStart ? 'string' : undefined;
+      const choosing = closer.closing ? undefined : this.choiceAt(copy, grounding, constraint, valueChoice);
       const before = choosing ? this.kernels.f32(logits, this.vocabSize).slice() : undefined;
       if (copy && copyBias > 0) {
         const allowed = constraint ? this.kernels.u32(this.maskPtr, this.maskWords) : undefined;
@@ -262,8 +259,7 @@ export class Extractor {
         const kind = choosing === 'span' && valueChoice && isDigitByte(firstByte) ? 'string' : choosing;
         const chosen = chooseValue(this.choiceContext(), kind, copy!.source, constraint, seq, before!, maxTokens - generated);
         if (chosen) {
-          let piece = '';
-          for (const t of chosen) { constraint?.advance(t); piece += emit(t); }
+          const piece = emit(chosen, true);
           mustClose = choosing === 'number' ? 'number' : 'string';
           if (piece) yield piece;
           continue;
@@ -271,8 +267,7 @@ export class Extractor {
         // No span the grammar accepts: the value is written ungrounded.
         if (choosing === 'span') grounding!.release();
       }
-      constraint?.advance(id);
-      const piece = emit(id);
+      const piece = emit([id], true);
       if (piece) yield piece;
     }
     const tail = stream.end();
@@ -280,7 +275,7 @@ export class Extractor {
     const decodeMs = performance.now() - t0;
 
     const result: ExtractResult = {
-      value: undefined, text: out, valid: false, tokens: generated, forcedTokens, closedEarly: closing, finishReason,
+      value: undefined, text: out, valid: false, tokens: generated, forcedTokens, closedEarly: closer.closing, finishReason,
       timings: {
         promptTokens: prompt.length, cachedPromptTokens: prompt.length - computed, prefillMs, decodeMs,
         tokensPerSecond: decodeMs > 0 ? generated / (decodeMs / 1000) : 0,
@@ -311,6 +306,20 @@ export class Extractor {
     return this.copyTables;
   }
 
+  /** Which value choice applies at this step, if any: a grounded string at its opening quote, else (value
+   * choice on) a number where a value may start or a digit-led string at its opening quote. */
+  private choiceAt(copy: CopyTracker | undefined, grounding: Grounding | undefined, constraint: TokenConstraint | undefined,
+    valueChoice: boolean): ChoiceKind | undefined {
+    if (grounding && copy!.atStringStart && grounding.isGrounded(constraint!)) return 'span';
+    if (!valueChoice) return undefined;
+    return copy!.atValueStart ? 'number' : copy!.atStringStart ? 'string' : undefined;
+  }
+
+  private forcedTokenizer(): ForcedTokenizer {
+    this.forced ??= new ForcedTokenizer(this.tokenizer);
+    return this.forced;
+  }
+
   /** The session, tables and scorer a value choice reads. */
   private choiceContext(): ChoiceContext {
     this.forced ??= new ForcedTokenizer(this.tokenizer);
@@ -331,15 +340,6 @@ export class Extractor {
   /** Feeds the grammar the tokens of its forced bytes that it accepts, at most `budget`; returns them. */
   private acceptForced(constraint: TokenConstraint, budget: number): number[] {
     return this.acceptBytes(constraint, constraint.forcedBytes(), budget);
-  }
-
-  /** Tokens the shortest completion from here takes (0 when complete, a large number when none is found). */
-  private tokensToClose(constraint: TokenConstraint): number {
-    const completion = constraint.shortestCompletion?.();
-    if (completion === undefined) return 0;
-    if (completion === null) return Number.MAX_SAFE_INTEGER;
-    this.forced ??= new ForcedTokenizer(this.tokenizer);
-    return this.forced.count(completion);
   }
 
   /** Feeds the grammar the tokens that spell `bytes`, as long as it accepts them, at most `budget`. */
