@@ -21,6 +21,7 @@ import type { TrieLayout } from '../grammar/token-trie.js';
 import { vocabularyOf } from './grammar-constraint.js';
 import { extractionPromptIds } from './prompt.js';
 import { sharedValidator } from './validate.js';
+import type { ExtractionHints } from '../weights/extraction-hints.js';
 
 /** Positions that must stay free after the prompt, or the text is "too long for the context". */
 export const MIN_OUTPUT_TOKENS = 16;
@@ -152,20 +153,14 @@ export class Extractor {
   /** The loop as a generator of text pieces (partial JSON as it grows); returns the result. */
   *steps({ text, schema, options = {} }: ExtractRequest): Generator<string, ExtractResult, void> {
     const useGrammar = options.grammar ?? true;
-    const validator = sharedValidator();
-    validator.compile(schema); // an invalid schema fails here, before any model work
+    sharedValidator().compile(schema); // an invalid schema fails here, before any model work
     const compiled = useGrammar ? this.constraintFor(schema) : undefined;
     const constraint = compiled?.create();
     const prompt = this.promptIds(schema, text);
     const room = this.session.contextLength - prompt.length;
     const maxTokens = Math.min(options.maxTokens ?? room, room);
     if (!Number.isInteger(maxTokens) || maxTokens < 0) throw new RangeError(`maxTokens must be an integer >= 0, got ${options.maxTokens}`);
-    const copyBias = options.copyBias ?? this.model.extractionHints.copyBias ?? 0;
-    if (!Number.isFinite(copyBias) || copyBias < 0) throw new RangeError(`copyBias must be a number >= 0, got ${copyBias}`);
-    const valueChoice = options.valueChoice ?? this.model.extractionHints.valueChoice ?? false;
-    if (typeof valueChoice !== 'boolean') throw new TypeError(`valueChoice must be a boolean, got ${JSON.stringify(valueChoice)}`);
-    const grounded = options.grounded ?? this.model.extractionHints.grounded ?? false;
-    if (typeof grounded !== 'boolean') throw new TypeError(`grounded must be a boolean, got ${JSON.stringify(grounded)}`);
+    const { copyBias, valueChoice, grounded } = decodingAids(options, this.model.extractionHints);
     const copy = copyBias > 0 || valueChoice || grounded ? new CopyTracker(new CopySource(text), grounded) : undefined;
     const grounding = grounded && constraint ? new Grounding(this.copyTablesOf().trie, copy!, this.maskWords) : undefined;
     const sampler = new Sampler(this.kernels, this.samplerScratch, this.vocabSize, options);
@@ -274,27 +269,14 @@ export class Extractor {
     if (tail) { out += tail; yield tail; }
     const decodeMs = performance.now() - t0;
 
-    const result: ExtractResult = {
+    return checkedResult(schema, {
       value: undefined, text: out, valid: false, tokens: generated, forcedTokens, closedEarly: closer.closing, finishReason,
       timings: {
         promptTokens: prompt.length, cachedPromptTokens: prompt.length - computed, prefillMs, decodeMs,
         tokensPerSecond: decodeMs > 0 ? generated / (decodeMs / 1000) : 0,
       },
       warnings: compiled?.warnings ?? [],
-    };
-    try {
-      result.value = JSON.parse(out);
-    } catch (e) {
-      const why = finishReason === 'length' || finishReason === 'context'
-        ? `generation stopped (${finishReason === 'length' ? `token limit of ${maxTokens}` : 'context full'}) before the JSON was complete`
-        : `the output is not JSON (${(e as Error).message})`;
-      result.errors = [why];
-      return result;
-    }
-    const check = validator.validate(schema, result.value);
-    result.valid = check.valid;
-    if (!check.valid) result.errors = check.errors;
-    return result;
+    }, maxTokens);
   }
 
   /** The vocabulary's trie of text tokens (shared with the grammar) and the tokens that close a value. */
@@ -402,4 +384,32 @@ const QUOTE = 0x22;
 export function hasBit(bits: Uint32Array, id: number): boolean {
   const w = id >>> 5;
   return w < bits.length && (bits[w] & (1 << (id & 31))) !== 0;
+}
+
+/** The decoding aids asked for, else what the model file recommends, checked. */
+function decodingAids(options: ExtractOptions, hints: ExtractionHints): { copyBias: number; valueChoice: boolean; grounded: boolean } {
+  const copyBias = options.copyBias ?? hints.copyBias ?? 0;
+  if (!Number.isFinite(copyBias) || copyBias < 0) throw new RangeError(`copyBias must be a number >= 0, got ${copyBias}`);
+  const valueChoice = options.valueChoice ?? hints.valueChoice ?? false;
+  if (typeof valueChoice !== 'boolean') throw new TypeError(`valueChoice must be a boolean, got ${JSON.stringify(valueChoice)}`);
+  const grounded = options.grounded ?? hints.grounded ?? false;
+  if (typeof grounded !== 'boolean') throw new TypeError(`grounded must be a boolean, got ${JSON.stringify(grounded)}`);
+  return { copyBias, valueChoice, grounded };
+}
+
+/** The result with its value parsed from the text and checked against the schema. */
+function checkedResult(schema: unknown, result: ExtractResult, maxTokens: number): ExtractResult {
+  try {
+    result.value = JSON.parse(result.text);
+  } catch (e) {
+    const stopped = result.finishReason === 'length' || result.finishReason === 'context';
+    result.errors = [stopped
+      ? `generation stopped (${result.finishReason === 'length' ? `token limit of ${maxTokens}` : 'context full'}) before the JSON was complete`
+      : `the output is not JSON (${(e as Error).message})`];
+    return result;
+  }
+  const check = sharedValidator().validate(schema, result.value);
+  result.valid = check.valid;
+  if (!check.valid) result.errors = check.errors;
+  return result;
 }
