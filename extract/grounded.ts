@@ -18,8 +18,10 @@
 // them; length limits do not (they are intersected like the rest). A pattern that accepts all five
 // beginnings counts as free: its own automaton still has the last word on every byte.
 //
-// Never a dead end: when the intersection leaves no token (a minLength beyond every span, a text without
-// a span the grammar accepts), the value is written ungrounded from there on.
+// Never a dead end: when the intersection leaves no token inside a value, the value is closed where it
+// stands if the grammar allows ("Lisbon." at the text's end, where no span ends), else (a minLength beyond
+// every span) written ungrounded from there on; the whole-span choice (value-choice.ts) releases a value
+// the same way when no span qualifies.
 import type { TrieLayout } from '../grammar/token-trie.js';
 import type { TokenConstraint } from './constraint.js';
 import { isWordByte, trieChild, walkSpanTokens, type CopyTracker } from './copy-bias.js';
@@ -113,25 +115,27 @@ export class Grounding {
   }
 
   /** Narrows `bits` (the grammar's allowed tokens) to the grounded ones, where a grounded value is open or
-   * may open; leaves it as it is when that would leave no token (and releases the value). */
+   * may open. Where that leaves no token inside a value, the value is closed if the grammar lets it, else
+   * released (written ungrounded from here); where a value opens, `bits` is left as it is. */
   restrict(bits: Uint32Array, constraint: TokenConstraint): void {
     const t = this.tracker;
     const opening = t.atValueStart;
     if (opening ? !isFreeString(constraint, true) : !this.isGrounded(constraint)) return;
     const keep = this.keep;
+    const set = (id: number) => { keep[id >>> 5] |= 1 << (id & 31); };
     keep.fill(0);
     groundedTokens(this.trie, t, keep);
-    let any = false;
-    for (let w = 0; w < bits.length; w++) if ((bits[w] & keep[w]) !== 0) { any = true; break; }
-    if (!any && !opening) {
-      // No span continues the value: close it here if the grammar lets it, else write the rest ungrounded.
+    if (!intersects(bits, keep)) {
+      if (opening) return;
       keep.fill(0);
-      const q = trieChild(this.trie, 0, QUOTE);
-      if (q >= 0) for (let k = this.trie.tokenStart[q]; k < this.trie.tokenStart[this.trie.nodeEnd[q]]; k++) keep[this.trie.tokenIds[k] >>> 5] |= 1 << (this.trie.tokenIds[k] & 31);
-      for (let w = 0; w < bits.length && !any; w++) if ((bits[w] & keep[w]) !== 0) any = true;
-      if (!any) { this.release(); return; }
+      markQuoteSubtree(this.trie, 0, set);
+      if (!intersects(bits, keep)) { this.release(); return; }
     }
-    if (!any) return;
     for (let w = 0; w < bits.length; w++) bits[w] &= keep[w];
   }
+}
+
+function intersects(a: Uint32Array, b: Uint32Array): boolean {
+  for (let w = 0; w < a.length; w++) if ((a[w] & b[w]) !== 0) return true;
+  return false;
 }
