@@ -17,6 +17,13 @@ import type { Model } from '../../engine/model.js';
 import { hintsFromGenerationConfig, hintsFromGgufMetadata, generationConfigOf } from '../../weights/extraction-hints.js';
 import { extractOptionsFrom } from '../../cli/extract.js';
 import { mulberry32 } from '../../kernels/reference.js';
+import { MemorySource, type ByteSource } from '../../weights/byte-source.js';
+import { writeModelGguf } from '../../weights/gguf-convert.js';
+import { MemorySink } from '../../weights/gguf-writer.js';
+import { hfFolderFiles } from '../../weights/hf-writer.js';
+import { modelSourceFromBytes, readModelLayout, type ModelSource } from '../../weights/load.js';
+import { exportFromLayout, type ExportModel } from '../../weights/model-export.js';
+import { randomModel, TINY } from '../../weights/random-model.js';
 
 const UTF8 = new TextEncoder();
 const latin1 = (b: Uint8Array) => String.fromCharCode(...b);
@@ -332,6 +339,26 @@ describe('the grounded option, hint and flags', () => {
     expect(hintsFromGgufMetadata(new Map([['jsonlm.grounded', false]]), 'm.gguf')).toEqual({ grounded: false });
     expect(generationConfigOf({ grounded: true })).toEqual({ jsonlm_grounded: true });
     expect(() => hintsFromGenerationConfig({ jsonlm_grounded: 1 }, 'g.json')).toThrow(/jsonlm_grounded must be true or false/);
+  });
+
+  it('carries jsonlm_grounded through HF -> GGUF -> HF conversion', () => {
+    const hf = (model: ExportModel, config?: string): ModelSource => {
+      const files = new Map<string, ByteSource>();
+      for (const f of hfFolderFiles(model, 'F32')) {
+        const sink = new MemorySink();
+        f.write(sink);
+        files.set(f.name, new MemorySource(sink.bytes(), f.name));
+      }
+      if (config) files.set('generation_config.json', new MemorySource(UTF8.encode(config), 'generation_config.json'));
+      return { kind: 'hf', name: 'hf', files };
+    };
+    const source = hf(randomModel({ config: TINY, seed: 5 }), '{"jsonlm_copy_bias": 4, "jsonlm_grounded": true}');
+    expect(readModelLayout(source).hints).toEqual({ copyBias: 4, grounded: true });
+    const sink = new MemorySink();
+    writeModelGguf(exportFromLayout(readModelLayout(source)), sink, 'f32');
+    const gguf = modelSourceFromBytes(sink.bytes(), 'm.gguf');
+    expect(readModelLayout(gguf).hints).toEqual({ copyBias: 4, grounded: true });
+    expect(readModelLayout(hf(exportFromLayout(readModelLayout(gguf)))).hints).toEqual({ copyBias: 4, grounded: true });
   });
 
   it('takes --grounded and --no-grounded, refusing both at once', () => {
