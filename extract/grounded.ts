@@ -93,9 +93,25 @@ export class Grounding {
   private decidedFor = -1;
   private grounded = false;
   private readonly keep: Uint32Array;
+  /** The grounded tokens where a value opens, and right after a string value's quote: the same for the
+   * whole document (they depend on the text alone), so computed once. */
+  private readonly fixed = new Map<'open' | 'empty', Uint32Array>();
 
-  constructor(private readonly trie: TrieLayout, private readonly tracker: CopyTracker, words: number) {
+  constructor(private readonly trie: TrieLayout, private readonly tracker: CopyTracker, private readonly words: number) {
     this.keep = new Uint32Array(words);
+  }
+
+  /** The grounded tokens from the tracker's state, in a bitset (valid until the next call). */
+  private groundedNow(): Uint32Array {
+    const t = this.tracker;
+    const key = t.atValueStart ? 'open' : t.openValue === 'string' && t.valueLength === 0 ? 'empty' : undefined;
+    let bits = key && this.fixed.get(key);
+    if (bits) return bits;
+    bits = key ? new Uint32Array(this.words) : this.keep;
+    bits.fill(0);
+    groundedTokens(this.trie, t, bits);
+    if (key) this.fixed.set(key, bits);
+    return bits;
   }
 
   /** Whether the open string value is grounded (decided once per value, when first asked). */
@@ -121,12 +137,11 @@ export class Grounding {
     const t = this.tracker;
     const opening = t.atValueStart;
     if (opening ? !isFreeString(constraint, true) : !this.isGrounded(constraint)) return;
-    const keep = this.keep;
-    const set = (id: number) => { keep[id >>> 5] |= 1 << (id & 31); };
-    keep.fill(0);
-    groundedTokens(this.trie, t, keep);
+    let keep = this.groundedNow();
     if (!intersects(bits, keep)) {
       if (opening) return;
+      keep = this.keep;
+      const set = (id: number) => { keep[id >>> 5] |= 1 << (id & 31); };
       keep.fill(0);
       markQuoteSubtree(this.trie, 0, set);
       if (!intersects(bits, keep)) { this.release(); return; }
