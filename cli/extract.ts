@@ -130,6 +130,7 @@ export const SAMPLING_FLAGS = {
   seed: { type: 'string' }, temperature: { type: 'string' }, 'max-tokens': { type: 'string' }, 'no-grammar': { type: 'boolean' },
   'jump-forward': { type: 'boolean' }, 'copy-bias': { type: 'string' },
   'value-choice': { type: 'boolean' }, 'no-value-choice': { type: 'boolean' },
+  grounded: { type: 'boolean' }, 'no-grounded': { type: 'boolean' },
   model: { type: 'string' }, tokenizer: { type: 'string' }, ctx: { type: 'string' },
 } as const;
 
@@ -146,6 +147,9 @@ export function extractOptionsFrom(v: Record<string, string | boolean | undefine
   if (v['value-choice'] && v['no-value-choice']) throw new UsageError('--value-choice and --no-value-choice contradict each other: give one');
   if (v['value-choice']) options.valueChoice = true;
   if (v['no-value-choice']) options.valueChoice = false;
+  if (v.grounded && v['no-grounded']) throw new UsageError('--grounded and --no-grounded contradict each other: give one');
+  if (v.grounded) options.grounded = true;
+  if (v['no-grounded']) options.grounded = false;
   if (v['max-tokens'] !== undefined) options.maxTokens = intFlag(v['max-tokens'] as string, 'max-tokens', 0, 1);
   return options;
 }
@@ -171,6 +175,10 @@ const HELP = `usage: jsonlm extract --schema FILE [--text STR | --input FILE] [o
   --value-choice, --no-value-choice
                       write each number value whole, as the text's number the model finds most
                       probable (default: what the model file recommends, else off)
+  --grounded, --no-grounded
+                      a string value with no enum, const, format or pattern can only be a span of the
+                      text (or a normalized date, time, phone number), chosen whole by the model's score
+                      (default: what the model file recommends, else off)
 
 Prints the JSON value alone on stdout; timings and validation on stderr.
 Exit codes: 0 ok, 1 failure, 2 bad flags, 3 file not found (or no default model), 4 invalid schema,

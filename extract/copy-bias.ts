@@ -25,11 +25,20 @@ export function isWordByte(b: number): boolean {
   return isDigit(b) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) || b >= 0x80;
 }
 
+/** A grounded value starts at a word, or at a symbol that begins values ('$', '#', '+', '@', '('), never
+ * at other punctuation (": customer Tom"). */
+export function opensSpan(b: number): boolean {
+  return isWordByte(b) || b === 0x24 || b === 0x23 || b === 0x2b || b === 0x40 || b === 0x28;
+}
+
 /** The text prepared for matching: its JSON-string form and its digit-run form, with the start positions
  * a value may begin at (word starts; digit-run starts). */
 export class CopySource {
   readonly stringBytes: Uint8Array;
   readonly stringStarts: number[];
+  /** The string starts, plus the positions right after an escape ("\n", "\u00e9"), where the next line or
+   * word of the text begins: where a grounded value may start (extract/grounded.ts). */
+  readonly spanStarts: number[];
   /** The string starts where a digit begins a word: where a digit-led string value may be copied from. */
   readonly digitStarts: number[];
   readonly numberBytes: Uint8Array;
@@ -50,6 +59,15 @@ export class CopySource {
       const b = this.stringBytes[i];
       if (b !== 0x20 && (i === 0 || !isWordByte(this.stringBytes[i - 1]) || !isWordByte(b))) this.stringStarts.push(i);
     }
+    const afterEscapes: number[] = [];
+    for (let i = 0; i < this.stringBytes.length; i++) {
+      if (this.stringBytes[i] !== BACKSLASH) continue;
+      i += this.stringBytes[i + 1] === 0x75 ? 5 : 1; // \uXXXX, or a two-byte escape
+      const next = this.stringBytes[i + 1];
+      if (next !== undefined && next !== 0x20 && next !== BACKSLASH && isWordByte(this.stringBytes[i])) afterEscapes.push(i + 1);
+    }
+    this.spanStarts = [...new Set([...this.stringStarts, ...afterEscapes])].sort((a, b) => a - b)
+      .filter((i) => opensSpan(this.stringBytes[i]));
     this.digitStarts = this.stringStarts.filter((i) => isDigit(this.stringBytes[i]));
     // Digits, '.', '-' kept; a ',' between digits dropped (thousands separators); anything else a space.
     const raw = UTF8.encode([text, ...extra.numbers].join(' '));
@@ -89,10 +107,15 @@ export class CopyTracker {
   private mode: Mode = 'none';
   /** Positions in the source just past each occurrence of the value written so far. */
   private matches: number[] = [];
-  /** Bytes of the open value written so far. */
+  /** Bytes of the open value written so far, and the last of them. */
   private valueBytes = 0;
+  private lastByte = -1;
+  /** String values opened so far (a serial for the open one). */
+  private strings = 0;
 
-  constructor(private readonly src: CopySource) {}
+  /** `grounded`: string values may start at the source's span starts (escapes included), not only at its
+   * string starts. */
+  constructor(private readonly src: CopySource, private readonly grounded = false) {}
 
   push(bytes: Uint8Array): void {
     for (const b of bytes) this.pushByte(b);
@@ -114,6 +137,13 @@ export class CopyTracker {
 
   /** A string value has just been opened: its quote is written, none of its content yet. */
   get atStringStart(): boolean { return this.mode === 'string' && this.valueBytes === 0; }
+
+  /** Which string value is open: 1 for the document's first, and so on (0 before any). */
+  get stringSerial(): number { return this.strings; }
+
+  /** The open value's length in bytes and its last byte (-1 when empty). */
+  get valueLength(): number { return this.valueBytes; }
+  get valueLastByte(): number { return this.lastByte; }
 
   get source(): CopySource { return this.src; }
 
@@ -146,7 +176,7 @@ export class CopyTracker {
         const isKey = inObject && this.expectKey;
         this.inString = true;
         this.expectKey = false;
-        if (!isKey) { this.mode = 'string'; this.matches = this.src.stringStarts.slice(); this.valueBytes = 0; }
+        if (!isKey) { this.mode = 'string'; this.matches = (this.grounded ? this.src.spanStarts : this.src.stringStarts).slice(); this.valueBytes = 0; this.lastByte = -1; this.strings++; }
         this.expectValue = false;
         return;
       }
@@ -168,6 +198,7 @@ export class CopyTracker {
 
   private follow(b: number, src: Uint8Array): void {
     this.valueBytes++;
+    this.lastByte = b;
     if (this.matches.length === 0) return;
     const next: number[] = [];
     for (const p of this.matches) if (p < src.length && src[p] === b) next.push(p + 1);
@@ -201,17 +232,7 @@ export function applyCopyBias(logits: Float32Array, trie: TrieLayout, closers: V
   const marked = new Set<number>();
   const mode = tracker.openValue;
   if (mode !== 'none' && tracker.atSpanEnd()) for (const id of closers[mode]) marked.add(id);
-  for (const start of positions) {
-    let node = 0;
-    for (let d = 0; start + d < bytes.length; d++) {
-      const want = bytes[start + d];
-      let child = node + 1;
-      while (child < trie.nodeEnd[node] && trie.nodeByte[child] !== want) child = trie.nodeEnd[child];
-      if (child >= trie.nodeEnd[node]) break;
-      node = child;
-      for (let k = trie.tokenStart[node]; k < trie.tokenStart[node + 1]; k++) marked.add(trie.tokenIds[k]);
-    }
-  }
+  for (const start of positions) walkSpanTokens(trie, 0, bytes, start, (id) => marked.add(id));
   let n = 0;
   for (const id of marked) {
     if (allowed && (allowed[id >>> 5] & (1 << (id & 31))) === 0) continue;
@@ -219,4 +240,27 @@ export function applyCopyBias(logits: Float32Array, trie: TrieLayout, closers: V
     n++;
   }
   return n;
+}
+
+/** The trie child of `node` with byte `b`, or -1. */
+export function trieChild(trie: TrieLayout, node: number, b: number): number {
+  let child = node + 1;
+  while (child < trie.nodeEnd[node] && trie.nodeByte[child] !== b) child = trie.nodeEnd[child];
+  return child < trie.nodeEnd[node] ? child : -1;
+}
+
+/** Walks the trie from `node` along `bytes` from `start`, calling `mark` for every token that ends on the
+ * way (tokens whose remaining bytes are a prefix of bytes[start..]); `atNode(node, d)`, when given, is
+ * called at each node reached, d bytes past `start` (the root-side node included, d = 0). The one walker
+ * behind the copy bias and grounded decoding: a step costs (positions x longest token) byte comparisons. */
+export function walkSpanTokens(trie: TrieLayout, node: number, bytes: Uint8Array, start: number,
+  mark: (id: number) => void, atNode?: (node: number, d: number) => void): void {
+  atNode?.(node, 0);
+  for (let d = 0; start + d < bytes.length; d++) {
+    const child = trieChild(trie, node, bytes[start + d]);
+    if (child < 0) break;
+    node = child;
+    for (let k = trie.tokenStart[node]; k < trie.tokenStart[node + 1]; k++) mark(trie.tokenIds[k]);
+    atNode?.(node, d + 1);
+  }
 }

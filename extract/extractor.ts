@@ -14,18 +14,19 @@ import type { Tokenizer } from '../tokenizer/tokenizer.js';
 import type { CompiledConstraint, ConstraintCompiler, TokenConstraint } from './constraint.js';
 import { ExtractSetupError, TextTooLongError } from './errors.js';
 import { ForcedTokenizer } from './forced-tokens.js';
-import { applyCopyBias, CopySource, CopyTracker, isWordByte, valueClosers, type ValueClosers } from './copy-bias.js';
-import { continuesNumber, isDigitByte, MAX_SPAN_TOKENS, MAX_SPAN_WORDS, TokenScorer, valueScore } from './value-choice.js';
+import { applyCopyBias, CopySource, CopyTracker, valueClosers, type ValueClosers } from './copy-bias.js';
+import { chooseValue, continuesNumber, isDigitByte, TokenScorer, type ChoiceContext, type ChoiceKind } from './value-choice.js';
+import { Grounding } from './grounded.js';
+import { BudgetCloser } from './budget-close.js';
 import type { TrieLayout } from '../grammar/token-trie.js';
 import { vocabularyOf } from './grammar-constraint.js';
 import { extractionPromptIds } from './prompt.js';
 import { sharedValidator } from './validate.js';
+import type { ExtractionHints } from '../weights/extraction-hints.js';
 
 /** Positions that must stay free after the prompt, or the text is "too long for the context". */
 export const MIN_OUTPUT_TOKENS = 16;
-/** Closing starts when the budget left is within this many tokens of what the shortest completion needs:
- * room for the token about to be sampled to lengthen the completion (a new key, a new string). */
-export const CLOSE_SLACK = 24;
+export { CLOSE_SLACK } from './budget-close.js';
 
 export interface ExtractOptions extends SamplingOptions {
   /** Constrain every step with the schema's grammar (default true). Off: the model writes freely and the
@@ -50,6 +51,12 @@ export interface ExtractOptions extends SamplingOptions {
    * whole, then close it (extract/value-choice.ts). For small models that know which field wants which
    * kind of value but lose it digit by digit. The most probable candidate is taken at any temperature. */
   valueChoice?: boolean;
+  /** Grounded strings (default: what the model file recommends, else off): a string value the schema
+   * leaves free (no enum, const, format or pattern) can only be a span of the text or one of its normalized
+   * forms, chosen whole at its opening quote by the model's score (extract/grounded.ts). For small models
+   * that invent plausible values instead of copying. Null stays the model's choice where the schema allows
+   * it. */
+  grounded?: boolean;
   signal?: AbortSignal;
 }
 
@@ -147,19 +154,16 @@ export class Extractor {
   /** The loop as a generator of text pieces (partial JSON as it grows); returns the result. */
   *steps({ text, schema, options = {} }: ExtractRequest): Generator<string, ExtractResult, void> {
     const useGrammar = options.grammar ?? true;
-    const validator = sharedValidator();
-    validator.compile(schema); // an invalid schema fails here, before any model work
+    sharedValidator().compile(schema); // an invalid schema fails here, before any model work
     const compiled = useGrammar ? this.constraintFor(schema) : undefined;
     const constraint = compiled?.create();
     const prompt = this.promptIds(schema, text);
     const room = this.session.contextLength - prompt.length;
     const maxTokens = Math.min(options.maxTokens ?? room, room);
     if (!Number.isInteger(maxTokens) || maxTokens < 0) throw new RangeError(`maxTokens must be an integer >= 0, got ${options.maxTokens}`);
-    const copyBias = options.copyBias ?? this.model.extractionHints.copyBias ?? 0;
-    if (!Number.isFinite(copyBias) || copyBias < 0) throw new RangeError(`copyBias must be a number >= 0, got ${copyBias}`);
-    const valueChoice = options.valueChoice ?? this.model.extractionHints.valueChoice ?? false;
-    if (typeof valueChoice !== 'boolean') throw new TypeError(`valueChoice must be a boolean, got ${JSON.stringify(valueChoice)}`);
-    const copy = copyBias > 0 || valueChoice ? new CopyTracker(new CopySource(text)) : undefined;
+    const { copyBias, valueChoice, grounded } = decodingAids(options, this.model.extractionHints);
+    const copy = copyBias > 0 || valueChoice || grounded ? new CopyTracker(new CopySource(text), grounded) : undefined;
+    const grounding = grounded && constraint ? new Grounding(this.copyTablesOf().trie, copy!, this.maskWords) : undefined;
     const sampler = new Sampler(this.kernels, this.samplerScratch, this.vocabSize, options);
     const eos = new Set(this.tokenizer.eosIds);
     const stream = createTextStream(this.tokenizer, { precedingIds: prompt });
@@ -170,7 +174,8 @@ export class Extractor {
     // head); the rest come back MASKED_LOGIT, exactly what masking would leave.
     // While closing, only tokens that spell the start of the shortest completion are allowed.
     let closeBytes: Uint8Array | undefined;
-    const step = () => (constraint ? { allowed: this.writeMask(constraint, eos, closeBytes) } : {});
+    let closer: BudgetCloser | undefined;
+    const step = () => (constraint ? { allowed: this.writeMask(constraint, eos, closeBytes, closer?.closing ? undefined : grounding) } : {});
     let logits = this.session.prefill(prompt, step());
     const computed = this.session.evaluated - before;
     const prefillMs = performance.now() - t0;
@@ -178,19 +183,21 @@ export class Extractor {
 
     const seq = prompt.slice();
     let generated = 0, forcedTokens = 0, out = '';
-    // Budget-aware closing: once the tokens left come within reach of what the shortest completion
-    // needs, the document is finished along it. The check runs only inside a window near the end (twice
-    // the empty document's need, plus slack), so the completion search stays off the usual path.
-    let closing = false;
-    const canClose = constraint?.shortestCompletion !== undefined;
-    const window = canClose ? 2 * this.tokensToClose(constraint!) + 2 * CLOSE_SLACK : 0;
+    closer = new BudgetCloser(constraint, (bytes) => this.forcedTokenizer().count(bytes));
     let finishReason: ExtractFinishReason = 'length';
     // After a chosen value, the next token must close it (the candidate was scored as a whole value).
     let mustClose: 'number' | 'string' | undefined;
-    const emit = (id: number) => {
-      seq.push(id); generated++;
-      copy?.push(this.tokenizer.tokenBytes(id));
-      const piece = stream.push(id); out += piece; return piece;
+    /** Appends tokens to the document (fed to the grammar first unless it has them already); the text
+     * they add. */
+    const emit = (ids: readonly number[], advance: boolean) => {
+      let piece = '';
+      for (const id of ids) {
+        if (advance) constraint?.advance(id);
+        seq.push(id); generated++;
+        copy?.push(this.tokenizer.tokenBytes(id));
+        const p = stream.push(id); out += p; piece += p;
+      }
+      return piece;
     };
 
     for (;;) {
@@ -200,22 +207,19 @@ export class Extractor {
         const forcedIds = options.jumpForward ? this.acceptForced(constraint, maxTokens - generated) : [];
         if (forcedIds.length > 0) {
           forcedTokens += forcedIds.length;
-          let piece = '';
-          for (const id of forcedIds) piece += emit(id);
+          const piece = emit(forcedIds, false);
           if (piece) yield piece;
           continue; // the grammar may force more, or now allow a choice
         }
         const allowed = constraint.allowed();
-        if (constraint.isComplete() && (closing || !this.allowsMoreThanEos(allowed, eos))) { finishReason = 'complete'; break; }
+        if (constraint.isComplete() && (closer.closing || !this.allowsMoreThanEos(allowed, eos))) { finishReason = 'complete'; break; }
         const budget = maxTokens - generated;
-        if (canClose && !closing && budget <= window && budget <= this.tokensToClose(constraint) + CLOSE_SLACK) closing = true;
-        if (closing) {
-          const completion = constraint.shortestCompletion!() ?? new Uint8Array(0);
+        if (closer.check(budget)) {
+          const completion = closer.completion();
           const ids = this.acceptBytes(constraint, completion, budget);
           if (ids.length > 0) {
             forcedTokens += ids.length;
-            let piece = '';
-            for (const id of ids) piece += emit(id);
+            const piece = emit(ids, false);
             if (piece) yield piece;
             continue;
           }
@@ -232,8 +236,7 @@ export class Extractor {
       if (seq.length >= this.session.contextLength) { finishReason = 'context'; break; }
       // One batched pass over whatever was appended since the last model run (forced tokens included).
       if (this.session.tokens.length !== seq.length) logits = this.session.prefill(seq, step());
-      const choosing: 'number' | 'string' | undefined = !valueChoice || closing ? undefined
-        : copy!.atValueStart ? 'number' : copy!.atStringStart ? 'string' : undefined;
+      const choosing = closer.closing ? undefined : this.choiceAt(copy, grounding, constraint, valueChoice);
       const before = choosing ? this.kernels.f32(logits, this.vocabSize).slice() : undefined;
       if (copy && copyBias > 0) {
         const allowed = constraint ? this.kernels.u32(this.maskPtr, this.maskWords) : undefined;
@@ -246,45 +249,35 @@ export class Extractor {
       closeBytes = undefined;
       if (eos.has(id)) { finishReason = constraint?.isComplete() ? 'complete' : 'eos'; break; }
       const firstByte = this.tokenizer.tokenBytes(id)[0] ?? 0;
-      if (choosing && (choosing === 'number' ? continuesNumber(firstByte) : isDigitByte(firstByte))) {
-        const chosen = this.chooseValue(choosing, copy!.source, constraint, seq, before!, maxTokens - generated);
+      if (choosing && (choosing === 'span' || (choosing === 'number' ? continuesNumber(firstByte) : isDigitByte(firstByte)))) {
+        // A grounded value the model starts with a digit is chosen as value choice chooses digit-led strings
+        // (when on): among the digit-led spans and normalized forms, by the mean score.
+        const kind = choosing === 'span' && valueChoice && isDigitByte(firstByte) ? 'string' : choosing;
+        const chosen = chooseValue(this.choiceContext(), kind, copy!.source, constraint, seq, before!, maxTokens - generated);
         if (chosen) {
-          let piece = '';
-          for (const t of chosen) { constraint?.advance(t); piece += emit(t); }
-          mustClose = choosing;
+          const piece = emit(chosen, true);
+          mustClose = choosing === 'number' ? 'number' : 'string';
           if (piece) yield piece;
           continue;
         }
+        // No span the grammar accepts: the value is written ungrounded.
+        if (choosing === 'span') grounding!.release();
       }
-      constraint?.advance(id);
-      const piece = emit(id);
+      const piece = emit([id], true);
       if (piece) yield piece;
     }
     const tail = stream.end();
     if (tail) { out += tail; yield tail; }
     const decodeMs = performance.now() - t0;
 
-    const result: ExtractResult = {
-      value: undefined, text: out, valid: false, tokens: generated, forcedTokens, closedEarly: closing, finishReason,
+    return checkedResult(schema, {
+      value: undefined, text: out, valid: false, tokens: generated, forcedTokens, closedEarly: closer.closing, finishReason,
       timings: {
         promptTokens: prompt.length, cachedPromptTokens: prompt.length - computed, prefillMs, decodeMs,
         tokensPerSecond: decodeMs > 0 ? generated / (decodeMs / 1000) : 0,
       },
       warnings: compiled?.warnings ?? [],
-    };
-    try {
-      result.value = JSON.parse(out);
-    } catch (e) {
-      const why = finishReason === 'length' || finishReason === 'context'
-        ? `generation stopped (${finishReason === 'length' ? `token limit of ${maxTokens}` : 'context full'}) before the JSON was complete`
-        : `the output is not JSON (${(e as Error).message})`;
-      result.errors = [why];
-      return result;
-    }
-    const check = validator.validate(schema, result.value);
-    result.valid = check.valid;
-    if (!check.valid) result.errors = check.errors;
-    return result;
+    }, maxTokens);
   }
 
   /** The vocabulary's trie of text tokens (shared with the grammar) and the tokens that close a value. */
@@ -296,72 +289,25 @@ export class Extractor {
     return this.copyTables;
   }
 
-  /** The value of the text (copy source) that the model finds most probable to write here and then close,
-   * among those the grammar accepts and the budget allows: a number, or a string from one of the text's
-   * digit-led spans (ending where a word ends, at most MAX_SPAN_TOKENS). Its token ids, or undefined when
-   * none qualifies. `first` is the logits row before the value. Each number, and each span start, is one
-   * batched pass after `seq` (a span's shorter candidates are its pass's prefixes); the cache is rewound to
-   * `seq` afterwards. */
-  private chooseValue(kind: 'number' | 'string', source: CopySource, constraint: TokenConstraint | undefined,
-    seq: readonly number[], first: Float32Array, budget: number): number[] | undefined {
+  /** Which value choice applies at this step, if any: a grounded string at its opening quote, else (value
+   * choice on) a number where a value may start or a digit-led string at its opening quote. */
+  private choiceAt(copy: CopyTracker | undefined, grounding: Grounding | undefined, constraint: TokenConstraint | undefined,
+    valueChoice: boolean): ChoiceKind | undefined {
+    if (grounding && copy!.atStringStart && grounding.isGrounded(constraint!)) return 'span';
+    if (!valueChoice) return undefined;
+    return copy!.atValueStart ? 'number' : copy!.atStringStart ? 'string' : undefined;
+  }
+
+  private forcedTokenizer(): ForcedTokenizer {
+    this.forced ??= new ForcedTokenizer(this.tokenizer);
+    return this.forced;
+  }
+
+  /** The session, tables and scorer a value choice reads. */
+  private choiceContext(): ChoiceContext {
     this.forced ??= new ForcedTokenizer(this.tokenizer);
     this.scorer ??= new TokenScorer(this.kernels, this.kernels.alloc(this.vocabSize * 4), this.vocabSize);
-    const closers = this.copyTablesOf().closers[kind];
-    const accepts = (content: Uint8Array, closing: number) => {
-      if (!constraint?.accepts) return true;
-      const bytes = new Uint8Array(content.length + 1);
-      bytes.set(content);
-      bytes[content.length] = closing;
-      return constraint.accepts(bytes);
-    };
-    const room = Math.min(budget - 1, this.session.contextLength - seq.length - 1);
-    // The candidates first (no model work): token ids, and the token counts where the value may end.
-    const candidates: Array<{ ids: number[]; ends: number[] }> = [];
-    const seen = new Set<string>();
-    const spans = kind === 'number'
-      ? source.numbers.map((n) => UTF8.encode(n))
-      : source.digitStarts.map((i) => source.stringBytes.subarray(i, i + 8 * MAX_SPAN_TOKENS));
-    for (const span of spans) {
-      const bytes = kind === 'string' ? span.subarray(0, stringSpanEnd(span)) : span;
-      const key = String.fromCharCode(...bytes);
-      if (seen.has(key)) continue;
-      seen.add(key);
-      if (kind === 'number' && !CLOSING_BYTES.some((b) => accepts(bytes, b))) continue;
-      let ids = this.forced.encode(bytes).slice(0, Math.min(room, kind === 'string' ? MAX_SPAN_TOKENS : Infinity));
-      // Ends: after each token whose bytes end a word of the text (numbers: the whole number only).
-      const ends: number[] = [];
-      let spelled = 0;
-      for (let k = 0; k < ids.length; k++) {
-        const t = this.tokenizer.tokenBytes(ids[k]);
-        if (t.length === 0 || t.some((b, j) => bytes[spelled + j] !== b)) { ids = ids.slice(0, k); break; }
-        spelled += t.length;
-        const endsWord = spelled === bytes.length ? kind === 'number' || span.length === bytes.length || !isWordByte(span[spelled]) || span[spelled] === 0
-          : !isWordByte(bytes[spelled]);
-        if (kind === 'number' ? spelled === bytes.length : endsWord && isWordByte(bytes[spelled - 1]) && accepts(bytes.subarray(0, spelled), QUOTE)) ends.push(k + 1);
-      }
-      if (ends.length > 0) candidates.push({ ids: ids.slice(0, ends[ends.length - 1]), ends });
-    }
-    if (candidates.length === 0) return undefined;
-    // Most promising first token first; a candidate whose first token alone caps its mean below the best
-    // score so far is skipped without a pass (every other term is <= 0, so the skip never changes the
-    // choice). Ties go to the candidate found first in the text.
-    const firstLp = this.scorer.logProbs(first, candidates.map((c) => c.ids[0]));
-    const order = candidates.map((_, i) => i).sort((a, b) => firstLp[b] - firstLp[a] || a - b);
-    let best: number[] | undefined, bestScore = -Infinity, bestIndex = Infinity;
-    for (const i of order) {
-      const { ids, ends } = candidates[i];
-      const cap = firstLp[i] / (ends[ends.length - 1] + 1);
-      if (cap < bestScore || (cap === bestScore && i > bestIndex)) continue;
-      if (this.session.tokens.length !== seq.length) this.session.prefill(seq);
-      const rows = this.session.extend(ids);
-      this.session.rewind(seq.length);
-      const lp = [firstLp[i], ...this.scorer.tokenLogProbs(rows, ids.slice(1))];
-      for (const n of ends) {
-        const score = valueScore(lp, n, this.scorer.logProb(rows[n - 1], closers));
-        if (score > bestScore || (score === bestScore && i < bestIndex)) { bestScore = score; bestIndex = i; best = ids.slice(0, n); }
-      }
-    }
-    return best;
+    return { session: this.session, tokenizer: this.tokenizer, forced: this.forced, scorer: this.scorer, closers: this.copyTablesOf().closers };
   }
 
   /** Keeps only the tokens that close the value just chosen (a string's quote; for a number, anything that
@@ -377,15 +323,6 @@ export class Extractor {
   /** Feeds the grammar the tokens of its forced bytes that it accepts, at most `budget`; returns them. */
   private acceptForced(constraint: TokenConstraint, budget: number): number[] {
     return this.acceptBytes(constraint, constraint.forcedBytes(), budget);
-  }
-
-  /** Tokens the shortest completion from here takes (0 when complete, a large number when none is found). */
-  private tokensToClose(constraint: TokenConstraint): number {
-    const completion = constraint.shortestCompletion?.();
-    if (completion === undefined) return 0;
-    if (completion === null) return Number.MAX_SAFE_INTEGER;
-    this.forced ??= new ForcedTokenizer(this.tokenizer);
-    return this.forced.count(completion);
   }
 
   /** Feeds the grammar the tokens that spell `bytes`, as long as it accepts them, at most `budget`. */
@@ -415,13 +352,14 @@ export class Extractor {
 
   /** Writes the grammar's allowed set into the kernel-memory bitset the LM head reads (a complete
    * document also allows EOS, whatever the grammar's vocabulary says); returns its pointer. */
-  private writeMask(constraint: TokenConstraint, eos: ReadonlySet<number>, prefixOf?: Uint8Array): Ptr {
+  private writeMask(constraint: TokenConstraint, eos: ReadonlySet<number>, prefixOf?: Uint8Array, grounding?: Grounding): Ptr {
     const bits = this.kernels.u32(this.maskPtr, this.maskWords);
     bits.fill(0);
     const allowed = constraint.allowed();
     bits.set(allowed.length > this.maskWords ? allowed.subarray(0, this.maskWords) : allowed);
     if (constraint.isComplete()) for (const id of eos) if (id < this.vocabSize) bits[id >>> 5] |= 1 << (id & 31);
     if (prefixOf && prefixOf.length > 0) this.keepPrefixTokens(bits, prefixOf);
+    else grounding?.restrict(bits, constraint);
     return this.maskPtr;
   }
 
@@ -442,24 +380,37 @@ export class Extractor {
 
 const UTF8 = new TextEncoder();
 
-/** Where a digit-led string candidate must stop: at a separator between the text and its normalized forms
- * (a NUL), an escape (a newline, a quote), the end of a clause (',', '.', ';', '!', '?' before a space), or
- * after MAX_SPAN_WORDS words. Values such as dates, codes, phone numbers and street addresses fit. */
-export function stringSpanEnd(span: Uint8Array): number {
-  let words = 1;
-  for (let j = 0; j < span.length; j++) {
-    const b = span[j];
-    if (b === 0 || b === 0x5c) return j;
-    if ((b === 0x2c || b === 0x2e || b === 0x3b || b === 0x21 || b === 0x3f) && span[j + 1] === 0x20) return j;
-    if (b === 0x20 && ++words > MAX_SPAN_WORDS) return j;
-  }
-  return span.length;
-}
-/** Bytes that may end a number value: a candidate is kept when the grammar accepts it followed by one. */
-const CLOSING_BYTES = [0x2c, 0x7d, 0x5d];
 const QUOTE = 0x22;
 
 export function hasBit(bits: Uint32Array, id: number): boolean {
   const w = id >>> 5;
   return w < bits.length && (bits[w] & (1 << (id & 31))) !== 0;
+}
+
+/** The decoding aids asked for, else what the model file recommends, checked. */
+function decodingAids(options: ExtractOptions, hints: ExtractionHints): { copyBias: number; valueChoice: boolean; grounded: boolean } {
+  const copyBias = options.copyBias ?? hints.copyBias ?? 0;
+  if (!Number.isFinite(copyBias) || copyBias < 0) throw new RangeError(`copyBias must be a number >= 0, got ${copyBias}`);
+  const valueChoice = options.valueChoice ?? hints.valueChoice ?? false;
+  if (typeof valueChoice !== 'boolean') throw new TypeError(`valueChoice must be a boolean, got ${JSON.stringify(valueChoice)}`);
+  const grounded = options.grounded ?? hints.grounded ?? false;
+  if (typeof grounded !== 'boolean') throw new TypeError(`grounded must be a boolean, got ${JSON.stringify(grounded)}`);
+  return { copyBias, valueChoice, grounded };
+}
+
+/** The result with its value parsed from the text and checked against the schema. */
+function checkedResult(schema: unknown, result: ExtractResult, maxTokens: number): ExtractResult {
+  try {
+    result.value = JSON.parse(result.text);
+  } catch (e) {
+    const stopped = result.finishReason === 'length' || result.finishReason === 'context';
+    result.errors = [stopped
+      ? `generation stopped (${result.finishReason === 'length' ? `token limit of ${maxTokens}` : 'context full'}) before the JSON was complete`
+      : `the output is not JSON (${(e as Error).message})`];
+    return result;
+  }
+  const check = sharedValidator().validate(schema, result.value);
+  result.valid = check.valid;
+  if (!check.valid) result.errors = check.errors;
+  return result;
 }

@@ -3,7 +3,7 @@
 // Q8_0 quantization runs in the kernels (quantize_rows_q8 with the fp16-scale mode: d = amax/127 stored as
 // fp16, q = round(x / d)), so a file written on any machine has the same bytes. Norm vectors stay F32,
 // as llama.cpp's converter keeps them; a matrix whose rows are not a multiple of 32 falls back to F16.
-import { GGUF_COPY_BIAS_KEY, GGUF_VALUE_CHOICE_KEY } from './extraction-hints.js';
+import { GGUF_COPY_BIAS_KEY, GGUF_VALUE_CHOICE_KEY, GGUF_GROUNDED_KEY } from './extraction-hints.js';
 import type { Kernels } from '../kernels/kernels.js';
 import { f32BitsToBf16Bits, f32BitsToF16Bits } from './half.js';
 import { GGML_TYPE_ID, Q8_0_BLOCK, Q8_0_BYTES } from './ggml-types.js';
@@ -45,6 +45,7 @@ export function ggufModelMetadata(model: ExportModel, type: GgufOutputType): Ggu
   if (type === 'q8_0') out.push(kv.u32('general.quantization_version', 2));
   if (model.hints?.copyBias !== undefined) out.push(kv.f32(GGUF_COPY_BIAS_KEY, model.hints.copyBias));
   if (model.hints?.valueChoice !== undefined) out.push(kv.bool(GGUF_VALUE_CHOICE_KEY, model.hints.valueChoice));
+  if (model.hints?.grounded !== undefined) out.push(kv.bool(GGUF_GROUNDED_KEY, model.hints.grounded));
   return [...out, ...tokenizerGgufMetadata(model.tokenizerSource, c.vocabSize)];
 }
 
