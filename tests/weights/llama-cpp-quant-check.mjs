@@ -1,0 +1,135 @@
+// Manual check of the ggml block types against llama.cpp itself (not part of `vitest run`: it needs a
+// llama.cpp build and node-llama-cpp, neither of which jsonlm depends on). Usage:
+//   LLAMA_CPP=/path/to/llama.cpp   (source tree with build/bin/llama-quantize and libggml-base.so)
+//   NODE_PATH=/path/with/node_modules/containing/node-llama-cpp@3.22.1
+//   LLAMA_CPP=... NODE_PATH=... node tests/weights/llama-cpp-quant-check.mjs
+// 1. Dequantization: random blocks of every type jsonlm reads are decoded by ggml's own to_float
+//    (tests/weights/ggml-dequant.c compiled against libggml-base) and by jsonlm; the f32 bits must be equal.
+// 2. Logits: a seeded random model (SmolLM2 tokenizer, every matrix row a multiple of 256) is written as
+//    GGUF F32 by jsonlm, quantized by llama-quantize to each type (and the mixed Q4_K_M, Q5_K_M, Q3_K_M),
+//    and run by llama.cpp (node-llama-cpp's prebuilt CPU build) and by jsonlm (int8 load, the default) on
+//    the same tokens; logits at every prompt position are compared (max abs, min cosine, argmax agreement),
+//    next to llama.cpp's own distance between that file and the F32 one.
+import { build } from 'esbuild';
+import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const root = new URL('../../', import.meta.url).pathname;
+const llamaCpp = process.env.LLAMA_CPP ?? '/work/cache/llama.cpp';
+const dir = mkdtempSync(join(tmpdir(), 'jsonlm-quant-check-'));
+let failures = 0;
+function check(label, ok) { console.log(`${ok ? 'ok  ' : 'FAIL'} ${label}`); if (!ok) failures++; }
+
+// jsonlm from source (TypeScript), bundled for this script.
+const entry = `export { dequantizeBlocks, GGML_BLOCK_TYPES } from './weights/ggml-quants.ts';
+export { GGML_TYPE_BY_NAME } from './weights/ggml-types.ts';
+export { randomModel } from './weights/random-model.ts';
+export { writeModelGguf } from './weights/gguf-convert.ts';
+export { MemorySink } from './weights/gguf-writer.ts';
+export { parseGguf } from './weights/gguf.ts';
+export { modelSourceFromBytes } from './weights/load.ts';
+export { loadModel } from './engine/load-model.ts';`;
+const bundle = join(dir, 'jsonlm.mjs');
+await build({ stdin: { contents: entry, resolveDir: root, loader: 'ts' }, bundle: true, format: 'esm', platform: 'node', outfile: bundle, logLevel: 'warning' });
+const J = await import(bundle);
+
+try {
+  // ---- 1. dequantization against ggml's to_float ----
+  const exe = join(dir, 'ggml-dequant');
+  execFileSync('cc', ['-O2', `-I${llamaCpp}/ggml/include`, join(root, 'tests/weights/ggml-dequant.c'), `-L${llamaCpp}/build/bin`,
+    '-lggml-base', `-Wl,-rpath,${llamaCpp}/build/bin`, '-o', exe]);
+  const halfFields = { Q4_0: [0], Q4_1: [0, 2], Q5_0: [0], Q5_1: [0, 2], IQ4_NL: [0], IQ4_XS: [0], Q2_K: [80, 82], Q3_K: [108], Q4_K: [0, 2], Q5_K: [0, 2], Q6_K: [208] };
+  let s = 12345;
+  const next = () => { s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0; return s; };
+  for (const type of J.GGML_BLOCK_TYPES) {
+    const t = J.GGML_TYPE_BY_NAME.get(type);
+    const nBlocks = 4096;
+    const bytes = new Uint8Array(nBlocks * t.typeSize).map(() => next() & 255);
+    for (let b = 0; b < nBlocks; b++) for (const at of halfFields[type]) {
+      let h = next() & 0xffff;
+      if (((h >> 10) & 31) >= 30) h &= ~0x4000; // finite, no overflow in products
+      bytes[b * t.typeSize + at] = h & 255; bytes[b * t.typeSize + at + 1] = h >> 8;
+    }
+    const ggml = new Uint32Array(new Uint8Array(execFileSync(exe, [String(t.id), String(nBlocks * t.blockSize)], { input: bytes, maxBuffer: 1 << 26 })).buffer);
+    const ours = new Float32Array(nBlocks * t.blockSize);
+    J.dequantizeBlocks(type, bytes, nBlocks, ours);
+    const oursBits = new Uint32Array(ours.buffer);
+    let diff = 0;
+    for (let i = 0; i < oursBits.length; i++) if (oursBits[i] !== ggml[i]) diff++;
+    check(`${type}: ${oursBits.length} values decoded bit-identical to ggml's to_float (${diff} differ)`, diff === 0 && ggml.length === oursBits.length);
+  }
+
+  // ---- 2. logits against llama.cpp on llama-quantize's files ----
+  const require = createRequire(join(process.env.NODE_PATH ?? '.', 'x.js'));
+  const { getLlama } = await import(require.resolve('node-llama-cpp'));
+  const llama = await getLlama({ gpu: false, build: 'never', logLevel: 'error' });
+  const tokenizerJson = readFileSync(join(root, '../shared/models/smollm2-135m-instruct-tokenizer/tokenizer.json'), 'utf8');
+  const config = { architecture: 'llama', dim: 256, hiddenDim: 768, nLayers: 4, nHeads: 4, nKvHeads: 2, headDim: 64, vocabSize: 49152,
+    contextLength: 512, ropeTheta: 100000, ropeStyle: 'interleaved', normEps: 1e-5, tiedEmbeddings: true };
+  const model = J.randomModel({ config, seed: 7, name: 'quant-check', tokenizer: { kind: 'hf', tokenizerJson } });
+  const sink = new J.MemorySink();
+  J.writeModelGguf(model, sink, 'f32');
+  const f32Path = join(dir, 'f32.gguf');
+  writeFileSync(f32Path, sink.bytes());
+  const prompts = ['{"name": "Ada Lovelace", "born": 1815}', 'Extract the city: I moved to Paris in 2019.', 'naïve café 東京 🚀 x = 3.14'];
+
+  async function llamaLogits(path, tokenLists) {
+    const m = await llama.loadModel({ modelPath: path, gpuLayers: 0 });
+    const out = [];
+    for (const tokens of tokenLists) {
+      const ctx = await m.createContext({ contextSize: 512, threads: 1 });
+      const res = await ctx.getSequence().controlledEvaluate(tokens.map((t) => [t, { generateNext: { logits: true } }]));
+      out.push(res.map((r) => { const row = new Float32Array(config.vocabSize); for (const [id, v] of r.next.logits) row[id] = v; return row; }));
+      await ctx.dispose();
+    }
+    await m.dispose();
+    return out;
+  }
+  function compare(a, b) {
+    let maxAbs = 0, minCos = 1, agree = 0, rows = 0;
+    a.forEach((rowsA, p) => rowsA.forEach((x, r) => {
+      const y = b[p][r];
+      let dot = 0, nx = 0, ny = 0, ax = 0, ay = 0;
+      for (let i = 0; i < x.length; i++) {
+        maxAbs = Math.max(maxAbs, Math.abs(x[i] - y[i])); dot += x[i] * y[i]; nx += x[i] * x[i]; ny += y[i] * y[i];
+        if (x[i] > x[ax]) ax = i; if (y[i] > y[ay]) ay = i;
+      }
+      minCos = Math.min(minCos, dot / Math.sqrt(nx * ny)); agree += ax === ay ? 1 : 0; rows++;
+    }));
+    return { maxAbs, minCos, agree, rows };
+  }
+  const fmt = (c) => `max abs ${c.maxAbs.toExponential(2)}, min cos ${c.minCos.toFixed(6)}, argmax ${c.agree}/${c.rows}`;
+
+  const tokenizerModel = await llama.loadModel({ modelPath: f32Path, gpuLayers: 0 });
+  const tokenLists = prompts.map((p) => Array.from(tokenizerModel.tokenize(p, false)));
+  await tokenizerModel.dispose();
+  const refF32 = await llamaLogits(f32Path, tokenLists);
+  let maxLogit = 0;
+  for (const rows of refF32) for (const row of rows) for (const x of row) maxLogit = Math.max(maxLogit, Math.abs(x));
+  console.log(`model: ${JSON.stringify(config)}; ${tokenLists.map((t) => t.length).join('+')} prompt positions; |logit| up to ${maxLogit.toFixed(3)}`);
+  // int8 exact in jsonlm (same weights as llama.cpp, Q8_0-style activations): the Q8_0 parity tolerance;
+  // requantized at load: the tolerance of an F32 model quantized at load (tests/engine/llama-cpp-parity).
+  const exactTypes = new Set(['Q8_0', 'Q4_0', 'Q5_0', 'IQ4_NL', 'IQ4_XS', 'F32']);
+  for (const ftype of ['Q8_0', 'Q4_0', 'Q4_1', 'Q5_0', 'Q5_1', 'Q2_K', 'Q3_K_S', 'Q4_K_S', 'Q5_K_S', 'Q6_K', 'IQ4_NL', 'IQ4_XS', 'Q3_K_M', 'Q4_K_M', 'Q5_K_M']) {
+    const path = join(dir, `${ftype}.gguf`);
+    execFileSync(join(llamaCpp, 'build/bin/llama-quantize'), [f32Path, path, ftype], { stdio: 'ignore' });
+    const bytes = new Uint8Array(readFileSync(path));
+    const types = {};
+    for (const t of J.parseGguf(bytes, path).tensors) if (t.shape.length > 1) types[t.typeName] = (types[t.typeName] ?? 0) + 1;
+    const ref = await llamaLogits(path, tokenLists);
+    const ours = await J.loadModel(J.modelSourceFromBytes(bytes, `${ftype}.gguf`), { dtype: 'q8' });
+    const got = tokenLists.map((t) => ours.logitsAll(t));
+    const c = compare(got, ref), q = compare(ref, refF32);
+    const exact = Object.keys(types).every((t) => exactTypes.has(t));
+    const [tolAbs, tolCos] = exact ? [0.02, 0.9999] : [0.15, 0.999];
+    console.log(`     ${ftype} matrices ${JSON.stringify(types)}\n       jsonlm vs llama.cpp: ${fmt(c)}\n       (llama.cpp ${ftype} vs its F32: ${fmt(q)})`);
+    check(`${ftype}: logits within ${tolAbs} abs / cosine ${tolCos} of llama.cpp's (${exact ? 'int8 kept exactly' : 'requantized at load'})`, c.maxAbs < tolAbs && c.minCos >= tolCos);
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
+console.log(failures ? `${failures} check(s) failed` : 'all llama.cpp quant checks passed');
+process.exit(failures ? 1 : 0);
