@@ -10,6 +10,12 @@
 //    and run by llama.cpp (node-llama-cpp's prebuilt CPU build) and by jsonlm (int8 load, the default) on
 //    the same tokens; logits at every prompt position are compared (max abs, min cosine, argmax agreement),
 //    next to llama.cpp's own distance between that file and the F32 one.
+// Run on 2026-12-04 (llama.cpp de3ff81 built from node-llama-cpp 3.22.1's bundle; node-llama-cpp's prebuilt
+// CPU addon, x86-64 without AVX-512): all 11 types decoded bit-identical to ggml (4096 random blocks each);
+// 40 of 41 logit checks within bounds; jsonlm f32 load vs llama.cpp max abs 0.050-0.078, min cosine
+// 0.99946-0.99981 for every file; int8 load 0.054-0.059 / >= 0.99973 for Q8_0 and the --pure Q4_0, Q5_0,
+// IQ4_NL files (kept exactly), 0.080-0.124 / 0.99903-0.99956 for the requantized ones; the one miss is
+// Q2_K's int8 load, max abs 0.130 and min cosine 0.99846 (llama.cpp's own Q2_K file is 0.74 cosine from F32).
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -110,23 +116,45 @@ try {
   let maxLogit = 0;
   for (const rows of refF32) for (const row of rows) for (const x of row) maxLogit = Math.max(maxLogit, Math.abs(x));
   console.log(`model: ${JSON.stringify(config)}; ${tokenLists.map((t) => t.length).join('+')} prompt positions; |logit| up to ${maxLogit.toFixed(3)}`);
-  // int8 exact in jsonlm (same weights as llama.cpp, Q8_0-style activations): the Q8_0 parity tolerance;
-  // requantized at load: the tolerance of an F32 model quantized at load (tests/engine/llama-cpp-parity).
-  const exactTypes = new Set(['Q8_0', 'Q4_0', 'Q5_0', 'IQ4_NL', 'IQ4_XS', 'F32']);
-  for (const ftype of ['Q8_0', 'Q4_0', 'Q4_1', 'Q5_0', 'Q5_1', 'Q2_K', 'Q3_K_S', 'Q4_K_S', 'Q5_K_S', 'Q6_K', 'IQ4_NL', 'IQ4_XS', 'Q3_K_M', 'Q4_K_M', 'Q5_K_M']) {
-    const path = join(dir, `${ftype}.gguf`);
-    execFileSync(join(llamaCpp, 'build/bin/llama-quantize'), [f32Path, path, ftype], { stdio: 'ignore' });
+  const f32Model = await J.loadModel(J.modelSourceFromBytes(sink.bytes(), 'f32.gguf'), { dtype: 'f32' });
+  console.log(`     F32: jsonlm (f32 load) vs llama.cpp: ${fmt(compare(tokenLists.map((t) => f32Model.logitsAll(t)), refF32))}`);
+  // Bounds, from tests/engine/llama-cpp-parity.test.ts, in two tiers:
+  //  A. both engines multiply the same weights with activations quantized per 32 values (jsonlm's int8
+  //     load of a file it keeps exactly: Q8_0, Q4_0, Q5_0, IQ4_NL; or its f32 load), and llama.cpp's dot
+  //     products use Q8_0/Q8_1 activations (Q8_0, Q4_0, Q4_1, Q5_0, Q5_1, IQ4_NL): the bound of the Q8_0
+  //     GGUF loaded as f32 against llama.cpp Q8_0, max abs < 0.08, cosine >= 0.9997. (The parity test's
+  //     tighter int8 bound, 0.02, was measured against llama.cpp on an AVX-512 VNNI machine; this prebuilt
+  //     llama.cpp is itself 0.05 away from those recorded Q8_0 logits on the same file.)
+  //  B. one engine quantizes something the other does not: jsonlm requantizes the weights to int8 groups of
+  //     32 (Q4_1, Q5_1, K-quants, Q6_K output heads), or llama.cpp quantizes activations per 256 values
+  //     (Q8_K, for K-quants and IQ4_XS): the bound of an F32 model quantized at load by jsonlm against
+  //     llama.cpp, max abs < 0.15, cosine >= 0.999.
+  const exactTypes = new Set(['Q8_0', 'Q4_0', 'Q5_0', 'IQ4_NL', 'IQ4_XS']);
+  const q8kActivations = new Set(['Q2_K', 'Q3_K', 'Q4_K', 'Q5_K', 'Q6_K', 'IQ4_XS']);
+  const TIER_A = [0.08, 0.9997], TIER_B = [0.15, 0.999];
+  const files = ['Q8_0', 'Q4_0', 'Q4_1', 'Q5_0', 'Q5_1', 'Q2_K', 'Q3_K_S', 'Q4_K_S', 'Q5_K_S', 'Q6_K', 'IQ4_NL', 'IQ4_XS', 'Q3_K_M', 'Q4_K_M', 'Q5_K_M']
+    .map((ftype) => ({ name: ftype, args: [ftype] }));
+  // --pure: every matrix (token_embd too, which is otherwise Q6_K) in the one type.
+  for (const ftype of ['Q4_0', 'Q5_0', 'IQ4_NL', 'IQ4_XS', 'Q4_K_S']) files.push({ name: `${ftype} --pure`, args: ['--pure', ftype] });
+  for (const { name, args } of files) {
+    const path = join(dir, `${name.replace(/\W+/g, '_')}.gguf`);
+    execFileSync(join(llamaCpp, 'build/bin/llama-quantize'), [...args.slice(0, -1), f32Path, path, args[args.length - 1]], { stdio: 'ignore' });
     const bytes = new Uint8Array(readFileSync(path));
     const types = {};
     for (const t of J.parseGguf(bytes, path).tensors) if (t.shape.length > 1) types[t.typeName] = (types[t.typeName] ?? 0) + 1;
     const ref = await llamaLogits(path, tokenLists);
-    const ours = await J.loadModel(J.modelSourceFromBytes(bytes, `${ftype}.gguf`), { dtype: 'q8' });
-    const got = tokenLists.map((t) => ours.logitsAll(t));
-    const c = compare(got, ref), q = compare(ref, refF32);
+    const q = compare(ref, refF32);
+    const int8 = await J.loadModel(J.modelSourceFromBytes(bytes, `${name}.gguf`), { dtype: 'q8' });
+    const c = compare(tokenLists.map((t) => int8.logitsAll(t)), ref);
+    const asF32 = await J.loadModel(J.modelSourceFromBytes(bytes, `${name}.gguf`), { dtype: 'f32' });
+    const cf = compare(tokenLists.map((t) => asF32.logitsAll(t)), ref);
     const exact = Object.keys(types).every((t) => exactTypes.has(t));
-    const [tolAbs, tolCos] = exact ? [0.02, 0.9999] : [0.15, 0.999];
-    console.log(`     ${ftype} matrices ${JSON.stringify(types)}\n       jsonlm vs llama.cpp: ${fmt(c)}\n       (llama.cpp ${ftype} vs its F32: ${fmt(q)})`);
-    check(`${ftype}: logits within ${tolAbs} abs / cosine ${tolCos} of llama.cpp's (${exact ? 'int8 kept exactly' : 'requantized at load'})`, c.maxAbs < tolAbs && c.minCos >= tolCos);
+    const sameActivations = !Object.keys(types).some((t) => q8kActivations.has(t));
+    const [fAbs, fCos] = sameActivations ? TIER_A : TIER_B;
+    const [iAbs, iCos] = sameActivations && exact ? TIER_A : TIER_B;
+    console.log(`     ${name} matrices ${JSON.stringify(types)}  (llama.cpp ${name} vs its F32: ${fmt(q)})`);
+    check(`${name} f32 load vs llama.cpp: ${fmt(cf)} (bound ${fAbs} / ${fCos})`, cf.maxAbs < fAbs && cf.minCos >= fCos);
+    check(`${name} int8 load (${exact ? 'kept exactly' : 'requantized'}) vs llama.cpp: ${fmt(c)} (bound ${iAbs} / ${iCos})`, c.maxAbs < iAbs && c.minCos >= iCos);
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });
