@@ -7,15 +7,18 @@
 //    (tests/weights/ggml-dequant.c compiled against libggml-base) and by jsonlm; the f32 bits must be equal.
 // 2. Logits: a seeded random model (SmolLM2 tokenizer, every matrix row a multiple of 256) is written as
 //    GGUF F32 by jsonlm, quantized by llama-quantize to each type (and the mixed Q4_K_M, Q5_K_M, Q3_K_M),
-//    and run by llama.cpp (node-llama-cpp's prebuilt CPU build) and by jsonlm (int8 load, the default) on
+//    and run by llama.cpp (node-llama-cpp's prebuilt CPU build) and by jsonlm (f32 load and int8 load) on
 //    the same tokens; logits at every prompt position are compared (max abs, min cosine, argmax agreement),
 //    next to llama.cpp's own distance between that file and the F32 one.
-// Run on 2026-12-04 (llama.cpp de3ff81 built from node-llama-cpp 3.22.1's bundle; node-llama-cpp's prebuilt
-// CPU addon, x86-64 without AVX-512): all 11 types decoded bit-identical to ggml (4096 random blocks each);
-// 40 of 41 logit checks within bounds; jsonlm f32 load vs llama.cpp max abs 0.050-0.078, min cosine
-// 0.99946-0.99981 for every file; int8 load 0.054-0.059 / >= 0.99973 for Q8_0 and the --pure Q4_0, Q5_0,
-// IQ4_NL files (kept exactly), 0.080-0.124 / 0.99903-0.99956 for the requantized ones; the one miss is
-// Q2_K's int8 load, max abs 0.130 and min cosine 0.99846 (llama.cpp's own Q2_K file is 0.74 cosine from F32).
+// 3. `jsonlm convert --type q4_0` writes the same tensor bytes as llama-quantize --pure Q4_0.
+// Run on 2026-12-04 (llama-quantize from llama.cpp de3ff81, built from node-llama-cpp 3.22.1's bundle;
+// node-llama-cpp's prebuilt CPU addon, whose Q8_0 logits on ../shared/reference/ref-bpe are 0.05 from the
+// recorded ones): all 11 types decoded bit-identical to ggml (4096 random blocks each); Q4_0 written
+// byte-identical (38 of 38 tensors); 39 of 40 logit checks within bounds: f32 load (20 files) max abs
+// 0.050-0.078, min cosine 0.99946-0.99981; int8 load kept exactly (Q8_0, --pure Q4_0/Q5_0/IQ4_NL/IQ4_XS)
+// 0.054-0.080 / 0.99951-0.99978; int8 load requantized (15 files) 0.086-0.130 / 0.99846-0.99956. The one
+// miss: Q2_K's int8 load, max abs 0.130, min cosine 0.99846 < 0.999 (llama.cpp's own Q2_K file is at cosine
+// 0.74 from F32; the f32 load of the same file is within bounds).
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -156,6 +159,22 @@ try {
     check(`${name} f32 load vs llama.cpp: ${fmt(cf)} (bound ${fAbs} / ${fCos})`, cf.maxAbs < fAbs && cf.minCos >= fCos);
     check(`${name} int8 load (${exact ? 'kept exactly' : 'requantized'}) vs llama.cpp: ${fmt(c)} (bound ${iAbs} / ${iCos})`, c.maxAbs < iAbs && c.minCos >= iCos);
   }
+  // ---- 3. jsonlm convert --type q4_0 against llama-quantize --pure Q4_0: the same tensor bytes ----
+  const pure = join(dir, 'pure-q4_0.gguf');
+  execFileSync(join(llamaCpp, 'build/bin/llama-quantize'), ['--pure', f32Path, pure, 'Q4_0'], { stdio: 'ignore' });
+  const theirsBytes = new Uint8Array(readFileSync(pure));
+  const oursSink = new J.MemorySink();
+  J.writeModelGguf(model, oursSink, 'q4_0');
+  const oursBytes = oursSink.bytes();
+  const theirs = J.parseGguf(theirsBytes, 'llama-quantize'), ours = J.parseGguf(oursBytes, 'jsonlm');
+  let same = 0;
+  for (const t of theirs.tensors) {
+    const o = ours.tensors.find((x) => x.name === t.name);
+    const a = theirsBytes.subarray(t.fileOffset, t.fileOffset + t.byteLength), b = o && oursBytes.subarray(o.fileOffset, o.fileOffset + o.byteLength);
+    if (o && o.typeName === t.typeName && a.length === b.length && a.every((x, i) => x === b[i])) same++;
+    else console.log(`     ${t.name}: ${t.typeName} vs ${o?.typeName} differs`);
+  }
+  check(`convert --type q4_0: ${same} of ${theirs.tensors.length} tensors byte-identical to llama-quantize --pure Q4_0`, same === theirs.tensors.length && ours.tensors.length === theirs.tensors.length);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
