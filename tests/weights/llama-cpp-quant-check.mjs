@@ -10,11 +10,12 @@
 //    and run by llama.cpp (node-llama-cpp's prebuilt CPU build) and by jsonlm (f32 load and int8 load) on
 //    the same tokens; logits at every prompt position are compared (max abs, min cosine, argmax agreement),
 //    next to llama.cpp's own distance between that file and the F32 one.
-// 3. `jsonlm convert --type q4_0` writes the same tensor bytes as llama-quantize --pure Q4_0.
+// 3. `jsonlm convert --type q4_0|q4_k` writes the same tensor bytes as llama-quantize --pure Q4_0|Q4_K_S.
 // Run on 2026-12-04 (llama-quantize from llama.cpp de3ff81, built from node-llama-cpp 3.22.1's bundle;
 // node-llama-cpp's prebuilt CPU addon, whose Q8_0 logits on ../shared/reference/ref-bpe are 0.05 from the
-// recorded ones): all 11 types decoded bit-identical to ggml (4096 random blocks each); Q4_0 written
-// byte-identical (38 of 38 tensors); 39 of 40 logit checks within bounds: f32 load (20 files) max abs
+// recorded ones): all 11 types decoded bit-identical to ggml (4096 random blocks each); --type q4_0 and
+// q4_k (also with the Q5_0 fallback) written byte-identical to llama-quantize (3 files, every tensor);
+// 39 of 40 logit checks within bounds: f32 load (20 files) max abs
 // 0.050-0.078, min cosine 0.99946-0.99981; int8 load kept exactly (Q8_0, --pure Q4_0/Q5_0/IQ4_NL/IQ4_XS)
 // 0.054-0.080 / 0.99951-0.99978; int8 load requantized (15 files) 0.086-0.130 / 0.99846-0.99956. The one
 // miss: Q2_K's int8 load, max abs 0.130, min cosine 0.99846 < 0.999 (llama.cpp's own Q2_K file is at cosine
@@ -139,7 +140,8 @@ try {
     .map((ftype) => ({ name: ftype, args: [ftype] }));
   // --pure: every matrix (token_embd too, which is otherwise Q6_K) in the one type.
   for (const ftype of ['Q4_0', 'Q5_0', 'IQ4_NL', 'IQ4_XS', 'Q4_K_S']) files.push({ name: `${ftype} --pure`, args: ['--pure', ftype] });
-  for (const { name, args } of files) {
+  // ONLY_WRITERS=1 skips the logits part (for checking writers quickly).
+  for (const { name, args } of process.env.ONLY_WRITERS ? [] : files) {
     const path = join(dir, `${name.replace(/\W+/g, '_')}.gguf`);
     execFileSync(join(llamaCpp, 'build/bin/llama-quantize'), [...args.slice(0, -1), f32Path, path, args[args.length - 1]], { stdio: 'ignore' });
     const bytes = new Uint8Array(readFileSync(path));
@@ -159,22 +161,35 @@ try {
     check(`${name} f32 load vs llama.cpp: ${fmt(cf)} (bound ${fAbs} / ${fCos})`, cf.maxAbs < fAbs && cf.minCos >= fCos);
     check(`${name} int8 load (${exact ? 'kept exactly' : 'requantized'}) vs llama.cpp: ${fmt(c)} (bound ${iAbs} / ${iCos})`, c.maxAbs < iAbs && c.minCos >= iCos);
   }
-  // ---- 3. jsonlm convert --type q4_0 against llama-quantize --pure Q4_0: the same tensor bytes ----
-  const pure = join(dir, 'pure-q4_0.gguf');
-  execFileSync(join(llamaCpp, 'build/bin/llama-quantize'), ['--pure', f32Path, pure, 'Q4_0'], { stdio: 'ignore' });
-  const theirsBytes = new Uint8Array(readFileSync(pure));
-  const oursSink = new J.MemorySink();
-  J.writeModelGguf(model, oursSink, 'q4_0');
-  const oursBytes = oursSink.bytes();
-  const theirs = J.parseGguf(theirsBytes, 'llama-quantize'), ours = J.parseGguf(oursBytes, 'jsonlm');
-  let same = 0;
-  for (const t of theirs.tensors) {
-    const o = ours.tensors.find((x) => x.name === t.name);
-    const a = theirsBytes.subarray(t.fileOffset, t.fileOffset + t.byteLength), b = o && oursBytes.subarray(o.fileOffset, o.fileOffset + o.byteLength);
-    if (o && o.typeName === t.typeName && a.length === b.length && a.every((x, i) => x === b[i])) same++;
-    else console.log(`     ${t.name}: ${t.typeName} vs ${o?.typeName} differs`);
+  // ---- 3. jsonlm convert --type q4_0 / q4_k against llama-quantize --pure Q4_0 / Q4_K_S: the same bytes ----
+  // (the second model's rows of 160 are not a multiple of 256, so its Q4_K file falls back to Q5_0 there)
+  const narrow = J.randomModel({ config: { ...config, dim: 160, hiddenDim: 512, nHeads: 5, nKvHeads: 1, headDim: 32 }, seed: 8, name: 'narrow', tokenizer: { kind: 'hf', tokenizerJson } });
+  const narrowSink = new J.MemorySink();
+  J.writeModelGguf(narrow, narrowSink, 'f32');
+  const narrowPath = join(dir, 'narrow-f32.gguf');
+  writeFileSync(narrowPath, narrowSink.bytes());
+  for (const [m, f32File, ftype, ours] of [[model, f32Path, 'Q4_0', 'q4_0'], [model, f32Path, 'Q4_K_S', 'q4_k'], [narrow, narrowPath, 'Q4_K_S', 'q4_k']]) {
+    const pure = join(dir, `pure-${ftype}.gguf`);
+    execFileSync(join(llamaCpp, 'build/bin/llama-quantize'), ['--pure', f32File, pure, ftype], { stdio: 'ignore' });
+    const theirsBytes = new Uint8Array(readFileSync(pure));
+    const oursSink = new J.MemorySink();
+    const t0 = performance.now();
+    J.writeModelGguf(m, oursSink, ours);
+    const ms = performance.now() - t0;
+    const oursBytes = oursSink.bytes();
+    const theirs = J.parseGguf(theirsBytes, 'llama-quantize'), mine = J.parseGguf(oursBytes, 'jsonlm');
+    let same = 0;
+    const kinds = {};
+    for (const t of theirs.tensors) {
+      kinds[t.typeName] = (kinds[t.typeName] ?? 0) + 1;
+      const o = mine.tensors.find((x) => x.name === t.name);
+      const a = theirsBytes.subarray(t.fileOffset, t.fileOffset + t.byteLength), b = o && oursBytes.subarray(o.fileOffset, o.fileOffset + o.byteLength);
+      if (o && o.typeName === t.typeName && a.length === b.length && a.every((x, i) => x === b[i])) same++;
+      else console.log(`     ${t.name}: ${t.typeName} vs ${o?.typeName} differs`);
+    }
+    check(`${m.name} convert --type ${ours} (${(ms / 1000).toFixed(1)} s): ${same} of ${theirs.tensors.length} tensors ${JSON.stringify(kinds)} byte-identical to llama-quantize --pure ${ftype}`,
+      same === theirs.tensors.length && mine.tensors.length === theirs.tensors.length);
   }
-  check(`convert --type q4_0: ${same} of ${theirs.tensors.length} tensors byte-identical to llama-quantize --pure Q4_0`, same === theirs.tensors.length && ours.tensors.length === theirs.tensors.length);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
