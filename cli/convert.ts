@@ -14,7 +14,7 @@ import { parseGguf } from '../weights/gguf.js';
 import type { ExportModel } from '../weights/model-export.js';
 import type { TokenizerSource } from '../weights/model-layout.js';
 
-const USAGE = `usage: jsonlm convert IN OUT [--type q8_0|f16|bf16|f32] [--format gguf|hf] [--tokenizer PATH] [--name NAME]
+const USAGE = `usage: jsonlm convert IN OUT [--type q8_0|q4_0|q4_k|f16|bf16|f32] [--format gguf|hf] [--tokenizer PATH] [--name NAME]
 
 IN is a GGUF file, a Hugging Face folder (config.json + *.safetensors), a llama2.c checkpoint (with
 --tokenizer tokenizer.bin), or random:PRESET[:SEED] for a seeded random-weight model (presets:
@@ -102,7 +102,7 @@ export async function run(args: string[]): Promise<number> {
   const format = values.format ?? 'gguf';
   if (format !== 'gguf' && format !== 'hf') throw new UsageError(`--format must be gguf or hf, got '${format}'`);
   const type = (values.type ?? (format === 'gguf' ? 'q8_0' : 'f32')).toLowerCase();
-  const allowed = format === 'gguf' ? ['q8_0', 'f16', 'bf16', 'f32'] : ['f32', 'f16', 'bf16'];
+  const allowed = format === 'gguf' ? ['q8_0', 'q4_0', 'q4_k', 'f16', 'bf16', 'f32'] : ['f32', 'f16', 'bf16'];
   if (!allowed.includes(type)) throw new UsageError(`--type must be one of ${allowed.join('|')} for --format ${format}, got '${values.type}'`);
 
   refuseOverwritingInput(input, output, values.tokenizer);

@@ -1,6 +1,6 @@
 // ggml tensor types as GGUF stores them: id, name, values per block and bytes per block. The list covers
 // every type llama.cpp writes today so the reader can size (and skip or refuse by name) any tensor;
-// jsonlm itself loads F32, F16, BF16 and Q8_0.
+// jsonlm loads F32, F16, BF16, Q8_0 and the block types of ggml-quants.ts.
 
 export interface GgmlType { id: number; name: string; blockSize: number; typeSize: number }
 
@@ -39,7 +39,8 @@ const TYPES: GgmlType[] = [
 ];
 
 export const GGML_TYPES: ReadonlyMap<number, GgmlType> = new Map(TYPES.map((t) => [t.id, t]));
-export const GGML_TYPE_ID = { F32: 0, F16: 1, Q8_0: 8, BF16: 30 } as const;
+export const GGML_TYPE_BY_NAME: ReadonlyMap<string, GgmlType> = new Map(TYPES.map((t) => [t.name, t]));
+export const GGML_TYPE_ID = { F32: 0, F16: 1, Q4_0: 2, Q5_0: 6, Q8_0: 8, Q4_K: 12, BF16: 30 } as const;
 /** Q8_0: one fp16 scale d followed by 32 int8 values; x = d * q. */
 export const Q8_0_BLOCK = 32;
 export const Q8_0_BYTES = 34;

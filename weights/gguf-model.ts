@@ -6,8 +6,16 @@ import { WeightsFormatError, type ByteSource } from './byte-source.js';
 import { parseGguf, type GgufFile, type GgufValue } from './gguf.js';
 import type { ModelLayout, TensorEncoding, TensorRef } from './model-layout.js';
 import { hintsFromGgufMetadata } from './extraction-hints.js';
+import { GGML_BLOCK_TYPES, type GgmlBlockType } from './ggml-quants.js';
 
-const LOADABLE: Record<string, TensorEncoding['kind']> = { F32: 'F32', F16: 'F16', BF16: 'BF16', Q8_0: 'Q8_0' };
+const DIRECT: Record<string, TensorEncoding> = { F32: { kind: 'F32' }, F16: { kind: 'F16' }, BF16: { kind: 'BF16' }, Q8_0: { kind: 'Q8_0' } };
+
+/** How jsonlm reads a ggml tensor type, or undefined for types it cannot decode. */
+function encodingOf(typeName: string): TensorEncoding | undefined {
+  if (DIRECT[typeName]) return DIRECT[typeName];
+  return (GGML_BLOCK_TYPES as readonly string[]).includes(typeName) ? { kind: 'GGML_BLOCKS', type: typeName as GgmlBlockType } : undefined;
+}
+export const LOADABLE_GGML_TYPES: readonly string[] = [...Object.keys(DIRECT), ...GGML_BLOCK_TYPES];
 
 export function ggufConfig(gguf: GgufFile, fileName: string): LlamaConfig {
   const m = gguf.metadata;
@@ -69,16 +77,16 @@ export function readGgufLayout(source: ByteSource): ModelLayout {
   const config = ggufConfig(gguf, source.name);
   const tensors = new Map<string, TensorRef>();
   for (const t of gguf.tensors) {
-    const kind = LOADABLE[t.typeName];
-    if (!kind) {
+    const encoding = encodingOf(t.typeName);
+    if (!encoding) {
       // Only fail for tensors the model uses; extra ones (e.g. rope_freqs) are skipped.
       if (/^(token_embd|output|output_norm|blk\.\d+\.(attn_norm|attn_q|attn_k|attn_v|attn_output|ffn_norm|ffn_gate|ffn_up|ffn_down))\.weight$/.test(t.name)) {
         throw new WeightsFormatError(source.name, `tensor ${t.name} has type ${t.typeName}, which jsonlm cannot load ` +
-          `(supported: F32, F16, BF16, Q8_0; re-quantize with llama-quantize ... Q8_0)`);
+          `(supported: ${LOADABLE_GGML_TYPES.join(', ')}; re-quantize with llama-quantize, e.g. to Q8_0 or Q4_K_M)`);
       }
       continue;
     }
-    tensors.set(t.name, { name: t.name, fileTensorName: t.name, shape: t.shape, encoding: { kind } as TensorEncoding, source, offset: t.fileOffset });
+    tensors.set(t.name, { name: t.name, fileTensorName: t.name, shape: t.shape, encoding, source, offset: t.fileOffset });
   }
   // A weights-only GGUF (no tokenizer.ggml.tokens; jsonlm writes tokenizer.ggml.model 'no_vocab' there, as
   // llama.cpp requires the key) carries no tokenizer.

@@ -4,15 +4,19 @@
 import type { LlamaConfig } from './config.js';
 import { WeightsFormatError, type ByteSource } from './byte-source.js';
 import type { GgufValue, GgufTypeTag } from './gguf.js';
+import type { GgmlBlockType } from './ggml-quants.js';
 
 /** How a tensor's values are stored.
  *  - F32/F16/BF16: little-endian values, row-major.
  *  - Q8_0: ggml blocks of 32 values along each row, each block an fp16 scale d then 32 int8 (x = d*q).
  *  - Q8_GROUPS: llama2.c v2: all int8 values of the tensor at `offset`, then f32 scales (one per `group`
- *    consecutive values of the flattened tensor) at `scalesOffset`. */
+ *    consecutive values of the flattened tensor) at `scalesOffset`.
+ *  - GGML_BLOCKS: another ggml block type (Q4_0 ... Q6_K, IQ4_NL, IQ4_XS; weights/ggml-quants.ts), blocks
+ *    along each row. */
 export type TensorEncoding =
   | { kind: 'F32' } | { kind: 'F16' } | { kind: 'BF16' } | { kind: 'Q8_0' }
-  | { kind: 'Q8_GROUPS'; group: number; scalesOffset: number };
+  | { kind: 'Q8_GROUPS'; group: number; scalesOffset: number }
+  | { kind: 'GGML_BLOCKS'; type: GgmlBlockType };
 
 export interface TensorRef {
   /** GGUF-style name: token_embd.weight, blk.N.attn_q.weight, output_norm.weight, ... */

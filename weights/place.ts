@@ -1,13 +1,16 @@
 // Placing tensors into the kernels' WebAssembly memory, one tensor and one chunk of rows at a time, so
 // the JS heap never holds more than a chunk. Matrices become the kernels' int8 layout (Q8Matrix) or f32;
 // norm vectors are always f32. Quantization at load runs in the kernel (quantize_rows_q8) so its float
-// math is the module's, bit-identical everywhere; Q8_0 and llama2.c Q8 tensors are copied as they are.
+// math is the module's, bit-identical everywhere; Q8_0 and llama2.c Q8 tensors are copied as they are, and
+// so are the ggml block types that are int8 times one scale per 32 values (Q4_0, Q5_0, IQ4_NL, IQ4_XS);
+// the other block types (Q4_1, Q5_1, K-quants) are dequantized exactly and requantized like F16.
 import type { Kernels, Ptr } from '../kernels/kernels.js';
 import type { F32Matrix, Matrix, Q8Matrix } from './model-weights.js';
 import type { TensorRef } from './model-layout.js';
 import { tensorCols, tensorRows, type TensorReader } from './tensor-read.js';
 import { Q8_0_BLOCK } from './ggml-types.js';
 import { WeightsFormatError } from './byte-source.js';
+import { hasInt8Blocks } from './ggml-quants.js';
 
 export interface PlaceOptions {
   dtype: 'q8' | 'f32';
@@ -20,7 +23,7 @@ export interface PlaceOptions {
  * exactly and requantized per row. */
 function isCopiedAsInt8(ref: TensorRef): boolean {
   const enc = ref.encoding;
-  return enc.kind === 'Q8_0' || (enc.kind === 'Q8_GROUPS' && tensorCols(ref) % enc.group === 0 && enc.group % 16 === 0);
+  return enc.kind === 'Q8_0' || (enc.kind === 'GGML_BLOCKS' && hasInt8Blocks(enc.type)) || (enc.kind === 'Q8_GROUPS' && tensorCols(ref) % enc.group === 0 && enc.group % 16 === 0);
 }
 
 /** Rows per chunk so that a chunk's f32 values stay near 4 MiB. */
@@ -75,7 +78,7 @@ export function placeQ8Matrix(k: Kernels, reader: TensorReader, ref: TensorRef, 
   const step = chunkRows(cols);
   if (isCopiedAsInt8(ref)) {
     // Already int8 in row-aligned groups: copy, no requantization (it would only add error).
-    const g = enc.kind === 'Q8_0' ? Q8_0_BLOCK : (enc as { group: number }).group;
+    const g = enc.kind === 'Q8_GROUPS' ? enc.group : Q8_0_BLOCK;
     const perRow = cols / g;
     const q = k.alloc(rows * cols, 16);
     const scales = k.alloc(rows * perRow * 4, 16);
@@ -83,6 +86,7 @@ export function placeQ8Matrix(k: Kernels, reader: TensorReader, ref: TensorRef, 
       const nr = Math.min(step, rows - r);
       const qView = k.i8(q + r * cols, nr * cols);
       if (enc.kind === 'Q8_0') reader.readRowsQ8_0(ref, r, nr, qView, k.u32(scales + r * perRow * 4, nr * perRow));
+      else if (enc.kind === 'GGML_BLOCKS') reader.readRowsInt8Blocks(ref, r, nr, qView, k.u32(scales + r * perRow * 4, nr * perRow));
       else reader.readRowsQ8Groups(ref, r, nr, qView, k.u8(scales + r * perRow * 4, nr * perRow * 4));
     }
     requireFinite(ref, k.f32(scales, rows * perRow), 'scales', 0);
@@ -115,7 +119,7 @@ export function placementBytes(ref: TensorRef, options: PlaceOptions): { kept: n
   if (ref.shape.length === 1 || options.dtype === 'f32') return { kept: rows * cols * 4 + 64, scratch: 0 };
   const enc = ref.encoding;
   const copied = isCopiedAsInt8(ref);
-  const g = enc.kind === 'Q8_0' ? Q8_0_BLOCK : copied && enc.kind === 'Q8_GROUPS' ? enc.group : options.group;
+  const g = !copied ? options.group : enc.kind === 'Q8_GROUPS' ? enc.group : Q8_0_BLOCK;
   const perRow = Math.ceil(cols / g);
   return { kept: rows * perRow * g + rows * perRow * 4 + 32, scratch: copied ? 0 : Math.min(chunkRows(cols), rows) * cols * 4 + 16 };
 }

@@ -5,10 +5,12 @@
 //    19 significant bits, so the product is exact in f32 (no rounding at all);
 //  - llama2.c Q8 groups q*s (s a full f32): the double product is exact, and storing it into a
 //    Float32Array rounds once to nearest even, which is exactly IEEE f32 multiplication (what wasm f32.mul
-//    computes).
+//    computes);
+//  - the other ggml block types: ggml's own dequantization arithmetic, exact as argued in ggml-quants.ts.
 import { WeightsFormatError } from './byte-source.js';
 import { bf16ToF32Bits, f16BitsToF32Bits, f16Table, f16ToF32Bits } from './half.js';
-import { Q8_0_BLOCK, Q8_0_BYTES } from './ggml-types.js';
+import { GGML_TYPE_BY_NAME, Q8_0_BLOCK, Q8_0_BYTES } from './ggml-types.js';
+import { dequantizeBlocks, int8Blocks, type GgmlBlockType } from './ggml-quants.js';
 import type { TensorRef } from './model-layout.js';
 
 export function tensorCols(ref: TensorRef): number { return ref.shape[ref.shape.length - 1]; }
@@ -23,8 +25,12 @@ export function tensorByteLength(ref: TensorRef): number {
     case 'F16': case 'BF16': return n * 2;
     case 'Q8_0': return (n / Q8_0_BLOCK) * Q8_0_BYTES;
     case 'Q8_GROUPS': return n;
+    case 'GGML_BLOCKS': { const t = GGML_TYPE_BY_NAME.get(ref.encoding.type)!; return (n / t.blockSize) * t.typeSize; }
   }
 }
+
+/** Block size and bytes per block of a GGML_BLOCKS type. */
+function blockShape(type: GgmlBlockType): { blockSize: number; typeSize: number } { return GGML_TYPE_BY_NAME.get(type)!; }
 
 /** Reads rows of tensors through one reusable scratch buffer (so memory stays at one chunk). */
 export class TensorReader {
@@ -83,7 +89,25 @@ export class TensorReader {
         for (let i = 0; i < n; i++) dst[i] = ((q[i] << 24) >> 24) * scales[Math.floor((start + i) / g) - g0];
         return;
       }
+      case 'GGML_BLOCKS': {
+        const { blockSize, typeSize } = blockShape(enc.type);
+        const blocks = n / blockSize;
+        const bytes = this.readInto(ref, ref.offset + (row0 * cols / blockSize) * typeSize, blocks * typeSize);
+        dequantizeBlocks(enc.type, bytes, blocks, dst);
+        return;
+      }
     }
+  }
+
+  /** Copies rows of a block type that is int8 values times one scale per 32 (hasInt8Blocks: Q4_0, Q5_0,
+   * IQ4_NL, IQ4_XS) into `q` (cols per row) and f32 scale bits (cols/32 per row): exact, no requantizing. */
+  readRowsInt8Blocks(ref: TensorRef, row0: number, nRows: number, q: Int8Array, scaleBits: Uint32Array): void {
+    const enc = ref.encoding;
+    if (enc.kind !== 'GGML_BLOCKS') throw new Error(`readRowsInt8Blocks: ${ref.name} is ${enc.kind}`);
+    const { blockSize, typeSize } = blockShape(enc.type);
+    const blocks = (nRows * tensorCols(ref)) / blockSize;
+    const bytes = this.readInto(ref, ref.offset + (row0 * tensorCols(ref) / blockSize) * typeSize, blocks * typeSize);
+    int8Blocks(enc.type, bytes, blocks, q, scaleBits);
   }
 
   /** Copies Q8_0 rows without dequantizing: int8 values into `q` (cols per row) and each block's fp16 d,

@@ -83,9 +83,10 @@ describe('bad GGUF input', () => {
     const typeAt = at + 8 + 'blk.0.attn_q.weight'.length + 4 + 2 * 8;
     const unknown = good.slice(); new DataView(unknown.buffer).setUint32(typeAt, 99, true);
     expect(() => parseGguf(unknown, 'u.gguf')).toThrow(/u\.gguf: tensor 'blk\.0\.attn_q\.weight' has unknown tensor type 99/);
-    // Q4_0 (id 2) is smaller than F32, so the file still holds it; the loader refuses it by name.
-    const q4 = good.slice(); new DataView(q4.buffer).setUint32(typeAt, 2, true);
-    expect(() => layoutOf(q4, 'q4.gguf')).toThrow(/q4\.gguf: tensor blk\.0\.attn_q\.weight has type Q4_0, which jsonlm cannot load/);
+    // Q8_1 (id 9, ggml's activation type) is smaller than F32, so the file still holds it; the loader
+    // refuses it by name.
+    const q81 = good.slice(); new DataView(q81.buffer).setUint32(typeAt, 9, true);
+    expect(() => layoutOf(q81, 'q81.gguf')).toThrow(/q81\.gguf: tensor blk\.0\.attn_q\.weight has type Q8_1, which jsonlm cannot load/);
   });
   it('a missing tensor', () => {
     const m: ExportModel = { ...model, tensors: model.tensors.filter((t) => t.name !== 'blk.1.ffn_up.weight') };

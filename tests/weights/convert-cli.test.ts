@@ -106,7 +106,7 @@ describe('jsonlm convert', () => {
 
   it('rejects bad usage with UsageError', async () => {
     await expect(run(['a'])).rejects.toBeInstanceOf(UsageError);
-    await expect(run(['a', 'b', '--type', 'q4_k'])).rejects.toThrow(/--type must be one of q8_0\|f16\|bf16\|f32/);
+    await expect(run(['a', 'b', '--type', 'q6_k'])).rejects.toThrow(/--type must be one of q8_0\|q4_0\|q4_k\|f16\|bf16\|f32/);
     await expect(run(['a', 'b', '--format', 'hf', '--type', 'q8_0'])).rejects.toThrow(/--type must be one of f32\|f16\|bf16 for --format hf/);
     await expect(run(['a', 'b', '--bogus'])).rejects.toBeInstanceOf(UsageError);
     await expect(run(['random:nope', 'b'])).rejects.toThrow(/unknown random preset 'nope'/);
