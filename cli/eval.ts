@@ -99,11 +99,12 @@ async function runEval(args: string[]): Promise<number> {
 
   const report = buildReport(records, {
     data: v.data, model: v.model ?? 'models/default', grammar: options.grammar, jumpForward: options.jumpForward, copyBias: options.copyBias ?? model.extractionHints.copyBias ?? 0,
-    valueChoice: options.valueChoice ?? model.extractionHints.valueChoice ?? false, limit: limit ?? null, tier: v.tier ?? null,
+    valueChoice: options.valueChoice ?? model.extractionHints.valueChoice ?? false,
+    grounded: options.grounded ?? model.extractionHints.grounded ?? false, limit: limit ?? null, tier: v.tier ?? null,
     seed: options.seed, temperature: options.temperature, maxTokens: options.maxTokens ?? null,
     contextLength: model.contextLength, date: new Date().toISOString(), node: process.version,
   });
-  console.log(`model ${report.settings.model}, ${v.data}, grammar ${options.grammar ? 'on' : 'off'}${report.settings.copyBias ? `, copy bias ${report.settings.copyBias}` : ''}${report.settings.valueChoice ? ', value choice' : ''}${options.jumpForward ? ', jump-forward' : ''}, ${examples.length} examples`);
+  console.log(`model ${report.settings.model}, ${v.data}, grammar ${options.grammar ? 'on' : 'off'}${report.settings.copyBias ? `, copy bias ${report.settings.copyBias}` : ''}${report.settings.valueChoice ? ', value choice' : ''}${report.settings.grounded ? ', grounded' : ''}${options.jumpForward ? ', jump-forward' : ''}, ${examples.length} examples`);
   console.log(formatTable(report));
   if (v.json) {
     mkdirSync(dirname(v.json), { recursive: true });
