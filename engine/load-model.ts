@@ -2,6 +2,7 @@
 // what the model file carries (or given). Browser-safe: sources are byte sources, not paths
 // (engine/load-model-node.ts opens paths).
 import { Kernels } from '../kernels/kernels.js';
+import type { WorkerHost } from '../kernels/thread-pool.js';
 import { tokenizerFromGguf, tokenizerFromJson, tokenizerFromLlama2c } from '../tokenizer/index.js';
 import type { Tokenizer } from '../tokenizer/tokenizer.js';
 import { loadWeights, type ModelSource, type TokenizerSource } from '../weights/load.js';
@@ -13,6 +14,12 @@ export interface LoadModelOptions extends ModelOptions {
   dtype?: 'q8' | 'f32';
   /** Use this tokenizer instead of the one the model file carries. */
   tokenizer?: Tokenizer;
+  /** Threads for the int8 products (default 1); logits are bit-identical for any count. Needs `workerHost`
+   * (loadModelFromPath gives Node's) and shared memory; otherwise one thread, and model.kernels.threadsNote
+   * says why. */
+  threads?: number;
+  /** How worker threads start on this platform. */
+  workerHost?: WorkerHost;
 }
 
 /** The tokenizer a model file carries; undefined when it has none (a llama2.c .bin without tokenizer). */
@@ -30,7 +37,7 @@ export function tokenizerFromSource(source: TokenizerSource): Tokenizer | undefi
 }
 
 export async function loadModel(source: ModelSource, options: LoadModelOptions = {}): Promise<Model> {
-  const kernels = await Kernels.create();
+  const kernels = await Kernels.create({ threads: options.threads, host: options.workerHost });
   const { weights, tokenizerSource, hints } = await loadWeights(source, kernels, { dtype: options.dtype ?? 'q8' });
   const tokenizer = options.tokenizer ?? tokenizerFromSource(tokenizerSource);
   return new Model(kernels, weights, tokenizer, { ...options, extractionHints: options.extractionHints ?? hints });
