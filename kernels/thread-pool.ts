@@ -29,11 +29,14 @@ const SCRATCH = 48, MAX_JOBS = 4;
 export const MAX_THREADS = 64;
 const OP_MATVEC = 1, OP_MATMUL = 2, OP_EXIT = 3;
 const CONTROL_INTS = SCRATCH + 2 * MAX_THREADS;
+/** Multiply-adds below which a call runs on the calling thread alone: waking the workers and waiting for
+ * them costs a few microseconds, more than small products take (a 3M-parameter model's mostly are). */
+export const MIN_PARALLEL_MACS = 1 << 18;
 
 /** Thread `i`'s share of the call described in the control block (also run by the calling thread, i = 0).
  * Self-contained (stringified into workers): literals are the offsets above. */
-function kernelsShare(k: any, c: Int32Array, i: number): void {
-  const n = c[9], op = c[2], jobs = c[3], xq = c[6], xs = c[7];
+function kernelsShare(k: any, c: Int32Array, i: number, n: number): void {
+  const op = c[2], jobs = c[3], xq = c[6], xs = c[7];
   for (let j = 0; j < jobs; j++) {
     const b = 16 + j * 6;
     const out = c[b], wq = c[b + 1], ws = c[b + 2], rows = c[b + 3], cols = c[b + 4], group = c[b + 5];
@@ -70,7 +73,7 @@ function kernelsWorkerMain(data: WorkerData, ready: () => void): void {
     for (let spin = 0; Atomics.load(c, 0) === gen; spin++) if (spin > 20000) Atomics.wait(c, 0, gen);
     gen = Atomics.load(c, 0);
     if (c[2] === 3) return;
-    try { kernelsShare(k, c, i); } catch { Atomics.store(c, 4, 1); }
+    try { kernelsShare(k, c, i, c[9]); } catch { Atomics.store(c, 4, 1); }
     if (Atomics.add(c, 1, 1) + 1 === c[9] - 1) Atomics.notify(c, 1);
   }
 }
@@ -83,6 +86,8 @@ export function workerSource(): string {
 export class ThreadPool {
   private readonly c: Int32Array;
   private canWait = true;
+  /** Calls with fewer multiply-adds run on the calling thread alone (tests set 0 to split everything). */
+  minParallelMacs = MIN_PARALLEL_MACS;
 
   private constructor(private readonly exports: object, readonly control: SharedArrayBuffer, readonly threads: number,
     private readonly workers: { terminate(): void }[]) {
@@ -126,11 +131,13 @@ export class ThreadPool {
       const batch = jobs.slice(j0, j0 + MAX_JOBS);
       c[OP] = op; c[NJOBS] = batch.length; c[XQ] = xq; c[XS] = xs; c[NTOK] = ntok; c[ERR] = 0;
       batch.forEach((b, j) => c.set([b.out, b.wq, b.ws, b.rows, b.cols, b.group], JOBS + j * JOB_SLOTS));
+      const macs = batch.reduce((sum, b) => sum + b.rows * b.cols, 0) * ntok;
+      if (macs < this.minParallelMacs) { kernelsShare(this.exports, c, 0, 1); continue; }
       Atomics.store(c, DONE, 0);
       Atomics.add(c, GEN, 1);
       Atomics.notify(c, GEN);
       let failure: unknown;
-      try { kernelsShare(this.exports, c, 0); } catch (e) { failure = e; }
+      try { kernelsShare(this.exports, c, 0, this.threads); } catch (e) { failure = e; }
       this.join();
       if (failure) throw failure;
       if (c[ERR]) throw new Error('kernels: a worker thread failed (bad arguments to an int8 product)');

@@ -12,6 +12,7 @@ import { writeModelGguf } from '../../weights/gguf-convert.js';
 import { MemorySink } from '../../weights/gguf-writer.js';
 import { randomModel } from '../../weights/random-model.js';
 import { Kernels } from '../../kernels/kernels.js';
+import { MIN_PARALLEL_MACS } from '../../kernels/thread-pool.js';
 import type { LlamaConfig } from '../../engine/config.js';
 
 const CONFIG: LlamaConfig = {
@@ -28,6 +29,8 @@ beforeAll(async () => {
   writeModelGguf(randomModel({ config: CONFIG, seed: 7 }), sink, 'f32');
   writeFileSync(file, sink.bytes());
   for (const threads of [1, 2, 4]) models.push(await loadModelFromPath(file, { dtype: 'q8', threads, maxChunk: 16 }));
+  // Split every product, however small (by default small ones stay on the calling thread).
+  for (const m of models) if (m.kernels.pool) m.kernels.pool.minParallelMacs = 0;
 });
 afterAll(() => {
   for (const m of models) m.kernels.close();
@@ -57,6 +60,14 @@ describe('worker threads', () => {
     for (const other of [two, four]) {
       for (let i = 0; i < one.length; i++) expect(Buffer.from(other[i].buffer).equals(Buffer.from(one[i].buffer)), `row ${i}`).toBe(true);
     }
+  });
+
+  it('give the same logits when small products stay on the calling thread (the default threshold)', () => {
+    const split = run(models[2]);
+    models[2].kernels.pool!.minParallelMacs = MIN_PARALLEL_MACS;
+    const mixed = run(models[2]);
+    models[2].kernels.pool!.minParallelMacs = 0;
+    for (let i = 0; i < split.length; i++) expect(Buffer.from(mixed[i].buffer).equals(Buffer.from(split[i].buffer))).toBe(true);
   });
 
   it('fall back to one thread, saying why, without a way to start workers', async () => {
