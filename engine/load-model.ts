@@ -20,6 +20,8 @@ export interface LoadModelOptions extends ModelOptions {
   threads?: number;
   /** How worker threads start on this platform. */
   workerHost?: WorkerHost;
+  /** Relaxed-SIMD decode kernel (same logits): default where supported; false never; true or fail. */
+  relaxedSimd?: boolean;
 }
 
 /** The tokenizer a model file carries; undefined when it has none (a llama2.c .bin without tokenizer). */
@@ -37,7 +39,7 @@ export function tokenizerFromSource(source: TokenizerSource): Tokenizer | undefi
 }
 
 export async function loadModel(source: ModelSource, options: LoadModelOptions = {}): Promise<Model> {
-  const kernels = await Kernels.create({ threads: options.threads, host: options.workerHost });
+  const kernels = await Kernels.create({ threads: options.threads, host: options.workerHost, relaxedSimd: options.relaxedSimd });
   const { weights, tokenizerSource, hints } = await loadWeights(source, kernels, { dtype: options.dtype ?? 'q8' });
   const tokenizer = options.tokenizer ?? tokenizerFromSource(tokenizerSource);
   return new Model(kernels, weights, tokenizer, { ...options, extractionHints: options.extractionHints ?? hints });

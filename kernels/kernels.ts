@@ -2,7 +2,9 @@
 // scratch. JS only hands out byte offsets (Ptr) and short-lived typed-array views; all float math runs in
 // the module so results are bit-identical on every engine.
 import { ThreadPool, type WorkerHost } from './thread-pool.js';
-import { KERNELS_SHARED_WASM_BASE64, KERNELS_WASM_BASE64 } from './wasm-bytes.js';
+import {
+  KERNELS_RELAXED_PROBE_BASE64, KERNELS_RELAXED_WASM_BASE64, KERNELS_SHARED_RELAXED_WASM_BASE64, KERNELS_SHARED_WASM_BASE64, KERNELS_WASM_BASE64,
+} from './wasm-bytes.js';
 
 /** A byte offset into the kernels' linear memory. */
 export type Ptr = number;
@@ -70,8 +72,9 @@ export interface KernelExports {
   cosf(x: number): number;
 }
 
-let compiled: WebAssembly.Module | undefined;
-let compiledShared: WebAssembly.Module | undefined;
+/** Compiled builds by name (base64 constant), once per process. */
+const compiledBuilds = new Map<string, WebAssembly.Module>();
+let relaxedSupported: boolean | undefined;
 
 function wasmBytes(base64: string): Uint8Array {
   const bin = atob(base64);
@@ -80,16 +83,33 @@ function wasmBytes(base64: string): Uint8Array {
   return bytes;
 }
 
-/** Compiles the module once per process (cheap to instantiate many times after that). */
-export async function compileKernels(): Promise<WebAssembly.Module> {
-  compiled ??= await WebAssembly.compile(wasmBytes(KERNELS_WASM_BASE64) as BufferSource);
-  return compiled;
+async function compileBuild(base64: string): Promise<WebAssembly.Module> {
+  let m = compiledBuilds.get(base64);
+  if (!m) compiledBuilds.set(base64, m = await WebAssembly.compile(wasmBytes(base64) as BufferSource));
+  return m;
 }
 
-/** The same kernels built to import a shared memory (for worker threads). */
-async function compileSharedKernels(): Promise<WebAssembly.Module> {
-  compiledShared ??= await WebAssembly.compile(wasmBytes(KERNELS_SHARED_WASM_BASE64) as BufferSource);
-  return compiledShared;
+/** Compiles the plain build (own memory, standard SIMD) once per process. */
+export async function compileKernels(): Promise<WebAssembly.Module> {
+  return compileBuild(KERNELS_WASM_BASE64);
+}
+
+/** Whether this engine runs relaxed-SIMD as specified (Node >= 22, Chrome >= 114): the relaxed build
+ * validates and a known-answer check of its one relaxed instruction passes (Node 20's V8 behind
+ * --experimental-wasm-relaxed-simd fails it: it predates the final definition). */
+export function relaxedSimdSupported(): boolean {
+  if (relaxedSupported === undefined) {
+    relaxedSupported = false;
+    try {
+      if (WebAssembly.validate(wasmBytes(KERNELS_RELAXED_WASM_BASE64) as BufferSource)) {
+        const probe = new WebAssembly.Instance(new WebAssembly.Module(wasmBytes(KERNELS_RELAXED_PROBE_BASE64) as BufferSource), {
+          env: { abort: () => { throw new Error('probe'); } },
+        });
+        relaxedSupported = (probe.exports.probe as () => number)() === 1;
+      }
+    } catch { /* not supported */ }
+  }
+  return relaxedSupported;
 }
 
 export interface KernelsOptions {
@@ -99,6 +119,11 @@ export interface KernelsOptions {
   threads?: number;
   /** How to start worker threads on this platform. */
   host?: WorkerHost;
+  /** The decode matvec's int8 dot as relaxed-SIMD (bit-identical results, fewer instructions): undefined
+   * (default) where the engine supports it, false never, true or fail. */
+  relaxedSimd?: boolean;
+  /** Tests only: another build of kernels/assembly with its own memory (e.g. kernels/build/kernels-relaxed-emulated.wasm). */
+  module?: WebAssembly.Module;
 }
 
 /** Why threads were asked for but not used, or undefined. */
@@ -123,6 +148,8 @@ export class Kernels {
   pool: ThreadPool | undefined;
   /** Set when threads were asked for but the kernels run on one thread: why. */
   threadsNote: string | undefined;
+  /** Whether this instance is the relaxed-SIMD build. */
+  relaxedSimd = false;
 
   private constructor(instance: WebAssembly.Instance, memory: WebAssembly.Memory) {
     this.exports = { ...(instance.exports as unknown as KernelExports), memory };
@@ -143,7 +170,15 @@ export class Kernels {
     let memory: WebAssembly.Memory | undefined = shared
       ? new WebAssembly.Memory({ initial: 2, maximum: MAX_PAGES, shared: true } as WebAssembly.MemoryDescriptor)
       : undefined;
-    const module = shared ? await compileSharedKernels() : await compileKernels();
+    const relaxed = !options.module && (options.relaxedSimd ?? relaxedSimdSupported());
+    if (options.relaxedSimd && !relaxedSimdSupported()) {
+      throw new Error('kernels: relaxed-SIMD was asked for but this engine does not support it (Node >= 22, Chrome >= 114, ' +
+        'or Node 20 with --experimental-wasm-relaxed-simd)');
+    }
+    if (options.module && shared) throw new Error('kernels: a custom module runs on one thread');
+    const module = options.module ?? await compileBuild(shared
+      ? (relaxed ? KERNELS_SHARED_RELAXED_WASM_BASE64 : KERNELS_SHARED_WASM_BASE64)
+      : (relaxed ? KERNELS_RELAXED_WASM_BASE64 : KERNELS_WASM_BASE64));
     const instance = await WebAssembly.instantiate(module, {
       env: {
         ...(memory ? { memory } : {}),
@@ -157,6 +192,7 @@ export class Kernels {
     });
     memory ??= instance.exports.memory as WebAssembly.Memory;
     const kernels = new Kernels(instance, memory);
+    kernels.relaxedSimd = relaxed;
     kernels.threadsNote = note && `running on one thread instead of ${threads}: ${note}`;
     if (shared) kernels.pool = await ThreadPool.start(options.host!, module, memory, kernels.exports, threads);
     return kernels;
