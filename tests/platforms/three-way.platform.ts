@@ -90,8 +90,8 @@ describe('bit-identical across environments', () => {
     expect(reports['chromium'].notes['model/random-q8-plain']).toMatch(/plain SIMD kernels/);
     if (process.versions.node.startsWith('20.')) expect(reports['node-x64'].notes['model/random-q8']).toMatch(/plain SIMD kernels/);
   });
-  test('the thread entries really ran on 2 and 4 threads in Node (both CPUs)', () => {
-    for (const name of ['node-x64', 'node-arm64']) {
+  test('the thread entries really ran on 2 and 4 threads (Node worker_threads on both CPUs, Web Workers in Chromium)', () => {
+    for (const name of ['node-x64', 'node-arm64', 'chromium']) {
       expect(reports[name].notes['model/random-q8-threads2']).toMatch(/, 2 threads$/);
       expect(reports[name].notes['model/random-q8-threads4']).toMatch(/, 4 threads$/);
     }
