@@ -49,6 +49,8 @@ export interface DecodeBenchResult {
   wasmMemoryMiB: number;
   /** Threads that ran the int8 products. */
   threads: number;
+  /** Whether the relaxed-SIMD kernels ran (same logits as the plain ones). */
+  relaxedSimd: boolean;
   environment: string;
   /** Node: which process measured it: 'lean' (engine only) or 'cli' (the whole CLI loaded). */
   child?: 'lean' | 'cli';
@@ -176,7 +178,7 @@ export function measureModel(name: string, model: Model, loadMs: number, opts: M
     prefillTokPerS: opts.promptTokens / (ttftMs / 1000), ttftMs, decodeTokPerS: opts.genTokens / (decodeMs / 1000),
     peakRssMiB: rss, prefillTokPerCpuS: perCpuS(opts.promptTokens, prefillCpuMs),
     decodeTokPerCpuS: perCpuS(opts.genTokens, decodeCpuMs), wasmMemoryMiB: model.kernels.reservedBytes / 2 ** 20,
-    threads: model.kernels.threads,
+    threads: model.kernels.threads, relaxedSimd: model.kernels.relaxedSimd,
     environment: g.process?.version ? `node ${g.process.version}` : g.navigator?.userAgent ?? 'unknown',
   };
 }
