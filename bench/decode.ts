@@ -47,12 +47,20 @@ export interface DecodeBenchResult {
   prefillTokPerCpuS: number | null;
   decodeTokPerCpuS: number | null;
   wasmMemoryMiB: number;
+  /** Threads that ran the int8 products. */
+  threads: number;
+  /** Whether the relaxed-SIMD kernels ran (same logits as the plain ones). */
+  relaxedSimd: boolean;
   environment: string;
   /** Node: which process measured it: 'lean' (engine only) or 'cli' (the whole CLI loaded). */
   child?: 'lean' | 'cli';
 }
 
-export interface MeasureOptions { promptTokens: number; genTokens: number; ctx?: number }
+export interface MeasureOptions {
+  promptTokens: number; genTokens: number; ctx?: number;
+  /** Worker threads for the forward pass (default 1). */
+  threads?: number;
+}
 
 const HELP = `usage: jsonlm bench decode [--preset smollm-135m|smollm-360m | --model PATH] [options]
 
@@ -61,7 +69,19 @@ const HELP = `usage: jsonlm bench decode [--preset smollm-135m|smollm-360m | --m
   --prompt-tokens N    prompt length (default 128)
   --gen-tokens N       tokens decoded (default 128)
   --ctx N              context length allocated (default: the model's, 2048 for the presets)
-  --json FILE          also write the results as JSON (e.g. bench/results/decode.json)`;
+  --json FILE          also write the results as JSON (e.g. bench/results/decode.json)
+  --threads N[,M..]    worker threads for the int8 products, each count measured in turn (default: the
+                       cores available; logits are identical for any count)
+
+  --vs-llama-cpp       compare with llama.cpp on the same random Q8_0 GGUF files (135M and 360M shapes,
+                       1 and 2 threads, interleaved rounds; ratios with medians and spread). Builds llama.cpp
+                       once from the source bundled in the npm package node-llama-cpp (not a dependency):
+  --node-llama-cpp DIR   where node-llama-cpp is installed (or $NODE_LLAMA_CPP)
+  --cache DIR            cache for the llama.cpp build and the GGUF files (default $JSONLM_CACHE,
+                         $XDG_CACHE_HOME/jsonlm or ~/.cache/jsonlm)
+  --llama-cpp-dir DIR    an existing llama.cpp checkout with build/bin/llama-bench (default: CACHE/llama.cpp)
+  --rounds N             interleaved rounds (default 5)
+  --threads LIST         thread counts to compare, for both engines (default 1,2)`;
 
 /** Seeded random int8 weights (group 32) placed directly in kernel memory. */
 export function randomWeights(kernels: Kernels, config: LlamaConfig, seed: number): ModelWeights {
@@ -105,7 +125,10 @@ export async function measurePreset(name: string, opts: MeasureOptions): Promise
   const config = PRESETS[name];
   if (!config) throw new Error(`unknown preset '${name}'`);
   const t0 = performance.now();
-  const kernels = await Kernels.create();
+  const threads = opts.threads ?? 1;
+  // Worker threads exist only in Node here (the browser bench runs one thread).
+  const host = threads > 1 ? (await import('../engine/worker-host-node.js')).nodeWorkerHost : undefined;
+  const kernels = await Kernels.create({ threads, host });
   const model = new Model(kernels, randomWeights(kernels, config, 1234), undefined, { contextLength: opts.ctx });
   return measureModel(name, model, performance.now() - t0, opts);
 }
@@ -155,6 +178,7 @@ export function measureModel(name: string, model: Model, loadMs: number, opts: M
     prefillTokPerS: opts.promptTokens / (ttftMs / 1000), ttftMs, decodeTokPerS: opts.genTokens / (decodeMs / 1000),
     peakRssMiB: rss, prefillTokPerCpuS: perCpuS(opts.promptTokens, prefillCpuMs),
     decodeTokPerCpuS: perCpuS(opts.genTokens, decodeCpuMs), wasmMemoryMiB: model.kernels.reservedBytes / 2 ** 20,
+    threads: model.kernels.threads, relaxedSimd: model.kernels.relaxedSimd,
     environment: g.process?.version ? `node ${g.process.version}` : g.navigator?.userAgent ?? 'unknown',
   };
 }
@@ -174,7 +198,7 @@ async function leanChild(): Promise<string | undefined> {
     const contents = `import { measurePreset } from './bench/decode.ts';
 const a = process.argv.slice(2), get = (f) => a[a.indexOf(f) + 1];
 const r = await measurePreset(get('--preset'), { promptTokens: Number(get('--prompt-tokens')), genTokens: Number(get('--gen-tokens')),
-  ctx: a.includes('--ctx') ? Number(get('--ctx')) : undefined });
+  ctx: a.includes('--ctx') ? Number(get('--ctx')) : undefined, threads: a.includes('--threads') ? Number(get('--threads')) : undefined });
 process.stdout.write(JSON.stringify(r) + '\\n');`;
     const out = await build({ stdin: { contents, resolveDir: root, loader: 'ts' }, bundle: true, format: 'esm', platform: 'node',
       target: 'node20', write: false, logLevel: 'silent' });
@@ -186,11 +210,23 @@ process.stdout.write(JSON.stringify(r) + '\\n');`;
   }
 }
 
+/** Measures one preset (or, with isFile, one model file) in a fresh Node process, so that its peak RSS is
+ * that model's alone. `lean`: the bundled child entry from leanChild(), else the CLI is the child. */
+export async function measureInChild(name: string, isFile: boolean, opts: MeasureOptions, lean?: string): Promise<DecodeBenchResult> {
+  const { spawnSync } = await import('node:child_process');
+  const childArgs = [lean ?? process.argv[1], ...(lean ? [] : ['bench', 'decode']), '--child', isFile ? '--model' : '--preset', name,
+    '--prompt-tokens', String(opts.promptTokens), '--gen-tokens', String(opts.genTokens), ...(opts.ctx ? ['--ctx', String(opts.ctx)] : []),
+    ...(opts.threads ? ['--threads', String(opts.threads)] : [])];
+  const out = spawnSync(process.execPath, childArgs, { encoding: 'utf8', maxBuffer: 1 << 20 });
+  if (out.status !== 0) throw new Error(`bench child for ${name} failed (exit ${out.status}): ${out.stderr.trim()}`);
+  return { ...JSON.parse(out.stdout.trim().split('\n').pop()!), child: lean ? 'lean' : 'cli' };
+}
+
 function table(rows: DecodeBenchResult[]): string {
-  const head = ['model', 'params', 'ctx', 'prompt', 'gen', 'load ms', 'prefill tok/s', 'TTFT ms', 'decode tok/s',
+  const head = ['model', 'threads', 'params', 'ctx', 'prompt', 'gen', 'load ms', 'prefill tok/s', 'TTFT ms', 'decode tok/s',
     'prefill tok/cpu-s', 'decode tok/cpu-s', 'peak RSS MiB'];
   const opt = (x: number | null) => (x === null ? '-' : x.toFixed(1));
-  const body = rows.map((r) => [r.model, `${(r.params / 1e6).toFixed(1)}M`, String(r.contextLength), String(r.promptTokens),
+  const body = rows.map((r) => [r.model, String(r.threads ?? 1), `${(r.params / 1e6).toFixed(1)}M`, String(r.contextLength), String(r.promptTokens),
     String(r.genTokens), r.loadMs.toFixed(0), r.prefillTokPerS.toFixed(1), r.ttftMs.toFixed(1), r.decodeTokPerS.toFixed(1),
     opt(r.prefillTokPerCpuS), opt(r.decodeTokPerCpuS),
     r.peakRssMiB === null ? '-' : r.peakRssMiB.toFixed(1)]);
@@ -262,8 +298,12 @@ export async function run(args: string[]): Promise<number> {
     preset: { type: 'string', multiple: true }, model: { type: 'string' }, 'prompt-tokens': { type: 'string' },
     'gen-tokens': { type: 'string' }, ctx: { type: 'string' }, json: { type: 'string' }, child: { type: 'boolean' },
     browser: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+    'vs-llama-cpp': { type: 'boolean' }, 'node-llama-cpp': { type: 'string' }, cache: { type: 'string' },
+    'llama-cpp-dir': { type: 'string' }, rounds: { type: 'string' }, threads: { type: 'string' },
   });
   if (v.help) { console.log(HELP); return 0; }
+  const vsOnly = ['node-llama-cpp', 'cache', 'llama-cpp-dir', 'rounds'] as const;
+  for (const f of vsOnly) if (v[f] !== undefined && !v['vs-llama-cpp']) throw new UsageError(`--${f} goes with --vs-llama-cpp`);
   const promptTokens = intFlag(v['prompt-tokens'], 'prompt-tokens', 128, 1);
   const genTokens = intFlag(v['gen-tokens'], 'gen-tokens', 128, 1);
   const ctx = v.ctx === undefined ? undefined : intFlag(v.ctx, 'ctx', 0, 1);
@@ -272,8 +312,22 @@ export async function run(args: string[]): Promise<number> {
   for (const p of v.preset ?? []) {
     if (!PRESETS[p]) throw new UsageError(`unknown --preset '${p}' (choose ${Object.keys(PRESETS).join(', ')})`);
   }
+  if (v['vs-llama-cpp']) {
+    if (v.model || v.browser || v.child) throw new UsageError('--vs-llama-cpp runs its own GGUF files in Node: drop --model/--browser');
+    const { compareWithLlamaCpp, parseThreadList } = await import('./vs-llama-cpp.js');
+    return compareWithLlamaCpp({
+      presets: v.preset ?? Object.keys(PRESETS), promptTokens, genTokens, rounds: intFlag(v.rounds, 'rounds', 5, 1),
+      threads: parseThreadList(v.threads ?? '1,2'), cache: v.cache, llamaCppDir: v['llama-cpp-dir'], nodeLlamaCpp: v['node-llama-cpp'],
+      json: v.json,
+    });
+  }
   const names = v.model ? [v.model] : v.preset ?? Object.keys(PRESETS);
-  const opts: MeasureOptions = { promptTokens, genTokens, ctx };
+  const { parseThreadList } = await import('./vs-llama-cpp.js');
+  const { defaultThreads } = await import('../engine/worker-host-node.js');
+  const threadList = parseThreadList(v.threads ?? String(v.browser ? 1 : defaultThreads()));
+  if (v.browser && threadList.some((t) => t > 1)) throw new UsageError('--browser runs one thread');
+  if (v.child && threadList.length > 1) throw new UsageError('--child runs one thread count');
+  const opts: MeasureOptions = { promptTokens, genTokens, ctx, threads: threadList[0] };
   if (ctx !== undefined && promptTokens + genTokens > ctx) {
     throw new UsageError(`--prompt-tokens + --gen-tokens = ${promptTokens + genTokens} does not fit --ctx ${ctx}`);
   }
@@ -283,7 +337,7 @@ export async function run(args: string[]): Promise<number> {
     if (v.model) {
       const { loadModelFromPath } = await import('../engine/load-model-node.js');
       const t0 = performance.now();
-      const model = await loadModelFromPath(v.model, { dtype: 'q8', contextLength: ctx });
+      const model = await loadModelFromPath(v.model, { dtype: 'q8', contextLength: ctx, threads: opts.threads });
       r = measureModel(v.model, model, performance.now() - t0, opts);
     } else {
       r = await measurePreset(names[0], opts);
@@ -295,18 +349,15 @@ export async function run(args: string[]): Promise<number> {
   if (v.browser) {
     results = await runInChromium(names, opts);
   } else {
-    const { spawnSync } = await import('node:child_process');
     // Presets run in a lean child (just the engine and this file, bundled on the fly) when esbuild and the
     // sources are at hand, so peak RSS is the engine's and not the CLI's other dependencies' (ajv, the
     // tokenizers, jinja: ~5 MiB); otherwise, and for --model, the child is the CLI itself.
     const lean = v.model ? undefined : await leanChild();
     for (const name of names) {
-      const childArgs = [lean ?? process.argv[1], ...(lean ? [] : ['bench', 'decode']), '--child', v.model ? '--model' : '--preset', name,
-        '--prompt-tokens', String(promptTokens), '--gen-tokens', String(genTokens), ...(ctx ? ['--ctx', String(ctx)] : [])];
-      const out = spawnSync(process.execPath, childArgs, { encoding: 'utf8', maxBuffer: 1 << 20 });
-      if (out.status !== 0) throw new Error(`bench child for ${name} failed (exit ${out.status}): ${out.stderr.trim()}`);
-      results.push({ ...JSON.parse(out.stdout.trim().split('\n').pop()!), child: lean ? 'lean' : 'cli' });
-      console.error(`${name}: done`);
+      for (const threads of threadList) {
+        results.push(await measureInChild(name, !!v.model, { ...opts, threads }, lean));
+        console.error(`${name} ${threads}T: done`);
+      }
     }
     if (lean) (await import('node:fs')).rmSync(lean, { force: true });
   }
@@ -322,7 +373,7 @@ export async function run(args: string[]): Promise<number> {
     const { cpus, loadavg } = await import('node:os');
     mkdirSync(dirname(v.json), { recursive: true });
     writeFileSync(v.json, JSON.stringify({
-      suite: 'decode', date: new Date().toISOString(), node: process.version, cpu: cpus()[0]?.model, threads: 1,
+      suite: 'decode', date: new Date().toISOString(), node: process.version, cpu: cpus()[0]?.model, threads: threadList,
       loadAverage1m: loadavg()[0], environment: v.browser ? 'chromium' : 'node',
       weights: v.model ? 'file, int8 (q8, group 32 / Q8_0)' : 'seeded random int8 (group 32) at SmolLM shapes', results,
     }, null, 2) + '\n');

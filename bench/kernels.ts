@@ -309,11 +309,12 @@ export async function run(args: string[]): Promise<number> {
     `every matrix once): decode ${whole.decodePassesPerS.toFixed(1)} passes/s; ` +
     `prefill of ${whole.prefillTokens} tokens (matmul_q8_tiled, no LM head) ${whole.prefillTokensPerS.toFixed(0)} tokens/s ` +
     `(${(whole.prefillTokensPerS / whole.decodePassesPerS).toFixed(1)}x decode per token)`);
+  console.log(`kernels: ${k.relaxedSimd ? 'relaxed-SIMD build (int8 dot of the decode matvec: i32x4.relaxed_dot_i8x16_i7x16_add_s)' : 'plain SIMD build'}; one thread`);
   const file = values.json ?? 'bench/results/kernels.json';
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, JSON.stringify({
     suite: 'kernels', date: new Date().toISOString(), quick, clock: values.clock, node: process.versions.node, arch: process.arch,
-    cpu: cpus()[0]?.model, cores: cpus().length, loadAverage: load, rows, wholeModel135M: whole,
+    cpu: cpus()[0]?.model, cores: cpus().length, loadAverage: load, relaxedSimd: k.relaxedSimd, rows, wholeModel135M: whole,
   }, null, 2) + '\n');
   console.log(`\nwrote ${file}`);
   return 0;

@@ -7,6 +7,7 @@ import { extractorFor } from '../extract/extract.js';
 import { buildReport, formatTable } from '../bench/eval/report.js';
 import { evaluate, type EvalExample } from '../bench/eval/runner.js';
 import { intFlag, parseFlags, UsageError } from './args.js';
+import { THREADS_HELP, threadsFlag } from './threads.js';
 import { BadInputError, EXIT, extractOptionsFrom, loadCliModel, progressLine, reportError, requireFile, SAMPLING_FLAGS } from './extract.js';
 
 const HELP = `usage: jsonlm eval --data FILE.jsonl [options]
@@ -28,6 +29,7 @@ const HELP = `usage: jsonlm eval --data FILE.jsonl [options]
   --temperature T     0 = greedy (default 0)
   --max-tokens N      most tokens per example (default: what the context leaves)
   --ctx N             context length to allocate (default: the model's)
+${THREADS_HELP}
 
 Prints a table (rows: tiers, then overall) on stdout, and a second one per data set when the lines
 name one. Exit codes as jsonlm extract (3 missing file,
@@ -77,7 +79,7 @@ async function runEval(args: string[]): Promise<number> {
   if (limit !== undefined) examples = examples.slice(0, limit);
   if (examples.length === 0) throw new UsageError('no examples to evaluate (check --data, --tier and --limit)');
 
-  const model = await loadCliModel(v.model, v.tokenizer, contextLength);
+  const model = await loadCliModel(v.model, v.tokenizer, contextLength, threadsFlag(v.threads));
   const extractor = extractorFor(model);
   const tty = process.stderr.isTTY;
   const t0 = performance.now();

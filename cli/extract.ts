@@ -15,6 +15,7 @@ import { GrammarError } from '../grammar/index.js';
 import { tokenizerFromJson } from '../tokenizer/index.js';
 import { intFlag, numberFlag, parseFlags, UsageError } from './args.js';
 import { BatchFileError, BatchOutput, parseInputDocs, stripBom, type InputDoc } from './batch-files.js';
+import { THREADS_HELP, threadsFlag } from './threads.js';
 
 /** Exit codes of extract and eval (0 success, 1 unexpected failure, 2 bad flags, as every command). */
 export const EXIT = {
@@ -88,12 +89,13 @@ export function requireFile(path: string, what: string, folderAllowed = false): 
 }
 
 /** Loads --model (or the default model) with an optional --tokenizer (llama2.c .bin or tokenizer.json). */
-export async function loadCliModel(modelFlag: string | undefined, tokenizerFlag: string | undefined, contextLength?: number): Promise<Model> {
+export async function loadCliModel(modelFlag: string | undefined, tokenizerFlag: string | undefined, contextLength?: number,
+  threads?: number): Promise<Model> {
   const path = modelFlag === undefined ? defaultModelPath() : requireFile(modelFlag, 'model', true);
   if (tokenizerFlag !== undefined) requireFile(tokenizerFlag, 'tokenizer');
   const jsonTokenizer = tokenizerFlag?.endsWith('.json');
   const model = await loadModelFromPath(path, {
-    contextLength,
+    contextLength, threads,
     tokenizerPath: jsonTokenizer ? undefined : tokenizerFlag,
     tokenizer: jsonTokenizer ? tokenizerFromJson(readFileSync(tokenizerFlag!, 'utf8')) : undefined,
   }).catch(explainContextError(contextLength));
@@ -131,7 +133,7 @@ export const SAMPLING_FLAGS = {
   'jump-forward': { type: 'boolean' }, 'copy-bias': { type: 'string' },
   'value-choice': { type: 'boolean' }, 'no-value-choice': { type: 'boolean' },
   grounded: { type: 'boolean' }, 'no-grounded': { type: 'boolean' },
-  model: { type: 'string' }, tokenizer: { type: 'string' }, ctx: { type: 'string' },
+  model: { type: 'string' }, tokenizer: { type: 'string' }, ctx: { type: 'string' }, threads: { type: 'string' },
 } as const;
 
 export function extractOptionsFrom(v: Record<string, string | boolean | undefined>): ExtractOptions {
@@ -167,6 +169,7 @@ const HELP = `usage: jsonlm extract --schema FILE [--text STR | --input FILE] [o
   --temperature T     0 = greedy (default 0)
   --max-tokens N      most tokens to generate (default: what the context leaves)
   --ctx N             context length to allocate (default: the model's)
+${THREADS_HELP}
   --no-grammar        let the model write freely (the output is still checked), to compare
   --jump-forward      append the bytes the grammar forces without running the model (faster on large
                       models; off because it tokenizes them unlike training, which hurts small models)
@@ -218,7 +221,7 @@ async function runExtract(args: string[]): Promise<number> {
     else text = readFileSync(0, 'utf8');
   }
 
-  const model = await loadCliModel(v.model, v.tokenizer, contextLength);
+  const model = await loadCliModel(v.model, v.tokenizer, contextLength, threadsFlag(v.threads));
   const extractor = extractorFor(model);
   if (options.grammar) {
     const { warnings } = extractor.constraintFor(schema); // an unsupported keyword fails here, before any document

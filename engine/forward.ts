@@ -36,17 +36,32 @@ function input(ctx: ForwardContext, x: Ptr, cols: number, ntok: number): Input {
   return { x, cols, ntok };
 }
 
-/** out[t, :] = W · in[t, :] for every token t of the input. */
-function matmul(ctx: ForwardContext, out: Ptr, w: Matrix, inp: Input): void {
+/** out[t, :] = W · in[t, :] for every token t of the input, for each [out, W] pair (the products that read
+ * the same input go to the worker threads as one call). */
+function matmul(ctx: ForwardContext, products: [Ptr, Matrix][], inp: Input): void {
   const k = ctx.kernels.exports;
-  if (w.cols !== inp.cols) throw new Error(`internal: matrix expects ${w.cols} inputs, activation has ${inp.cols}`);
-  if (w.kind === 'f32') {
-    if (inp.ntok === 1) k.matvec_f32(out, w.data, inp.x, w.rows, w.cols);
-    else k.matmul_f32(out, w.data, inp.x, w.rows, w.cols, inp.ntok);
-  } else {
-    const s = ctx.state;
-    if (inp.ntok === 1) k.matvec_q8(out, w.q, w.scales, s.xq, s.xs, w.rows, w.cols, w.group);
-    else k.matmul_q8_tiled(out, w.q, w.scales, s.xq, s.xs, w.rows, w.cols, w.group, inp.ntok, s.mmScratch, s.mmScratchBytes);
+  const s = ctx.state;
+  for (const [, w] of products) {
+    if (w.cols !== inp.cols) throw new Error(`internal: matrix expects ${w.cols} inputs, activation has ${inp.cols}`);
+  }
+  const pool = ctx.kernels.pool;
+  if (pool && products.every(([, w]) => w.kind === 'q8')) {
+    const jobs = products.map(([out, w]) => {
+      const m = w as Extract<Matrix, { kind: 'q8' }>;
+      return { out, wq: m.q, ws: m.scales, rows: m.rows, cols: m.cols, group: m.group };
+    });
+    if (inp.ntok === 1) pool.matvecQ8(jobs, s.xq, s.xs);
+    else pool.matmulQ8(jobs, s.xq, s.xs, inp.ntok);
+    return;
+  }
+  for (const [out, w] of products) {
+    if (w.kind === 'f32') {
+      if (inp.ntok === 1) k.matvec_f32(out, w.data, inp.x, w.rows, w.cols);
+      else k.matmul_f32(out, w.data, inp.x, w.rows, w.cols, inp.ntok);
+    } else {
+      if (inp.ntok === 1) k.matvec_q8(out, w.q, w.scales, s.xq, s.xs, w.rows, w.cols, w.group);
+      else k.matmul_q8_tiled(out, w.q, w.scales, s.xq, s.xs, w.rows, w.cols, w.group, inp.ntok, s.mmScratch, s.mmScratchBytes);
+    }
   }
 }
 
@@ -90,9 +105,7 @@ export function forward(ctx: ForwardContext, cache: KvCache, tokens: ArrayLike<n
     // Attention block: xb = rmsnorm(x); q, k, v = projections; RoPE on q and k.
     k.rmsnorm(s.xb, s.x, L.attnNorm, c.dim, c.normEps, ntok);
     const xb = input(ctx, s.xb, c.dim, ntok);
-    matmul(ctx, s.q, L.wq, xb);
-    matmul(ctx, kRows, L.wk, xb);
-    matmul(ctx, vRows, L.wv, xb);
+    matmul(ctx, [[s.q, L.wq], [kRows, L.wk], [vRows, L.wv]], xb);
     k.rope(s.q, ntok, c.nHeads, c.headDim, qDim, pos0, s.ropeCos, s.ropeSin, ropeStyle);
     k.rope(kRows, ntok, c.nKvHeads, c.headDim, kvDim, pos0, s.ropeCos, s.ropeSin, ropeStyle);
 
@@ -100,16 +113,15 @@ export function forward(ctx: ForwardContext, cache: KvCache, tokens: ArrayLike<n
     k.attention(s.att, s.q, cache.keys[l], cache.values[l], ntok, pos0, c.nHeads, c.nKvHeads, c.headDim, kvDim, s.attScratch);
 
     // Output projection, residual.
-    matmul(ctx, s.xb2, L.wo, input(ctx, s.att, qDim, ntok));
+    matmul(ctx, [[s.xb2, L.wo]], input(ctx, s.att, qDim, ntok));
     k.add(s.x, s.xb2, ntok * c.dim);
 
     // Feed-forward block: x += W2 · (silu(W1 · rmsnorm(x)) * W3 · rmsnorm(x)).
     k.rmsnorm(s.xb, s.x, L.ffnNorm, c.dim, c.normEps, ntok);
     const xf = input(ctx, s.xb, c.dim, ntok);
-    matmul(ctx, s.hb, L.wGate, xf);
-    matmul(ctx, s.hb2, L.wUp, xf);
+    matmul(ctx, [[s.hb, L.wGate], [s.hb2, L.wUp]], xf);
     k.swiglu(s.hb, s.hb, s.hb2, ntok * c.hiddenDim);
-    matmul(ctx, s.xb2, L.wDown, input(ctx, s.hb, c.hiddenDim, ntok));
+    matmul(ctx, [[s.xb2, L.wDown]], input(ctx, s.hb, c.hiddenDim, ntok));
     k.add(s.x, s.xb2, ntok * c.dim);
   }
 
@@ -127,8 +139,12 @@ export function forward(ctx: ForwardContext, cache: KvCache, tokens: ArrayLike<n
     if (head.kind === 'f32') {
       k.matvec_f32(out + start * 4, head.data + start * head.cols * 4, s.xb + t * c.dim * 4, end - start, head.cols);
     } else {
-      k.matvec_q8(out + start * 4, head.q + start * groups * head.group, head.scales + start * groups * 4,
-        s.xq + t * groups * head.group, s.xs + t * groups * 4, end - start, head.cols, head.group);
+      const job = { out: out + start * 4, wq: head.q + start * groups * head.group, ws: head.scales + start * groups * 4,
+        rows: end - start, cols: head.cols, group: head.group };
+      const xq = s.xq + t * groups * head.group, xs = s.xs + t * groups * 4;
+      // A short run of allowed rows is not worth waking the workers for.
+      if (kernels.pool && job.rows >= 256) kernels.pool.matvecQ8([job], xq, xs);
+      else k.matvec_q8(job.out, job.wq, job.ws, xq, xs, job.rows, job.cols, job.group);
     }
   };
   const runs = allowed ? allowedRuns(kernels, allowed, head.rows) : [[0, head.rows]];

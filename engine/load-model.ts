@@ -2,6 +2,8 @@
 // what the model file carries (or given). Browser-safe: sources are byte sources, not paths
 // (engine/load-model-node.ts opens paths).
 import { Kernels } from '../kernels/kernels.js';
+import type { WorkerHost } from '../kernels/thread-pool.js';
+import { defaultWorkerHost } from '../kernels/worker-host-web.js';
 import { tokenizerFromGguf, tokenizerFromJson, tokenizerFromLlama2c } from '../tokenizer/index.js';
 import type { Tokenizer } from '../tokenizer/tokenizer.js';
 import { loadWeights, type ModelSource, type TokenizerSource } from '../weights/load.js';
@@ -13,6 +15,14 @@ export interface LoadModelOptions extends ModelOptions {
   dtype?: 'q8' | 'f32';
   /** Use this tokenizer instead of the one the model file carries. */
   tokenizer?: Tokenizer;
+  /** Threads for the int8 products (default 1); logits are bit-identical for any count. Needs a `workerHost`
+   * (Node: loadModelFromPath gives worker_threads; browsers: Web Workers) and shared memory; otherwise one thread, and model.kernels.threadsNote
+   * says why. */
+  threads?: number;
+  /** How worker threads start on this platform (default: Web Workers where the engine has them). */
+  workerHost?: WorkerHost;
+  /** Relaxed-SIMD decode kernel (same logits): default where supported; false never; true or fail. */
+  relaxedSimd?: boolean;
 }
 
 /** The tokenizer a model file carries; undefined when it has none (a llama2.c .bin without tokenizer). */
@@ -30,7 +40,9 @@ export function tokenizerFromSource(source: TokenizerSource): Tokenizer | undefi
 }
 
 export async function loadModel(source: ModelSource, options: LoadModelOptions = {}): Promise<Model> {
-  const kernels = await Kernels.create();
+  const kernels = await Kernels.create({
+    threads: options.threads, host: options.workerHost ?? defaultWorkerHost(), relaxedSimd: options.relaxedSimd,
+  });
   const { weights, tokenizerSource, hints } = await loadWeights(source, kernels, { dtype: options.dtype ?? 'q8' });
   const tokenizer = options.tokenizer ?? tokenizerFromSource(tokenizerSource);
   return new Model(kernels, weights, tokenizer, { ...options, extractionHints: options.extractionHints ?? hints });

@@ -63,6 +63,15 @@ export function createRunState(kernels: Kernels, config: LlamaConfig, weights: M
   if (group && maxChunk > 1) {
     s.mmScratchBytes = kernels.exports.matmul_q8_scratch_bytes(maxCols, group, maxChunk);
     s.mmScratch = kernels.alloc(s.mmScratchBytes);
+    // With worker threads each thread takes a share of a chunk's tokens, in its own scratch (thread 0, the
+    // caller, reuses mmScratch).
+    const pool = kernels.pool;
+    if (pool) {
+      const share = Math.ceil(maxChunk / pool.threads);
+      const bytes = kernels.exports.matmul_q8_scratch_bytes(maxCols, group, share);
+      pool.setScratch(0, s.mmScratch, s.mmScratchBytes);
+      for (let i = 1; i < pool.threads; i++) pool.setScratch(i, kernels.alloc(bytes), bytes);
+    }
   }
   // RoPE angles depend only on position and dimension: computed once, in WebAssembly.
   kernels.exports.rope_table(s.ropeCos, s.ropeSin, contextLength, headDim, config.ropeTheta);

@@ -1,7 +1,10 @@
 // The kernels module: one WebAssembly instance whose linear memory holds a model's weights, KV cache and
 // scratch. JS only hands out byte offsets (Ptr) and short-lived typed-array views; all float math runs in
 // the module so results are bit-identical on every engine.
-import { KERNELS_WASM_BASE64 } from './wasm-bytes.js';
+import { ThreadPool, type WorkerHost } from './thread-pool.js';
+import {
+  KERNELS_RELAXED_PROBE_BASE64, KERNELS_RELAXED_WASM_BASE64, KERNELS_SHARED_RELAXED_WASM_BASE64, KERNELS_SHARED_WASM_BASE64, KERNELS_WASM_BASE64,
+} from './wasm-bytes.js';
 
 /** A byte offset into the kernels' linear memory. */
 export type Ptr = number;
@@ -76,20 +79,71 @@ export interface KernelExports {
   cosf(x: number): number;
 }
 
-let compiled: WebAssembly.Module | undefined;
+/** Compiled builds by name (base64 constant), once per process. */
+const compiledBuilds = new Map<string, WebAssembly.Module>();
+let relaxedSupported: boolean | undefined;
 
-function wasmBytes(): Uint8Array {
-  const bin = atob(KERNELS_WASM_BASE64);
+function wasmBytes(base64: string): Uint8Array {
+  const bin = atob(base64);
   const bytes = new Uint8Array(bin.length);
   for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
   return bytes;
 }
 
-/** Compiles the module once per process (cheap to instantiate many times after that).
+async function compileBuild(base64: string): Promise<WebAssembly.Module> {
+  let m = compiledBuilds.get(base64);
+  if (!m) compiledBuilds.set(base64, m = await WebAssembly.compile(wasmBytes(base64) as BufferSource));
+  return m;
+}
+
+/** Compiles the plain build (own memory, standard SIMD) once per process.
  * @internal */
 export async function compileKernels(): Promise<WebAssembly.Module> {
-  compiled ??= await WebAssembly.compile(wasmBytes() as BufferSource);
-  return compiled;
+  return compileBuild(KERNELS_WASM_BASE64);
+}
+
+/** Whether this engine runs relaxed-SIMD as specified (Node >= 22, Chrome >= 114): the relaxed build
+ * validates and a known-answer check of its one relaxed instruction passes (Node 20's V8 behind
+ * --experimental-wasm-relaxed-simd fails it: it predates the final definition). */
+export function relaxedSimdSupported(): boolean {
+  if (relaxedSupported === undefined) {
+    relaxedSupported = false;
+    try {
+      if (WebAssembly.validate(wasmBytes(KERNELS_RELAXED_WASM_BASE64) as BufferSource)) {
+        const probe = new WebAssembly.Instance(new WebAssembly.Module(wasmBytes(KERNELS_RELAXED_PROBE_BASE64) as BufferSource), {
+          env: { abort: () => { throw new Error('probe'); } },
+        });
+        relaxedSupported = (probe.exports.probe as () => number)() === 1;
+      }
+    } catch { /* not supported */ }
+  }
+  return relaxedSupported;
+}
+
+export interface KernelsOptions {
+  /** Threads for the int8 products (default 1). More than one needs `host` and shared memory
+   * (SharedArrayBuffer: in browsers, a cross-origin-isolated page); without them the kernels run on one
+   * thread and `threadsNote` says why. Results are bit-identical for any thread count. */
+  threads?: number;
+  /** How to start worker threads on this platform. */
+  host?: WorkerHost;
+  /** The decode matvec's int8 dot as relaxed-SIMD (bit-identical results, fewer instructions): undefined
+   * (default) where the engine supports it, false never, true or fail. */
+  relaxedSimd?: boolean;
+  /** Tests only: another build of kernels/assembly with its own memory (e.g. kernels/build/kernels-relaxed-emulated.wasm). */
+  module?: WebAssembly.Module;
+}
+
+/** Why threads were asked for but not used, or undefined. */
+function threadsUnavailable(threads: number, host: WorkerHost | undefined): string | undefined {
+  if (threads <= 1) return undefined;
+  if (!host) return 'no way to start worker threads was given on this platform';
+  if (typeof SharedArrayBuffer === 'undefined') {
+    return 'SharedArrayBuffer is unavailable (in a browser the page must be cross-origin isolated: COOP/COEP headers)';
+  }
+  const g = globalThis as { crossOriginIsolated?: boolean };
+  if (g.crossOriginIsolated === false) return 'the page is not cross-origin isolated (COOP/COEP headers), so memory cannot be shared';
+  return undefined;
 }
 
 export class Kernels {
@@ -98,17 +152,44 @@ export class Kernels {
   /** Bump pointer: everything below it is allocated. Weights are allocated once and never freed. */
   private top: number;
 
-  private constructor(instance: WebAssembly.Instance) {
-    this.exports = instance.exports as unknown as KernelExports;
-    this.memory = this.exports.memory;
+  /** Worker threads sharing this memory, when more than one thread runs the int8 products. */
+  pool: ThreadPool | undefined;
+  /** Set when threads were asked for but the kernels run on one thread: why. */
+  threadsNote: string | undefined;
+  /** Whether this instance is the relaxed-SIMD build. */
+  relaxedSimd = false;
+
+  private constructor(instance: WebAssembly.Instance, memory: WebAssembly.Memory) {
+    this.exports = { ...(instance.exports as unknown as KernelExports), memory };
+    this.memory = memory;
     this.top = align(this.exports.heap_base(), 64);
   }
 
-  /** A fresh instance with its own memory (one per loaded model). */
-  static async create(): Promise<Kernels> {
-    let memory: WebAssembly.Memory | undefined;
-    const instance = await WebAssembly.instantiate(await compileKernels(), {
+  /** Threads that run the int8 products (1 without a pool). */
+  get threads(): number { return this.pool?.threads ?? 1; }
+
+  /** A fresh instance with its own memory (one per loaded model); with options.threads > 1, a shared memory
+   * and a pool of worker threads (see KernelsOptions). */
+  static async create(options: KernelsOptions = {}): Promise<Kernels> {
+    const threads = options.threads ?? 1;
+    if (!Number.isInteger(threads) || threads < 1) throw new Error(`kernels: threads must be a positive integer, got ${threads}`);
+    const note = threadsUnavailable(threads, options.host);
+    const shared = threads > 1 && !note;
+    let memory: WebAssembly.Memory | undefined = shared
+      ? new WebAssembly.Memory({ initial: 2, maximum: MAX_PAGES, shared: true } as WebAssembly.MemoryDescriptor)
+      : undefined;
+    const relaxed = !options.module && (options.relaxedSimd ?? relaxedSimdSupported());
+    if (options.relaxedSimd && !relaxedSimdSupported()) {
+      throw new Error('kernels: relaxed-SIMD was asked for but this engine does not support it (Node >= 22, Chrome >= 114, ' +
+        'or Node 20 with --experimental-wasm-relaxed-simd)');
+    }
+    if (options.module && shared) throw new Error('kernels: a custom module runs on one thread');
+    const module = options.module ?? await compileBuild(shared
+      ? (relaxed ? KERNELS_SHARED_RELAXED_WASM_BASE64 : KERNELS_SHARED_WASM_BASE64)
+      : (relaxed ? KERNELS_RELAXED_WASM_BASE64 : KERNELS_WASM_BASE64));
+    const instance = await WebAssembly.instantiate(module, {
       env: {
+        ...(memory ? { memory } : {}),
         // The module's argument checks call abort(message, file, line, column); messages are AssemblyScript
         // strings (UTF-16, byte length in the 4 bytes before the pointer).
         abort: (message: number, _file: number, line: number, col: number) => {
@@ -117,8 +198,18 @@ export class Kernels {
         },
       },
     });
-    memory = instance.exports.memory as WebAssembly.Memory;
-    return new Kernels(instance);
+    memory ??= instance.exports.memory as WebAssembly.Memory;
+    const kernels = new Kernels(instance, memory);
+    kernels.relaxedSimd = relaxed;
+    kernels.threadsNote = note && `running on one thread instead of ${threads}: ${note}`;
+    if (shared) kernels.pool = await ThreadPool.start(options.host!, module, memory, kernels.exports, threads);
+    return kernels;
+  }
+
+  /** Stops the worker threads, if any (the kernels then run on one thread). */
+  close(): void {
+    this.pool?.close();
+    this.pool = undefined;
   }
 
   /** Reserves `bytes` (aligned to `alignment`), growing memory as needed; fails clearly past wasm32's 4 GiB. */

@@ -68,20 +68,37 @@ import { checkGroup } from './checks';
     dot32(p + 2 * rowStride, xl0, xh0, xl1, xh1), dot32(p + 3 * rowStride, xl0, xh0, xl1, xh1)));
 }
 
+/** Where touch-ahead loads go: their values are never used, but binaryen must not drop the loads. */
+let touchSink: v128 = i32x4.splat(0);
+
+/** Loads the four cache lines at p (p + 0, 64, 128, 192) and folds them into t: wasm has no prefetch
+ * instruction, so the next weight block is brought in by plain loads whose values go nowhere. */
+// @ts-ignore: decorator
+@inline function touch4(t: v128, p: usize): v128 {
+  return v128.or(v128.or(t, v128.or(v128.load(p), v128.load(p, 64))), v128.or(v128.load(p, 128), v128.load(p, 192)));
+}
+
 /** 32 rows against one token, group 32 (Q8_0's), as four streams of 8 rows `qd` rows apart (rows r, r+qd,
  * r+2qd, r+3qd, 8 each). The x group is widened once for all 32 rows, and 32 rows from four separate regions
  * keep four hardware-prefetch streams and 32 weight loads in flight: a decode pass streams the whole model
  * from DRAM, where that measured ~4% faster than one 32-row block (and 32-row blocks ~25% faster than 8-row
- * blocks); no slower from cache. The eight f32 accumulators stay in registers. */
+ * blocks); no slower from cache. The eight f32 accumulators stay in registers.
+ * Each group step also touches 256 bytes of the next 8-row block of every stream (`ahead` bytes on: 8 rows
+ * = 8 * 32 * groups bytes over `groups` steps is exactly 4 lines a step), so that block is on its way from
+ * DRAM while this one is computed: a 135M-shaped decode pass measured ~1.45x the passes per CPU-second of
+ * relying on the hardware prefetcher alone (each row is a stream of only 9-48 lines, too short for it). */
 // @ts-ignore: decorator
-@inline function rows8x4g32(out: usize, w: usize, s: usize, xq: usize, xs: usize, groups: i32, rowStride: usize, qd: i32): void {
+@inline function rows8x4g32(out: usize, w: usize, s: usize, xq: usize, xs: usize, groups: i32, rowStride: usize, qd: i32, ahead: usize): void {
   const sstride = <usize>groups << 2;
   const q4 = 4 * rowStride, s4 = 4 * sstride;
   const dq = <usize>qd * rowStride, ds = <usize>qd * sstride, dout = <usize>qd << 2;
   let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
   let c4 = f32x4.splat(0), c5 = f32x4.splat(0), c6 = f32x4.splat(0), c7 = f32x4.splat(0);
+  let t = i32x4.splat(0);
   for (let g = 0; g < groups; g++) {
     const o = <usize>g << 5, gs = <usize>g << 2;
+    const tp = w + ahead + (<usize>g << 8);
+    t = touch4(touch4(touch4(touch4(t, tp), tp + dq), tp + 2 * dq), tp + 3 * dq);
     const xp = xq + o;
     const xl0 = v128.load8x8_s(xp), xh0 = v128.load8x8_s(xp, 8), xl1 = v128.load8x8_s(xp, 16), xh1 = v128.load8x8_s(xp, 24);
     const xsv = v128.load32_splat(xs + gs);
@@ -95,6 +112,7 @@ import { checkGroup } from './checks';
     c6 = f32x4.add(c6, term4g32(p + 3 * dq, rowStride, sp + 3 * ds, sstride, xsv, xl0, xh0, xl1, xh1));
     c7 = f32x4.add(c7, term4g32(p + 3 * dq + q4, rowStride, sp + 3 * ds + s4, sstride, xsv, xl0, xh0, xl1, xh1));
   }
+  touchSink = v128.or(touchSink, t);
   v128.store(out, c0); v128.store(out, c1, 16); v128.store(out + dout, c2); v128.store(out + dout, c3, 16);
   v128.store(out + 2 * dout, c4); v128.store(out + 2 * dout, c5, 16); v128.store(out + 3 * dout, c6); v128.store(out + 3 * dout, c7, 16);
 }
@@ -155,15 +173,124 @@ import { checkGroup } from './checks';
   return acc;
 }
 
+// ---- Relaxed-SIMD decode (only in the kernels built with relaxed-simd; see scripts/build-kernels.mjs) ----
+//
+// i32x4.relaxed_dot_i8x16_i7x16_add_s(a, b, c) multiplies int8 a by b and is defined the same on every
+// engine and CPU only while b's lanes stay in 0..127 (x64 without VNNI: pmaddubsw + pmaddwd; VNNI:
+// vpdpbusd; arm64: sdot). For weights w (any int8) against an activation x in -127..127 it is made exact:
+// with m = (x < 0 ? -1 : 0) per byte, (w ^ m) is w where x >= 0 and ~w = -w - 1 where x < 0, so
+//   sum (w ^ m) * |x|  =  sum w * x  -  sum over x < 0 of |x|,
+// and the last sum depends on x alone: it starts the accumulator (its lanes sum to the correction), once
+// per group for all rows. The exact i32 group dot equals the plain kernel's, and the f32 steps are the same,
+// so the outputs are bit-identical. A token holding -128 (|x| would leave 0..127; quantize_rows_q8 never
+// makes one) takes the plain kernel.
+
+/** The relaxed path is compiled in the relaxed builds, and in a test-only build (--use RELAXED_EMULATE=1)
+ * where the relaxed instruction is replaced by its exact definition in standard SIMD (rdot below), so the
+ * algebra above is checked bit for bit on engines without relaxed-SIMD too. */
+// @ts-ignore: isDefined
+const RELAXED_PATH: bool = ASC_FEATURE_RELAXED_SIMD || isDefined(RELAXED_EMULATE);
+
+/** i32x4.relaxed_dot_i8x16_i7x16_add_s(a, b, c) for b in 0..127: lane i = c[i] + sum of a[4i+j] * b[4i+j]. */
+// @ts-ignore: decorator
+@inline export function rdot(a: v128, b: v128, c: v128): v128 {
+  // @ts-ignore: isDefined
+  if (isDefined(RELAXED_EMULATE)) {
+    const lo = i32x4.dot_i16x8_s(i16x8.extend_low_i8x16_s(a), i16x8.extend_low_i8x16_u(b));
+    const hi = i32x4.dot_i16x8_s(i16x8.extend_high_i8x16_s(a), i16x8.extend_high_i8x16_u(b));
+    return i32x4.add(c, i32x4.add(i32x4.shuffle(lo, hi, 0, 2, 4, 6), i32x4.shuffle(lo, hi, 1, 3, 5, 7)));
+  } else {
+    return i32x4.relaxed_dot_i8x16_i7x16_add_s(a, b, c);
+  }
+}
+
+/** One group-32 slice of x prepared for the relaxed dot: sign masks, magnitudes, and the correction. */
+// @ts-ignore: decorator
+@inline function relaxedDot32(p: usize, m0: v128, m1: v128, b0: v128, b1: v128, corr: v128): v128 {
+  return rdot(v128.xor(v128.load(p, 16), m1), b1, rdot(v128.xor(v128.load(p), m0), b0, corr));
+}
+
+/** term4g32 with the relaxed dot. */
+// @ts-ignore: decorator
+@inline function term4g32r(p: usize, rowStride: usize, sp: usize, sstride: usize, xsv: v128,
+  m0: v128, m1: v128, b0: v128, b1: v128, corr: v128): v128 {
+  return term4(scales4(sp, sstride), xsv, hsum4(
+    relaxedDot32(p, m0, m1, b0, b1, corr), relaxedDot32(p + rowStride, m0, m1, b0, b1, corr),
+    relaxedDot32(p + 2 * rowStride, m0, m1, b0, b1, corr), relaxedDot32(p + 3 * rowStride, m0, m1, b0, b1, corr)));
+}
+
+/** rows8x4g32 with the relaxed dot (same streams, same order of f32 operations). */
+// @ts-ignore: decorator
+@inline function rows8x4g32r(out: usize, w: usize, s: usize, xq: usize, xs: usize, groups: i32, rowStride: usize, qd: i32, nstreams: i32,
+  ahead: usize): void {
+  const sstride = <usize>groups << 2;
+  const q4 = 4 * rowStride, s4 = 4 * sstride;
+  const dq = <usize>qd * rowStride, ds = <usize>qd * sstride, dout = <usize>qd << 2;
+  let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
+  let c4 = f32x4.splat(0), c5 = f32x4.splat(0), c6 = f32x4.splat(0), c7 = f32x4.splat(0);
+  const zero = i8x16.splat(0);
+  let t = i32x4.splat(0);
+  for (let g = 0; g < groups; g++) {
+    const o = <usize>g << 5, gs = <usize>g << 2;
+    if (nstreams == 4) { // touch-ahead as in rows8x4g32
+      const tp = w + ahead + (<usize>g << 8);
+      t = touch4(touch4(touch4(touch4(t, tp), tp + dq), tp + 2 * dq), tp + 3 * dq);
+    }
+    const x0 = v128.load(xq + o), x1 = v128.load(xq + o, 16);
+    const m0 = i8x16.lt_s(x0, zero), m1 = i8x16.lt_s(x1, zero);
+    const b0 = i8x16.abs(x0), b1 = i8x16.abs(x1);
+    const corr = i32x4.extadd_pairwise_i16x8_s(i16x8.add(
+      i16x8.extadd_pairwise_i8x16_u(v128.and(b0, m0)), i16x8.extadd_pairwise_i8x16_u(v128.and(b1, m1))));
+    const xsv = v128.load32_splat(xs + gs);
+    const p = w + o, sp = s + gs;
+    c0 = f32x4.add(c0, term4g32r(p, rowStride, sp, sstride, xsv, m0, m1, b0, b1, corr));
+    c1 = f32x4.add(c1, term4g32r(p + q4, rowStride, sp + s4, sstride, xsv, m0, m1, b0, b1, corr));
+    if (nstreams == 4) {
+      c2 = f32x4.add(c2, term4g32r(p + dq, rowStride, sp + ds, sstride, xsv, m0, m1, b0, b1, corr));
+      c3 = f32x4.add(c3, term4g32r(p + dq + q4, rowStride, sp + ds + s4, sstride, xsv, m0, m1, b0, b1, corr));
+      c4 = f32x4.add(c4, term4g32r(p + 2 * dq, rowStride, sp + 2 * ds, sstride, xsv, m0, m1, b0, b1, corr));
+      c5 = f32x4.add(c5, term4g32r(p + 2 * dq + q4, rowStride, sp + 2 * ds + s4, sstride, xsv, m0, m1, b0, b1, corr));
+      c6 = f32x4.add(c6, term4g32r(p + 3 * dq, rowStride, sp + 3 * ds, sstride, xsv, m0, m1, b0, b1, corr));
+      c7 = f32x4.add(c7, term4g32r(p + 3 * dq + q4, rowStride, sp + 3 * ds + s4, sstride, xsv, m0, m1, b0, b1, corr));
+    }
+  }
+  if (nstreams == 4) touchSink = v128.or(touchSink, t);
+  v128.store(out, c0); v128.store(out, c1, 16);
+  if (nstreams == 4) {
+    v128.store(out + dout, c2); v128.store(out + dout, c3, 16);
+    v128.store(out + 2 * dout, c4); v128.store(out + 2 * dout, c5, 16); v128.store(out + 3 * dout, c6); v128.store(out + 3 * dout, c7, 16);
+  }
+}
+
+/** True when some byte of x[0..n) is -128 (outside what the relaxed dot may take as |x|). */
+function holdsMinus128(x: usize, n: usize): bool {
+  const lo = i8x16.splat(-128);
+  let any = i8x16.splat(0);
+  for (let j: usize = 0; j < n; j += 16) any = v128.or(any, i8x16.eq(v128.load(x + j), lo));
+  return v128.any_true(any);
+}
+
 /** All rows of one token: 32 rows at a time over four streams and then blocks of 8 (group 32), or 4, then single rows. */
 // @ts-ignore: decorator
 @inline function rowsFrom(out: usize, wq: usize, ws: usize, xq: usize, xs: usize, rows: i32, groups: i32, group: i32): void {
   const rowStride = <usize>(groups * group);
   let r = 0;
-  if (group == 32) {
+  if (RELAXED_PATH && group == 32 && !holdsMinus128(xq, rowStride)) {
+    const qd = (rows >> 5) << 3;
+    for (; r < qd; r += 8) {
+      rows8x4g32r(out + (<usize>r << 2), wq + <usize>r * rowStride, ws + (<usize>(r * groups) << 2), xq, xs, groups, rowStride, qd, 4,
+        r + 8 < qd ? rowStride << 3 : 0);
+    }
+    r = qd << 2;
+    for (; r + 8 <= rows; r += 8) {
+      rows8x4g32r(out + (<usize>r << 2), wq + <usize>r * rowStride, ws + (<usize>(r * groups) << 2), xq, xs, groups, rowStride, 0, 1, 0);
+    }
+  } else if (group == 32) {
     const qd = (rows >> 5) << 3; // rows per stream; 4 * qd rows go in 32-row steps over four streams
     for (; r < qd; r += 8) {
-      rows8x4g32(out + (<usize>r << 2), wq + <usize>r * rowStride, ws + (<usize>(r * groups) << 2), xq, xs, groups, rowStride, qd);
+      // Touch the next block of each stream; the last block touches itself (nothing past the matrix is read).
+      rows8x4g32(out + (<usize>r << 2), wq + <usize>r * rowStride, ws + (<usize>(r * groups) << 2), xq, xs, groups, rowStride, qd,
+        r + 8 < qd ? rowStride << 3 : 0);
     }
     r = qd << 2;
     for (; r + 8 <= rows; r += 8) {

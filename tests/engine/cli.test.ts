@@ -123,3 +123,17 @@ describe('jsonlm logits', () => {
     expect(range.err).toMatch(/token id 512 at index 1 is out of range: the vocabulary has ids 0..511/);
   });
 });
+
+describe('--threads', () => {
+  it('gives the same logits for 1 and 3 threads and rejects counts out of range (exit 2, naming the flag)', async () => {
+    const one = await cli(['logits', '--model', BIN, '--tokens', '1,200,300,5', '--threads', '1']);
+    const three = await cli(['logits', '--model', BIN, '--tokens', '1,200,300,5', '--threads', '3']);
+    expect(one.code).toBe(0);
+    expect(three.out).toBe(one.out);
+    for (const [bad, msg] of [['0', /--threads must be >= 1, got 0/], ['x', /--threads must be an integer/], ['65', /--threads must be at most 64/]] as const) {
+      const r = await cli(['logits', '--model', BIN, '--tokens', '1', '--threads', bad]);
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(msg);
+    }
+  });
+});

@@ -10,6 +10,7 @@ import { MemorySink } from '../../weights/gguf-writer.js';
 import { modelSourceFromBytes, type ModelSource } from '../../weights/load.js';
 import { randomModel, TINY } from '../../weights/random-model.js';
 import { logitsTrace } from '../../web/logits-trace.js';
+import type { WorkerHost } from '../../kernels/thread-pool.js';
 import type { Recorder } from './fingerprint.js';
 
 export interface ModelInputs {
@@ -17,7 +18,17 @@ export interface ModelInputs {
   stories260K?: Uint8Array;
   /** ../shared/models/stories260K/tok512.bin, for the extraction entry. */
   stories260KTokenizer?: Uint8Array;
+  /** How to start worker threads here (Node gives one; without it the thread entries run on one thread). */
+  workerHost?: WorkerHost;
 }
+
+/** Entries that repeat another entry's computation with other kernels or thread counts: their hashes must
+ * equal that entry's (and each environment's, like every entry). */
+export const SAME_AS: Record<string, string> = {
+  'model/random-q8-plain': 'model/random-q8',
+  'model/random-q8-threads2': 'model/random-q8',
+  'model/random-q8-threads4': 'model/random-q8',
+};
 
 /** The seeded random model: weights/random-model.ts's TINY config (2 layers, 4 q / 2 kv heads, vocab 288)
  * with a 1024-token context, its synthetic byte-level BPE tokenizer and ChatML template. Generated in each
@@ -47,12 +58,21 @@ async function extractEntry(rec: Recorder, name: string, model: () => Promise<Mo
   });
 }
 
-async function modelEntry(rec: Recorder, name: string, source: () => ModelSource, dtype: 'q8' | 'f32'): Promise<void> {
+async function modelEntry(rec: Recorder, name: string, source: () => ModelSource, dtype: 'q8' | 'f32',
+  options: { threads?: number; workerHost?: WorkerHost; relaxedSimd?: boolean } = {}): Promise<void> {
   await rec.entry(name, async () => {
-    const model = await loadModel(source(), { dtype, contextLength: 64 });
-    const { logits, ids } = logitsTrace(model, PROMPT_IDS.filter((id) => id < model.config.vocabSize), DECODE_STEPS);
-    rec.report.notes[name] = `greedy ${ids.join(',')}; ${logits.length} logits`;
-    return logits;
+    const model = await loadModel(source(), { dtype, contextLength: 64, ...options });
+    const k = model.kernels;
+    // Split every int8 product across the threads, however small (by default small ones stay on one thread).
+    if (k.pool) k.pool.minParallelMacs = 0;
+    try {
+      const { logits, ids } = logitsTrace(model, PROMPT_IDS.filter((id) => id < model.config.vocabSize), DECODE_STEPS);
+      rec.report.notes[name] = `greedy ${ids.join(',')}; ${logits.length} logits; ${k.relaxedSimd ? 'relaxed-SIMD' : 'plain SIMD'} ` +
+        `kernels, ${k.threads} thread${k.threads > 1 ? 's' : ''}${k.threadsNote ? ` (${k.threadsNote})` : ''}`;
+      return logits;
+    } finally {
+      k.close();
+    }
   });
 }
 
@@ -89,6 +109,12 @@ export async function modelFingerprints(rec: Recorder, inputs: ModelInputs): Pro
     await modelEntry(rec, 'model/random-f32', () => modelSourceFromBytes(f32, 'random-f32.gguf'), 'f32');
     await modelEntry(rec, 'model/random-q8', () => modelSourceFromBytes(f32, 'random-f32.gguf'), 'q8');
     await modelEntry(rec, 'model/random-q8_0-gguf', () => modelSourceFromBytes(q80, 'random-q8_0.gguf'), 'q8');
+    // The same logits with the plain kernels where the default is relaxed-SIMD, and on 2 and 4 threads.
+    await modelEntry(rec, 'model/random-q8-plain', () => modelSourceFromBytes(f32, 'random-f32.gguf'), 'q8', { relaxedSimd: false });
+    for (const threads of [2, 4]) {
+      await modelEntry(rec, `model/random-q8-threads${threads}`, () => modelSourceFromBytes(f32, 'random-f32.gguf'), 'q8',
+        { threads, workerHost: inputs.workerHost });
+    }
     await extractEntry(rec, 'extract/random-q8', () => loadModel(modelSourceFromBytes(f32, 'random-f32.gguf'), { dtype: 'q8' }));
   }
 }

@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { rmSync } from 'node:fs';
 import { buildFingerprintBundle, runChromium, runNodeArm64, runNodeHost } from './environments.js';
 import type { FingerprintReport } from './fingerprint.js';
+import { SAME_AS } from './model-fingerprint.js';
 
 /** Every entry each environment must produce: a missing one fails the test rather than passing vacuously. */
 const KERNEL_ENTRIES = [
@@ -16,6 +17,7 @@ const KERNEL_ENTRIES = [
 const MODEL_ENTRIES = [
   'model/stories260K-f32', 'model/stories260K-q8', 'extract/stories260K-q8',
   'weights/random-gguf', 'model/random-f32', 'model/random-q8', 'model/random-q8_0-gguf', 'extract/random-q8',
+  ...Object.keys(SAME_AS),
 ];
 const EXPECTED = [...KERNEL_ENTRIES, ...MODEL_ENTRIES].sort();
 
@@ -76,7 +78,22 @@ describe('bit-identical across environments', () => {
     expect(reports['chromium'].hashes[key], 'Chromium differs from x86-64 Node').toBe(host);
   });
   test('distinct computations give distinct hashes (the hash sees the data)', () => {
-    const hashes = Object.values(reports['node-x64'].hashes);
+    const hashes = Object.entries(reports['node-x64'].hashes).filter(([key]) => !(key in SAME_AS)).map(([, h]) => h);
     expect(new Set(hashes).size).toBe(hashes.length);
+  });
+  test.each(Object.entries(SAME_AS))('%s: the same logits as %s in every environment', (key, base) => {
+    for (const name of ['node-x64', 'node-arm64', 'chromium']) expect(reports[name].hashes[key], name).toBe(reports[name].hashes[base]);
+  });
+  test('Chromium >= 114 ran the relaxed-SIMD kernels (so they are compared with the plain ones), Node 20 the plain ones', () => {
+    const chrome = Number(/Chrome\/(\d+)/.exec(reports['chromium'].env)?.[1] ?? 0);
+    if (chrome >= 114) expect(reports['chromium'].notes['model/random-q8']).toMatch(/relaxed-SIMD kernels/);
+    expect(reports['chromium'].notes['model/random-q8-plain']).toMatch(/plain SIMD kernels/);
+    if (process.versions.node.startsWith('20.')) expect(reports['node-x64'].notes['model/random-q8']).toMatch(/plain SIMD kernels/);
+  });
+  test('the thread entries really ran on 2 and 4 threads (Node worker_threads on both CPUs, Web Workers in Chromium)', () => {
+    for (const name of ['node-x64', 'node-arm64', 'chromium']) {
+      expect(reports[name].notes['model/random-q8-threads2']).toMatch(/, 2 threads$/);
+      expect(reports[name].notes['model/random-q8-threads4']).toMatch(/, 4 threads$/);
+    }
   });
 });

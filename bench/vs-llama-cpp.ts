@@ -1,0 +1,109 @@
+// `jsonlm bench decode --vs-llama-cpp`: jsonlm and llama.cpp (llama-bench) on the same random-weight Q8_0
+// GGUF files, run in turn (llama.cpp, then jsonlm, for each model and thread count, for R rounds) so that
+// load from other processes hits both alike. Reports per-round ratios jsonlm / llama.cpp as a median with
+// the spread (min..max) over the rounds, beside each engine's own medians. Both prefill a P-token prompt
+// and decode G tokens (llama-bench's decode starts from an empty context, jsonlm's after the prompt: a few
+// percent in llama.cpp's favour at these lengths).
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { UsageError } from '../cli/args.js';
+import { measureInChild, type DecodeBenchResult } from './decode.js';
+import {
+  cacheRoot, cpuModel, ensureLlamaBench, llamaCppCommit, randomGguf, runLlamaBench, type LlamaBenchResult,
+} from './llama-cpp.js';
+
+export interface CompareOptions {
+  presets: string[];
+  promptTokens: number;
+  genTokens: number;
+  rounds: number;
+  threads: number[];
+  cache?: string;
+  llamaCppDir?: string;
+  nodeLlamaCpp?: string;
+  json?: string;
+}
+
+export function parseThreadList(text: string): number[] {
+  const list = text.split(',').map((t) => t.trim());
+  if (!list.length || list.some((t) => !/^\d+$/.test(t) || Number(t) < 1)) {
+    throw new UsageError(`--threads must be a comma-separated list of positive integers, got '${text}'`);
+  }
+  return [...new Set(list.map(Number))];
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+interface Stat { median: number; min: number; max: number }
+const stat = (xs: number[]): Stat => ({ median: median(xs), min: Math.min(...xs), max: Math.max(...xs) });
+
+/** One model at one thread count, all rounds. */
+interface Cell { preset: string; threads: number; llama: LlamaBenchResult[]; jsonlm: DecodeBenchResult[] }
+
+export async function compareWithLlamaCpp(o: CompareOptions): Promise<number> {
+  const log = (s: string) => console.error(s);
+  const root = cacheRoot(o.cache);
+  const dir = o.llamaCppDir ?? join(root, 'llama.cpp');
+  const bench = ensureLlamaBench(dir, o.nodeLlamaCpp, log);
+  const files: Record<string, string> = {};
+  for (const p of o.presets) files[p] = await randomGguf(join(root, 'gguf'), p, 1, log);
+
+  const cells: Cell[] = [];
+  for (const preset of o.presets) for (const threads of o.threads) cells.push({ preset, threads, llama: [], jsonlm: [] });
+  const opts = { promptTokens: o.promptTokens, genTokens: o.genTokens, ctx: o.promptTokens + o.genTokens + 16 };
+  for (let r = 0; r < o.rounds; r++) {
+    for (const c of cells) {
+      c.llama.push(await runLlamaBench(bench, files[c.preset], c.threads, o.promptTokens, o.genTokens));
+      c.jsonlm.push(await measureInChild(files[c.preset], true, { ...opts, threads: c.threads }));
+      log(`round ${r + 1}/${o.rounds}: ${c.preset} ${c.threads}T done`);
+    }
+  }
+
+  const cpu = cpuModel();
+  const commit = llamaCppCommit(dir);
+  const f = (x: number) => (x >= 100 ? x.toFixed(0) : x.toFixed(1));
+  const span = (s: Stat) => `${f(s.median)} (${f(s.min)}..${f(s.max)})`;
+  const ratio = (s: Stat) => `${s.median.toFixed(2)}x (${s.min.toFixed(2)}..${s.max.toFixed(2)})`;
+  const ratios = (a: number[], b: number[]) => stat(a.map((x, i) => x / b[i]));
+  const rows: string[][] = [];
+  const report: unknown[] = [];
+  for (const c of cells) {
+    const one = cells.find((d) => d.preset === c.preset && d.threads === 1);
+    const metrics: [string, (j: DecodeBenchResult) => number | null, (l: LlamaBenchResult) => number | null][] = [
+      ['prefill tok/s', (j) => j.prefillTokPerS, (l) => l.prefillTokPerS],
+      ['decode tok/s', (j) => j.decodeTokPerS, (l) => l.decodeTokPerS],
+      ['peak RSS MiB', (j) => j.peakRssMiB, (l) => l.peakRssMiB],
+    ];
+    for (const [name, jv, lv] of metrics) {
+      const js = c.jsonlm.map(jv), ls = c.llama.map(lv);
+      if (js.some((x) => x === null) || ls.some((x) => x === null)) continue;
+      const jn = js as number[], ln = ls as number[];
+      const vsSame = ratios(jn, ln);
+      const vsOne = one && one !== c ? ratios(jn, one.llama.map(lv) as number[]) : undefined;
+      rows.push([c.preset, `${c.threads}`, name, span(stat(ln)), span(stat(jn)), ratio(vsSame), vsOne ? ratio(vsOne) : '']);
+      report.push({ preset: c.preset, threads: c.threads, metric: name, llamaCpp: stat(ln), jsonlm: stat(jn),
+        ratioSameThreads: vsSame, ratioVsLlamaCpp1T: vsOne ?? null });
+    }
+  }
+  const head = ['model', 'threads', 'metric', 'llama.cpp median (min..max)', 'jsonlm median (min..max)',
+    'jsonlm / llama.cpp same threads', 'jsonlm / llama.cpp 1T'];
+  const w = head.map((h, i) => Math.max(h.length, ...rows.map((b) => b[i].length)));
+  const line = (cells: string[]) => '| ' + cells.map((x, i) => x.padEnd(w[i])).join(' | ') + ' |';
+  console.log(`CPU: ${cpu}; llama.cpp ${commit} (llama-bench, -march=native); jsonlm on ${process.version}; ` +
+    `random Q8_0 weights, prompt ${o.promptTokens}, decode ${o.genTokens}, ${o.rounds} interleaved rounds; ` +
+    'ratios are per-round jsonlm / llama.cpp, median (min..max); RSS ratio: lower is better');
+  console.log([line(head), '|' + w.map((n) => '-'.repeat(n + 2)).join('|') + '|', ...rows.map(line)].join('\n'));
+  if (o.json) {
+    mkdirSync(dirname(o.json), { recursive: true });
+    writeFileSync(o.json, JSON.stringify({
+      suite: 'decode-vs-llama-cpp', date: new Date().toISOString(), cpu, node: process.version, llamaCpp: commit,
+      promptTokens: o.promptTokens, genTokens: o.genTokens, rounds: o.rounds, results: report,
+    }, null, 2) + '\n');
+    console.log(`wrote ${o.json}`);
+  }
+  return 0;
+}

@@ -1,0 +1,13 @@
+// `--threads N` of every command that runs a model: worker threads for the int8 products (logits are
+// identical for any count). Default: the cores this process may use.
+import { defaultThreads } from '../engine/worker-host-node.js';
+import { MAX_THREADS } from '../kernels/thread-pool.js';
+import { intFlag, UsageError } from './args.js';
+
+export const THREADS_HELP = `  --threads N         worker threads for the int8 products (default: the cores available, here ${defaultThreads()})`;
+
+export function threadsFlag(value: string | undefined): number {
+  const n = intFlag(value, 'threads', defaultThreads(), 1);
+  if (n > MAX_THREADS) throw new UsageError(`--threads must be at most ${MAX_THREADS}, got ${n}`);
+  return n;
+}
