@@ -70,6 +70,17 @@ export class StackSet {
 
 const MAX_STACKS = 400_000;
 
+/** The deepest stack of a set (frames from top to bottom). */
+function stackSetDepth(set: StackSet): number {
+  let deepest = 0;
+  for (const top of set.stacks) {
+    let n = 0;
+    for (let st: Stack | null = top; st; st = st.parent) n++;
+    if (n > deepest) deepest = n;
+  }
+  return deepest;
+}
+
 /** Byte order for completion search: closers first, then what formats and numbers need. */
 const COMPLETION_ORDER: number[] = (() => {
   const first = Array.from('"}]0123456789aA-:.@/T+Z,', (c) => c.charCodeAt(0));
@@ -250,27 +261,46 @@ export class Pda {
   /** Depth-first, trying bytes that close things first (quote, braces, brackets, then digits and
    * letters), with visited states remembered: finds a short completion while touching few states.
    * Iterative, so a completion thousands of bytes long (an object with dozens of required properties)
-   * neither overflows the stack nor hits a depth cap. */
+   * neither overflows the stack nor hits a depth cap. A plain depth-first search can dive forever into
+   * a recursive schema ({"a":{"a":{"a":..., every level a new state), so when the first search fails,
+   * nesting is capped at a few frames above the start and the cap doubled while it was what stopped the
+   * search. Each search explores at most limit / 4 states. */
   private searchCompletion(set: StackSet, limit: number): Uint8Array | null {
     if (set.complete) return new Uint8Array(0);
+    const budget = Math.max(1, Math.floor(limit / 4));
+    const first = this.depthFirstCompletion(set, budget, Infinity);
+    if (first.path || !first.stopped) return first.path;
+    const base = stackSetDepth(set);
+    for (let extra = 2; extra <= 64; extra *= 4) {
+      const r = this.depthFirstCompletion(set, budget, base + extra);
+      if (r.path || !r.stopped) return r.path;
+    }
+    return null;
+  }
+
+  /** One depth-first search; `stopped`: it ran out of budget or met the depth cap (so a search with
+   * more room might succeed). */
+  private depthFirstCompletion(set: StackSet, budget: number, maxDepth: number): { path: Uint8Array | null; stopped: boolean } {
     const visited = new Set<number>([set.id]);
     const sets: StackSet[] = [set];
     const tried: number[] = [0];
     const path: number[] = [];
+    let stopped = false;
     while (sets.length) {
       const top = sets.length - 1;
       if (tried[top] >= COMPLETION_ORDER.length) { sets.pop(); tried.pop(); path.pop(); continue; }
       const b = COMPLETION_ORDER[tried[top]++];
       const next = this.step(sets[top], b);
       if (next === this.empty || visited.has(next.id)) continue;
-      if (next.complete) { path.push(b); return Uint8Array.from(path); }
-      if (visited.size >= limit) return null;
+      if (next.complete) { path.push(b); return { path: Uint8Array.from(path), stopped: false }; }
+      if (visited.size >= budget) return { path: null, stopped: true };
+      if (maxDepth !== Infinity && stackSetDepth(next) > maxDepth) { stopped = true; continue; }
       visited.add(next.id);
       sets.push(next);
       tried.push(0);
       path.push(b);
     }
-    return null;
+    return { path: null, stopped };
   }
 
   private closureOf(s: Stack): Stack[] {

@@ -146,6 +146,19 @@ describe('no dead ends at decode time', () => {
     expect(text.length).toBeGreaterThan(400);
     expect(createValidator(schema)(JSON.parse(text))).toBe(true);
   });
+  it('finds a completion in a recursive schema where a plain depth-first search dives forever', () => {
+    // Keys are tried in byte order, so "child" (an object of the same kind) comes before "name" at every level.
+    const schema = {
+      $defs: { node: { type: 'object', properties: { child: { $ref: '#/$defs/node' }, name: { type: 'string' } }, required: ['name'], additionalProperties: false } },
+      $ref: '#/$defs/node',
+    };
+    const { grammar } = compileGrammar(schema);
+    const matcher = createMatcher(grammar, smolVocabulary());
+    const completion = matcher.shortestCompletion();
+    expect(completion).not.toBeNull();
+    expect(createValidator(schema)(JSON.parse(new TextDecoder().decode(completion!)))).toBe(true);
+    expect(drawValid(schema, 10).length).toBeGreaterThanOrEqual(8);
+  });
 });
 
 describe('silent loosening: nothing the schema forbids is emitted', () => {
