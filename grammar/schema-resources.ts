@@ -22,8 +22,11 @@ export interface SchemaInfo { pointer: string; base: string }
 const MAX_SCHEMA_DEPTH = 500;
 
 export function detectDraft(root: unknown, fallback: Draft): Draft {
-  const uri = typeof root === 'object' && root !== null ? (root as Record<string, unknown>).$schema : undefined;
-  if (typeof uri !== 'string') return fallback;
+  const r = typeof root === 'object' && root !== null ? (root as Record<string, unknown>) : undefined;
+  const uri = r?.$schema;
+  // No $schema but a draft-04 `id` (and no `$id`): written for draft-04, whose validators accept `id`
+  // (ajv's 2020-12 and draft-07 classes refuse such a schema outright).
+  if (typeof uri !== 'string') return typeof r?.id === 'string' && r.$id === undefined ? 'draft-04' : fallback;
   if (uri.includes('draft-04')) return 'draft-04';
   if (uri.includes('draft-06')) return 'draft-06';
   if (uri.includes('draft-07')) return 'draft-07';

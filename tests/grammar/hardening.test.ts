@@ -219,3 +219,15 @@ describe('draft-06', () => {
     for (const d of docs) expect(JSON.parse(d).n).toBeGreaterThan(3);
   });
 });
+
+describe('draft detection without $schema', () => {
+  it('a root with a draft-04 id and no $schema is read as draft-04 (ajv 2020-12 refuses the id keyword)', () => {
+    const schema = { id: 'http://example.com/thing#', type: 'object', properties: { n: { type: 'number', minimum: 0, exclusiveMinimum: true } }, required: ['n'] };
+    const validate = createValidator(schema);
+    expect(validate({ n: 0 })).toBe(false);
+    expect(validate({ n: 0.5 })).toBe(true);
+    const { grammar } = compileGrammar(schema);
+    expect(grammarAccepts(grammar, '{"n":0}')).toBe('rejected');
+    for (const d of drawValid(schema, 8)) expect(JSON.parse(d).n).toBeGreaterThan(0);
+  });
+});
