@@ -46,6 +46,18 @@ type Json = Record<string, unknown>;
 interface Conj { atoms: Json[]; split: Set<string>; never: boolean }
 
 const MAX_ALTERNATIVES = 256;
+/** Limits that keep compile time and stack depth bounded; beyond them the schema is refused. */
+const MAX_NESTING = 150;
+const MAX_CONJUNCT_CHAIN = 200;
+const MAX_ENUM_VALUES = 20_000;
+const MAX_KEY_STATES_BUILT = 500_000;
+const MAX_ENUM_BYTES = 1 << 20;
+/** Beyond these the grammar emits nothing of that kind: no decoding budget reaches such documents. */
+const MAX_EMITTED_MIN_LENGTH = 100_000;
+const MAX_EMITTED_MIN_ITEMS = 10_000;
+/** Keys that JavaScript objects treat as their prototype (obj[key] = v, spread, Object.assign): a
+ * document with one does not survive being handled as an object, so they are never emitted. */
+const UNSAFE_KEYS = ['__proto__'];
 const ENCODER = new TextEncoder();
 
 export function compileGrammar(schema: unknown, options: CompileOptions = {}): CompileResult {
@@ -63,7 +75,14 @@ class Compiler {
   private nextId = 0;
   private readonly memo = new Map<string, number>();
   private readonly warned = new Set<string>();
-  private readonly refStandIns = new WeakMap<object, Json>();
+  /** The schemas being expanded into the current conjunction (through $ref / allOf), to catch cycles. */
+  private readonly refPath: Json[] = [];
+  /** How deep nodeFor is nested (schema nesting being compiled), bounded so the stack never overflows. */
+  private depth = 0;
+  private readonly keyClassifiers = new Map<string, { dfa: StringDfa; labels: Int32Array }>();
+  private keyStatesBuilt = 0;
+  /** Why alternatives were dropped as impossible to emit (reported when nothing is left). */
+  private readonly dropped: GrammarError[] = [];
   private readonly lenient: boolean;
 
   constructor(private readonly schema: unknown, private readonly options: CompileOptions) {
@@ -81,7 +100,7 @@ class Compiler {
   run(): Grammar {
     const root = this.nodeFor(this.conjOf([this.schema]));
     const node = this.grammar.nodes[root];
-    if (node.alts.length === 0) throw new GrammarError('schema', '', 'contradictory constraints: no JSON value satisfies the schema');
+    if (node.alts.length === 0) throw this.dropped[0] ?? new GrammarError('schema', '', 'contradictory constraints: no JSON value satisfies the schema');
     this.grammar.root = root;
     this.checkProductive();
     return this.grammar;
@@ -113,26 +132,32 @@ class Compiler {
       throw new GrammarError('schema', fromPointer, 'invalid schema: a subschema must be an object or a boolean');
     }
     const s = schema as Json;
-    if (conj.atoms.includes(s)) return;
     const pointer = this.ptr(s);
-    const refOnly = typeof s.$ref === 'string' && (this.draft === 'draft-04' || this.draft === 'draft-06' || this.draft === 'draft-07');
-    if (!refOnly) {
-      conj.atoms.push(s);
-      this.checkKeywords(s, pointer);
-    } else {
-      // draft-07 and earlier: siblings of $ref are ignored; one stand-in per schema keeps memo keys stable.
-      let standIn = this.refStandIns.get(s);
-      if (!standIn) { standIn = { $ref: s.$ref }; this.refStandIns.set(s, standIn); }
-      if (conj.atoms.includes(standIn)) return;
-      conj.atoms.push(standIn);
+    if (this.refPath.includes(s)) {
+      // {"$ref": "#"}, allOf: [{"$ref": "#"}], a -> b -> a: a schema that is its own conjunct with no object
+      // or array in between says nothing finite, and ajv recurses forever validating against it.
+      throw new GrammarError('$ref', pointer, 'the schema refers back to itself through $ref/allOf with no object or array in between (infinite recursion)');
     }
-    if (s.$ref !== undefined) {
-      if (typeof s.$ref !== 'string') throw new GrammarError('$ref', pointer, 'invalid schema: $ref must be a string');
-      this.addToConj(conj, this.res.resolve(s.$ref, s), pointer + '/$ref');
+    if (conj.atoms.includes(s)) return;
+    // Siblings of $ref apply too, as a conjunction. Before 2019-09 the specification says to ignore
+    // them, but ajv (and most validators) apply them: emitting what satisfies both readings is safe.
+    conj.atoms.push(s);
+    this.checkKeywords(s, pointer);
+    if (this.refPath.length > MAX_CONJUNCT_CHAIN) {
+      throw new GrammarError('$ref', pointer, `more than ${MAX_CONJUNCT_CHAIN} schemas chained through $ref/allOf at one position`);
     }
-    if (!refOnly && s.allOf !== undefined) {
-      if (!Array.isArray(s.allOf) || s.allOf.length === 0) throw new GrammarError('allOf', pointer, 'invalid schema: allOf must be a non-empty array');
-      for (const sub of s.allOf) this.addToConj(conj, sub, pointer + '/allOf');
+    this.refPath.push(s);
+    try {
+      if (s.$ref !== undefined) {
+        if (typeof s.$ref !== 'string') throw new GrammarError('$ref', pointer, 'invalid schema: $ref must be a string');
+        this.addToConj(conj, this.res.resolve(s.$ref, s), pointer + '/$ref');
+      }
+      if (s.allOf !== undefined) {
+        if (!Array.isArray(s.allOf) || s.allOf.length === 0) throw new GrammarError('allOf', pointer, 'invalid schema: allOf must be a non-empty array');
+        for (const sub of s.allOf) this.addToConj(conj, sub, pointer + '/allOf');
+      }
+    } finally {
+      this.refPath.pop();
     }
   }
 
@@ -146,6 +171,12 @@ class Compiler {
     const msg = new GrammarError(keyword, pointer, reason).message;
     if (!this.lenient) throw new GrammarError(keyword, pointer, reason);
     if (!this.warned.has(msg)) { this.warned.add(msg); this.warnings.push(msg); }
+  }
+
+  /** An alternative that cannot be emitted is left out; if nothing is left the schema is refused with
+   * the first such reason rather than a bare "contradictory". */
+  private drop(keyword: string, pointer: string, reason: string): void {
+    this.dropped.push(new GrammarError(keyword, pointer, reason));
   }
 
   private warn(keyword: string, pointer: string, reason: string): void {
@@ -213,7 +244,15 @@ class Compiler {
     if (hit !== undefined) return hit;
     const node = this.grammar.newNode();
     this.memo.set(key, node.id);
-    if (!conj.never) node.alts = this.alternatives(conj);
+    if (this.depth >= MAX_NESTING) {
+      throw new GrammarError('schema', this.ptr(conj.atoms[0] ?? {}), `nested more than ${MAX_NESTING} levels deep (objects, arrays and alternatives)`);
+    }
+    this.depth++;
+    try {
+      if (!conj.never) node.alts = this.alternatives(conj);
+    } finally {
+      this.depth--;
+    }
     node.pending = false;
     return node.id;
   }
@@ -387,6 +426,14 @@ class Compiler {
   /** Each enum value becomes a literal, kept only if the rest of the schema accepts it (checked by running
    * its JSON spelling through the grammar of the rest). */
   private enumAlternatives(conj: Conj, values: unknown[], types: Set<TypeName>): Alternative[] {
+    if (values.length > MAX_ENUM_VALUES) {
+      throw new GrammarError('enum', this.ptr(conj.atoms[0]), `more than ${MAX_ENUM_VALUES} values (${values.length}); the grammar refuses enums this large`);
+    }
+    let bytes = 0;
+    for (const v of values) {
+      bytes += JSON.stringify(v)?.length ?? 0;
+      if (bytes > MAX_ENUM_BYTES) throw new GrammarError('enum', this.ptr(conj.atoms[0]), `values spelled in more than ${MAX_ENUM_BYTES} bytes; the grammar refuses enums this large`);
+    }
     const restNode = this.grammar.newNode();
     restNode.alts = this.simpleAlternatives(conj, true);
     restNode.pending = false;
@@ -453,11 +500,16 @@ class Compiler {
       id: this.grammar.numbers.length, integer, lo, hi, multipleOf: multiple, floatDivisors, fracCap,
       constrained: lo !== null || hi !== null || multiple !== null || floatDivisors.length > 0,
     };
-    if (floatDivisors.length > 0 && !feasible(spec, '') && !['-', ...'0123456789'].some((c) => feasible(spec, c))) return null;
     if (multiple !== null && lo !== null && hi !== null) {
       const l = lo as bigint, h = hi as bigint;
       const q = l >= 0n ? (l + multiple - 1n) / multiple : -((-l) / multiple);
       if (q * multiple > h) return null;
+    }
+    // The bounds may lie beyond the numbers the grammar emits (16 integer digits: minimum 2^60, 1e308):
+    // then no number can start, which would be a dead end at decode time.
+    if (spec.constrained && !['-', ...'0123456789'].some((c) => feasible(spec, c))) {
+      this.drop('minimum', this.ptr(conj.atoms[0]), 'no number with at most 16 integer and 15 fraction digits (what the grammar emits) satisfies the bounds');
+      return null;
     }
     this.grammar.numbers.push(spec);
     return spec;
@@ -486,6 +538,10 @@ class Compiler {
       }
     }
     if (minLength > maxLength) return null;
+    if (minLength > MAX_EMITTED_MIN_LENGTH) {
+      this.drop('minLength', this.ptr(conj.atoms[0]), `minLength ${minLength} is beyond the ${MAX_EMITTED_MIN_LENGTH} characters the grammar emits in one string`);
+      return null;
+    }
     let dfa: StringDfa;
     try {
       if (patterns.length) dfas.push(cachedPatternsDfa(patterns));
@@ -535,6 +591,10 @@ class Compiler {
       if (Array.isArray(atom.items)) return { tuple: atom.items as unknown[], rest: atom.additionalItems, pointer, restKw: 'additionalItems' };
       return { tuple: [] as unknown[], rest: atom.items, pointer, restKw: 'items' };
     });
+    if (minItems > MAX_EMITTED_MIN_ITEMS && minItems <= maxItems) {
+      this.drop('minItems', this.ptr(conj.atoms[0]), `minItems ${minItems} is beyond the ${MAX_EMITTED_MIN_ITEMS} items the grammar emits in one array`);
+      return undefined;
+    }
     const prefixLength = Math.max(0, ...views.map((v) => v.tuple.length));
     const itemConj = (index: number): Conj => {
       const c: Conj = { atoms: [], split: new Set(), never: false };
@@ -705,6 +765,10 @@ class Compiler {
     const keyRule = this.propertyNamesRule(conj);
     const props: PropertySpec[] = [];
     for (const name of names) {
+      if (UNSAFE_KEYS.includes(name)) {
+        if (required.has(name)) throw new GrammarError('required', this.ptr(conj.atoms[0]), `property ${JSON.stringify(name)} is never emitted (JavaScript objects take it as their prototype)`);
+        continue;
+      }
       const c = keyRule.allows(name) ? valueConj(name, (p) => p.regex !== null && p.regex.test(name)) : null;
       const isRequired = required.has(name);
       const node = c === null ? -1 : this.nodeFor(c);
@@ -757,7 +821,7 @@ class Compiler {
     if (anyExtra && maxProperties > 0 && keyRule.dfa !== null) {
       let classified: { dfa: StringDfa; labels: Int32Array };
       try {
-        classified = keyClassifierDfa(keyRule.dfa, names, usable.map((p) => p.parsed!), allowed);
+        classified = this.cachedKeyClassifier(keyRule.dfa, [...names, ...UNSAFE_KEYS], usable.map((p) => p.parsed!), allowed, conj);
       } catch (e) {
         if (e instanceof AutomatonTooLargeError) throw new GrammarError('patternProperties', this.ptr(conj.atoms[0]), e.message);
         throw e;
@@ -796,12 +860,35 @@ class Compiler {
     const requiredCount = requiredAfter[0];
     if (requiredCount > maxProperties) return undefined;
     if (extraKey === null && props.length < minProperties) return undefined;
+    // Additional keys cannot be kept distinct from each other ({"a":1,"a":2} is one property), so with
+    // minProperties >= 2 an object takes at most one (pda.ts), and the declared ones must make up the rest.
+    if (extraKey !== null && minProperties >= 2 && props.length + 1 < minProperties) {
+      this.refuse('minProperties', this.ptr(conj.atoms[0]), `needs ${minProperties - props.length} additional keys; the grammar cannot keep additional keys distinct, so it allows one`);
+      if (this.lenient) return undefined;
+    }
     const spec: ObjectSpec = {
       id: this.grammar.objects.length, props, requiredAfter, extraKey, minProperties, maxProperties, keyTries: new Map(),
       requiredBy, trackBit, needsBefore, hasDependencies: bits > 0 || needsBefore.some((n) => n !== 0),
     };
     this.grammar.objects.push(spec);
     return spec.id;
+  }
+
+  /** keyClassifierDfa, memoised: a large schema compiles the same object shape in many conjunctions
+   * (a 1 MB real-world schema spent 85 s rebuilding them). The total of states built is bounded. */
+  private cachedKeyClassifier(base: StringDfa, excluded: string[], patterns: ParsedPattern[], allowed: (mask: number) => boolean,
+    conj: Conj): { dfa: StringDfa; labels: Int32Array } {
+    const masks = patterns.length <= 10 ? Array.from({ length: 1 << patterns.length }, (_, m) => (allowed(m) ? 1 : 0)).join('') : null;
+    const key = masks === null ? null : `${this.idOf(base)}|${JSON.stringify([...excluded].sort())}|${JSON.stringify(patterns)}|${masks}`;
+    const hit = key === null ? undefined : this.keyClassifiers.get(key);
+    if (hit) return hit;
+    const made = keyClassifierDfa(base, excluded, patterns, allowed);
+    this.keyStatesBuilt += made.dfa.size;
+    if (this.keyStatesBuilt > MAX_KEY_STATES_BUILT) {
+      throw new GrammarError('properties', this.ptr(conj.atoms[0]), `too large: the key automata of its objects need more than ${MAX_KEY_STATES_BUILT} states in all`);
+    }
+    if (key !== null) this.keyClassifiers.set(key, made);
+    return made;
   }
 
   /** propertyNames: every key must be a string its schemas accept. Declared names are checked one by

@@ -104,6 +104,12 @@ export function sampleDocument(matcher: Matcher, vocab: TokenVocabulary, random:
   const softTokens = options.softTokens ?? 24;
   const tokens: number[] = [];
   const clock = options.clock ?? (() => performance.now());
+  // The rest of a completion being followed: after a token that spells its beginning, what is left still
+  // completes the document, so it need not be searched again (a search can visit thousands of states).
+  let completionLeft: Uint8Array | null = null;
+  // After a failed search (the document needs more than the search explores: minItems 600 of objects),
+  // searching again at every step would cost a failed search per token; wait a while instead.
+  let searchAgainAt = 0;
   matcher.reset();
   for (let step = 0; step < maxTokens; step++) {
     const t0 = options.onMaskTime ? clock() : 0;
@@ -115,11 +121,20 @@ export function sampleDocument(matcher: Matcher, vocab: TokenVocabulary, random:
       if (eos !== undefined) { matcher.advance(eos); tokens.push(eos); return { text: matcher.text(), tokens, finished: true }; }
     }
     let pick = -1;
+    let followed: Uint8Array | null = null;
     if (random() < lean) {
       // Follow the shortest completion: the longest allowed token that spells its beginning.
-      const completion = matcher.shortestCompletion();
-      if (completion && completion.length) pick = longestTokenPrefix(vocab, completion, mask);
+      let completion: Uint8Array | null = completionLeft && completionLeft.length ? completionLeft : null;
+      if (!completion && step >= searchAgainAt) {
+        completion = matcher.shortestCompletion();
+        if (!completion) searchAgainAt = step + 100;
+      }
+      if (completion && completion.length) {
+        pick = longestTokenPrefix(vocab, completion, mask);
+        if (pick >= 0) followed = completion.subarray(vocab.tokens[pick].length);
+      }
     }
+    completionLeft = followed;
     if (pick < 0 && random() < lean) pick = randomAllowed(vocab, mask, random, closers(vocab));
     if (pick < 0) {
       // Rejection sampling is cheap when the mask is dense (inside strings); enumerate otherwise.

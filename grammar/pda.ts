@@ -70,6 +70,17 @@ export class StackSet {
 
 const MAX_STACKS = 400_000;
 
+/** The deepest stack of a set (frames from top to bottom). */
+function stackSetDepth(set: StackSet): number {
+  let deepest = 0;
+  for (const top of set.stacks) {
+    let n = 0;
+    for (let st: Stack | null = top; st; st = st.parent) n++;
+    if (n > deepest) deepest = n;
+  }
+  return deepest;
+}
+
 /** Byte order for completion search: closers first, then what formats and numbers need. */
 const COMPLETION_ORDER: number[] = (() => {
   const first = Array.from('"}]0123456789aA-:.@/T+Z,', (c) => c.charCodeAt(0));
@@ -242,30 +253,54 @@ export class Pda {
   /** A short byte string that completes the document from `set`, or null when none is found within
    * `limit` explored states. Lets a decoder that runs out of
    * budget close the document validly, and lets the fuzzer steer towards the end. */
-  shortestCompletion(set: StackSet, limit = 5000): Uint8Array | null {
+  shortestCompletion(set: StackSet, limit = 20_000): Uint8Array | null {
     if (set.completion === undefined) set.completion = this.searchCompletion(set, limit);
     return set.completion;
   }
 
   /** Depth-first, trying bytes that close things first (quote, braces, brackets, then digits and
-   * letters), with visited states remembered: finds a short completion while touching few states. */
+   * letters), with visited states remembered: finds a short completion while touching few states.
+   * Iterative, so a completion thousands of bytes long (an object with dozens of required properties)
+   * neither overflows the stack nor hits a depth cap. A plain depth-first search can dive forever into
+   * a recursive schema ({"a":{"a":{"a":..., every level a new state), so when the first search fails,
+   * nesting is capped at a few frames above the start and the cap doubled while it was what stopped the
+   * search. Each search explores at most limit / 4 states. */
   private searchCompletion(set: StackSet, limit: number): Uint8Array | null {
-    const visited = new Set<number>();
+    if (set.complete) return new Uint8Array(0);
+    const budget = Math.max(1, Math.floor(limit / 4));
+    const first = this.depthFirstCompletion(set, budget, Infinity);
+    if (first.path || !first.stopped) return first.path;
+    const base = stackSetDepth(set);
+    for (let extra = 2; extra <= 64; extra *= 4) {
+      const r = this.depthFirstCompletion(set, budget, base + extra);
+      if (r.path || !r.stopped) return r.path;
+    }
+    return null;
+  }
+
+  /** One depth-first search; `stopped`: it ran out of budget or met the depth cap (so a search with
+   * more room might succeed). */
+  private depthFirstCompletion(set: StackSet, budget: number, maxDepth: number): { path: Uint8Array | null; stopped: boolean } {
+    const visited = new Set<number>([set.id]);
+    const sets: StackSet[] = [set];
+    const tried: number[] = [0];
     const path: number[] = [];
-    const dfs = (cur: StackSet, depth: number): boolean => {
-      if (cur.complete) return true;
-      if (depth > 400 || visited.size > limit || visited.has(cur.id)) return false;
-      visited.add(cur.id);
-      for (const b of COMPLETION_ORDER) {
-        const next = this.step(cur, b);
-        if (next === this.empty) continue;
-        path.push(b);
-        if (dfs(next, depth + 1)) return true;
-        path.pop();
-      }
-      return false;
-    };
-    return dfs(set, 0) ? Uint8Array.from(path) : null;
+    let stopped = false;
+    while (sets.length) {
+      const top = sets.length - 1;
+      if (tried[top] >= COMPLETION_ORDER.length) { sets.pop(); tried.pop(); path.pop(); continue; }
+      const b = COMPLETION_ORDER[tried[top]++];
+      const next = this.step(sets[top], b);
+      if (next === this.empty || visited.has(next.id)) continue;
+      if (next.complete) { path.push(b); return { path: Uint8Array.from(path), stopped: false }; }
+      if (visited.size >= budget) return { path: null, stopped: true };
+      if (maxDepth !== Infinity && stackSetDepth(next) > maxDepth) { stopped = true; continue; }
+      visited.add(next.id);
+      sets.push(next);
+      tried.push(0);
+      path.push(b);
+    }
+    return { path: null, stopped };
   }
 
   private closureOf(s: Stack): Stack[] {
@@ -465,7 +500,8 @@ export class Pda {
         if (needs < 0 || (needs & ~mask) !== 0) continue; // its earlier dependencies are missing
         const after = this.requiredAfterIndex(spec, j, mask | spec.trackBit[j]);
         if (count + 1 + after > spec.maxProperties) continue;
-        const canReachMin = spec.extraKey !== null || count + 1 + (n - 1 - j) >= spec.minProperties;
+        // With minProperties >= 2 at most one additional key follows the declared ones (extraKeyAllowed).
+        const canReachMin = count + 1 + (n - 1 - j) + (spec.extraKey !== null ? 1 : 0) >= spec.minProperties;
         if (!canReachMin) continue;
         trie.add(spec.props[j].keyTail, j);
       }
@@ -475,7 +511,10 @@ export class Pda {
   }
 
   private extraKeyAllowed(spec: ObjectSpec, last: number, count: number, mask: number): boolean {
-    return spec.extraKey !== null && this.requiredAfterIndex(spec, last, mask) === 0 && count + 1 <= spec.maxProperties;
+    if (spec.extraKey === null || this.requiredAfterIndex(spec, last, mask) !== 0 || count + 1 > spec.maxProperties) return false;
+    // Additional keys may repeat each other, so only one of them can count towards minProperties >= 2:
+    // then one is allowed, after the declared ones (last === props.length once one was emitted).
+    return spec.minProperties < 2 || (last < spec.props.length && count + 1 >= spec.minProperties);
   }
 
   private canClose(spec: ObjectSpec, last: number, count: number, mask: number): boolean {

@@ -18,9 +18,15 @@ const SCHEMA_MAP = ['properties', 'patternProperties', '$defs', 'definitions', '
 
 export interface SchemaInfo { pointer: string; base: string }
 
+/** Deeper schemas are refused before indexing recurses far enough to overflow the stack. */
+const MAX_SCHEMA_DEPTH = 500;
+
 export function detectDraft(root: unknown, fallback: Draft): Draft {
-  const uri = typeof root === 'object' && root !== null ? (root as Record<string, unknown>).$schema : undefined;
-  if (typeof uri !== 'string') return fallback;
+  const r = typeof root === 'object' && root !== null ? (root as Record<string, unknown>) : undefined;
+  const uri = r?.$schema;
+  // No $schema but a draft-04 `id` (and no `$id`): written for draft-04, whose validators accept `id`
+  // (ajv's 2020-12 and draft-07 classes refuse such a schema outright).
+  if (typeof uri !== 'string') return typeof r?.id === 'string' && r.$id === undefined ? 'draft-04' : fallback;
   if (uri.includes('draft-04')) return 'draft-04';
   if (uri.includes('draft-06')) return 'draft-06';
   if (uri.includes('draft-07')) return 'draft-07';
@@ -48,9 +54,10 @@ export class SchemaResources {
     return this.draft === 'draft-04' ? 'id' : '$id';
   }
 
-  private index(schema: unknown, pointer: string, base: string): void {
+  private index(schema: unknown, pointer: string, base: string, depth = 0): void {
     if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) return;
     if (this.info.has(schema)) return;
+    if (depth > MAX_SCHEMA_DEPTH) throw new GrammarError('schema', pointer, `invalid schema: nested more than ${MAX_SCHEMA_DEPTH} levels deep`);
     const s = schema as Record<string, unknown>;
     const id = s[this.idKeyword()];
     const refHidesId = typeof s.$ref === 'string' && this.draft !== '2019-09' && this.draft !== '2020-12';
@@ -68,17 +75,17 @@ export class SchemaResources {
       if (typeof s[key] === 'string') this.byUri.set(stripFragment(base) + '#' + s[key], schema);
     }
     this.info.set(schema, { pointer, base });
-    for (const k of SCHEMA_VALUE) if (k in s) this.index(s[k], `${pointer}/${k}`, base);
+    for (const k of SCHEMA_VALUE) if (k in s) this.index(s[k], `${pointer}/${k}`, base, depth + 1);
     for (const k of SCHEMA_ARRAY) {
       const v = s[k];
-      if (Array.isArray(v)) v.forEach((x, i) => this.index(x, `${pointer}/${k}/${i}`, base));
+      if (Array.isArray(v)) v.forEach((x, i) => this.index(x, `${pointer}/${k}/${i}`, base, depth + 1));
     }
     for (const k of SCHEMA_MAP) {
       const v = s[k];
       if (v && typeof v === 'object' && !Array.isArray(v)) {
         for (const [name, sub] of Object.entries(v)) {
           if (Array.isArray(sub)) continue; // draft-07 "dependencies" arrays of names
-          this.index(sub, `${pointer}/${k}/${pointerToken(name)}`, base);
+          this.index(sub, `${pointer}/${k}/${pointerToken(name)}`, base, depth + 1);
         }
       }
     }

@@ -36,6 +36,8 @@ const MAX_DFA_STATES = 30_000;
 class Nfa {
   /** edges[s] = flat [lo, hi, to, lo, hi, to, ...] */
   edges: number[][] = [];
+  /** The entry of the shared "anything may follow" tail of unanchored patterns, or -1 (determinize). */
+  anyTail = -1;
   eps: number[][] = [];
   boundary: boolean[] = [];
   newState(boundary: boolean): number {
@@ -199,14 +201,26 @@ function patternNfa(pattern: ParsedPattern): { nfa: Nfa; start: number; accept: 
   const start = nfa.newState(true);
   const accept = nfa.newState(true);
   const anyStar: RegexNode = { kind: 'repeat', item: { kind: 'set', set: ANY }, min: 0, max: Infinity };
+  // Every branch not anchored at the end shares one trailing "anything" tail: once a subset of NFA states
+  // reaches it, the rest of the string is free, so determinize collapses that subset to the tail alone
+  // (else "UTC|(Africa/[A-Za-z]+)|(America/[A-Za-z]+)|..." blows up into tens of thousands of states).
+  let tail: Fragment | undefined;
   for (const branch of pattern.branches) {
     const items: RegexNode[] = [];
     if (!branch.anchoredStart) items.push(anyStar);
     items.push(branch.body);
-    if (!branch.anchoredEnd) items.push(anyStar);
     const f = buildFragment(nfa, { kind: 'seq', items });
     nfa.eps[start].push(f.start);
-    nfa.eps[f.end].push(accept);
+    if (branch.anchoredEnd) nfa.eps[f.end].push(accept);
+    else {
+      if (!tail) {
+        tail = buildFragment(nfa, anyStar);
+        nfa.eps[tail.end].push(accept);
+        nfa.anyTail = nfa.newState(true);
+        nfa.eps[nfa.anyTail].push(tail.start);
+      }
+      nfa.eps[f.end].push(nfa.anyTail);
+    }
   }
   return { nfa, start, accept };
 }
@@ -215,13 +229,20 @@ function patternNfa(pattern: ParsedPattern): { nfa: Nfa; start: number; accept: 
 interface RawDfa { trans: Int32Array; accept: Uint8Array; boundary: Uint8Array; size: number; labels?: Int32Array }
 
 function determinize(nfa: Nfa, start: number, acceptState: number): RawDfa {
-  const closure = (states: number[]): number[] => {
+  const epsClosure = (states: number[]): Set<number> => {
     const seen = new Set<number>(states);
     const stack = [...states];
     while (stack.length) {
       const s = stack.pop()!;
       for (const t of nfa.eps[s]) if (!seen.has(t)) { seen.add(t); stack.push(t); }
     }
+    return seen;
+  };
+  const tailClosure = nfa.anyTail >= 0 ? epsClosure([nfa.anyTail]) : undefined;
+  const closure = (states: number[]): number[] => {
+    let seen = epsClosure(states);
+    // The tail accepts any continuation at a character boundary, which covers every other member.
+    if (tailClosure && seen.has(nfa.anyTail)) seen = tailClosure;
     // Only states with byte edges (or the accept state) matter for identity.
     return [...seen].filter((s) => nfa.edges[s].length > 0 || s === acceptState).sort((a, b) => a - b);
   };

@@ -26,9 +26,22 @@ export function createValidator(schema: unknown, defaultDraft: Draft = '2020-12'
         : draft === 'draft-04' ? new AjvDraft04(options)
           : new Ajv(options);
   addFormats(ajv as unknown as Ajv);
+  if (draft === 'draft-06') addDraft06MetaSchema(ajv as Ajv);
   for (const [uri, doc] of Object.entries(schemas)) ajv.addSchema(doc as object, uri);
   const validate: ValidateFunction = ajv.compile(schema as object);
   const fn = ((value: unknown) => validate(value) as boolean) as SchemaValidator;
   fn.errors = () => (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? e.keyword}`);
   return fn;
+}
+
+const DRAFT_06 = 'http://json-schema.org/draft-06/schema';
+
+/** ajv's default class is draft-07 and knows no draft-06 meta-schema, so a schema naming it would not
+ * compile. Draft-06 keywords are a subset of draft-07's with the same meaning, so the draft-07
+ * meta-schema serves under the draft-06 URI (kept in code rather than read from a JSON file, which
+ * neither the browser bundle nor Node's ESM loader would take without import attributes). */
+function addDraft06MetaSchema(ajv: Ajv): void {
+  const draft07 = ajv.getSchema('http://json-schema.org/draft-07/schema')?.schema;
+  if (!draft07 || typeof draft07 !== 'object') return;
+  ajv.addMetaSchema({ ...(draft07 as object), $id: DRAFT_06 + '#' }, DRAFT_06);
 }

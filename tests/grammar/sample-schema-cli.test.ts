@@ -49,4 +49,25 @@ describe('jsonlm sample-schema', () => {
     expect(code).toBe(1);
     expect(errors.join('\n')).toContain('not at #/properties/a');
   });
+
+  it('draws draft-06 documents (ajv used to refuse the draft-06 meta-schema: exit 1)', async () => {
+    const schema = { $schema: 'http://json-schema.org/draft-06/schema#', type: 'array', items: { type: 'integer', exclusiveMinimum: 0 }, maxItems: 3 };
+    const lines: string[] = [];
+    vi.spyOn(console, 'log').mockImplementation((line: string) => { lines.push(line); });
+    expect(await run(['--schema', schemaFile('d6.json', schema), '--count', '3'])).toBe(0);
+    expect(lines).toHaveLength(3);
+  });
+
+  it('a self-referencing $ref and 2,000-deep nesting exit 1 with the reason, not a stack overflow', async () => {
+    let deep: unknown = { type: 'string' };
+    for (let i = 0; i < 2000; i++) deep = { type: 'array', items: deep };
+    for (const [name, schema, expected] of [['self.json', { $ref: '#' }, '$ref at #'], ['deep.json', deep, 'nested more than']] as const) {
+      const errors: string[] = [];
+      const spy = vi.spyOn(console, 'error').mockImplementation((line: string) => { errors.push(line); });
+      expect(await main(['sample-schema', '--schema', schemaFile(name, schema)])).toBe(1);
+      spy.mockRestore();
+      expect(errors.join('\n')).toContain(expected);
+      expect(errors.join('\n')).not.toMatch(/call stack/);
+    }
+  });
 });

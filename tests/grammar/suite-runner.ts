@@ -90,6 +90,7 @@ function outsideLanguage(value: unknown): string | undefined {
   if (typeof value === 'string' && /[\ud800-\udfff]/.test(value.replace(/[\ud800-\udbff][\udc00-\udfff]/g, ''))) return 'lone surrogate';
   if (Array.isArray(value)) for (const v of value) { const r = outsideLanguage(v); if (r) return r; }
   if (value && typeof value === 'object' && !Array.isArray(value)) {
+    if (Object.prototype.hasOwnProperty.call(value, '__proto__')) return 'key __proto__ is not emitted (JavaScript objects take it as their prototype)';
     for (const v of Object.values(value)) { const r = outsideLanguage(v); if (r) return r; }
   }
   return undefined;
