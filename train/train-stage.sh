@@ -29,3 +29,13 @@ mkdir -p "$RUN"
 
 echo "== export -> $OUT_MODEL"
 "$PY" train/export.py --ckpt "$RUN/best.pt" --tokenizer "$WORK/tok" --out "$OUT_MODEL" ${COPY_BIAS:+--copy-bias "$COPY_BIAS"} $([[ "${VALUE_CHOICE:-0}" == 1 ]] && echo --value-choice)
+
+# Files that must travel through a channel with a per-file limit (the GPU machine's $OUT: 16 MiB) are cut into
+# SPLIT_MIB-MiB parts NAME.part00, NAME.part01...; put back with `cat NAME.part* > NAME` (README).
+if [[ -n "${SPLIT_MIB:-}" ]]; then
+  for f in "$OUT_MODEL"/*; do
+    if [[ -f "$f" && $(stat -c %s "$f") -gt $((SPLIT_MIB * 1024 * 1024)) ]]; then
+      split -b "${SPLIT_MIB}M" -d "$f" "$f.part" && rm "$f" && echo "split $f into ${SPLIT_MIB} MiB parts"
+    fi
+  done
+fi

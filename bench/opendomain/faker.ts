@@ -17,8 +17,11 @@ function clean(v: unknown): string | undefined {
 
 /** One faker value in the given locale; English when the locale lacks the module or gives an unusable value. */
 export function fake(r: Rng, locale: string, draw: (f: Faker) => unknown): string {
-  const seed = r.u32();
-  for (const loc of [locale, 'en']) {
+  // The locale first, then English; a few more English draws when a value is too long (a file path, a URL).
+  const tries: [string, number][] = [[locale, r.u32()]];
+  tries.push(['en', tries[0][1]]);
+  for (let i = 0; i < 6; i++) tries.push(['en', r.u32()]);
+  for (const [loc, seed] of tries) {
     const f = (allFakers as Record<string, Faker>)[loc];
     f.seed(seed);
     try {
@@ -28,5 +31,5 @@ export function fake(r: Rng, locale: string, draw: (f: Faker) => unknown): strin
       // the locale has no data for this module: try English
     }
   }
-  throw new Error('faker: no usable value in English either');
+  throw new Error('faker: no usable value in 8 draws');
 }
