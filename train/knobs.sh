@@ -12,8 +12,8 @@ OUT_MODEL=${OUT_MODEL:-models/default}
 # The mix: EdgeJSON-style (the committed train split + EXTRA per seed in EXTRA_SEEDS), OPEN open-domain examples
 # (bench/opendomain, seed OPEN_SEED), and, when CORPORA names the corpora engineer's output folder
 # (CORPORA/train/*.jsonl trained on, CORPORA/test/*.jsonl held out), at most CORPUS_CAP examples per corpus.
-EXTRA_SEEDS=${EXTRA_SEEDS:-2}; EXTRA=${EXTRA:-20000}
-OPEN=${OPEN:-40000}; OPEN_SEED=${OPEN_SEED:-11}; OPEN_VAL_SEED=${OPEN_VAL_SEED:-13}; VAL_OPEN=${VAL_OPEN:-300}
+EXTRA_SEEDS=${EXTRA_SEEDS:-2}; EXTRA=${EXTRA:-15000}
+OPEN=${OPEN:-36000}; OPEN_SEED=${OPEN_SEED:-11}; OPEN_VAL_SEED=${OPEN_VAL_SEED:-13}; VAL_OPEN=${VAL_OPEN:-300}
 CORPORA=${CORPORA:-}; CORPUS_CAP=${CORPUS_CAP:-3000}; VAL_CORPUS=${VAL_CORPUS:-30}; MIX_SEED=${MIX_SEED:-1}
 INIT=${INIT:-}; TOKENIZER=${TOKENIZER:-}; COPY=${COPY:-0}
 BPE_EXTRA=${BPE_EXTRA:-10000}; BPE_OPEN=${BPE_OPEN:-10000}; BPE_CORPORA=${BPE_CORPORA:-10000}; VOCAB=${VOCAB:-3072}

@@ -364,7 +364,7 @@ def main():
                 vl = val_answer_loss(model, vids, vidx, loss_rows, a.batch_tokens)
                 per = greedy_exact(model, vids, vidx, em_rows, vgold, vtier, decode, stop, log)
                 for name, cids, cidx in copy_vals:
-                    rows = list(range(min(200, len(cidx))))
+                    rows = [r for r in range(min(200, len(cidx))) if cidx[r, 2] <= a.max_len]   # copies of long texts can outgrow the context
                     log(f'eval step {step}: copy-task val answer loss {val_answer_loss(model, cids, cidx, rows, a.batch_tokens):.4f} ({os.path.basename(name)})')
                 log(f'eval step {step}: val answer loss {vl:.4f}{per_source_loss()}; greedy exact (no grammar, {len(em_rows)} val) '
                     + ', '.join(f'{t} {h}/{n}' for t, (h, n) in sorted(per.items())))
