@@ -11,10 +11,10 @@ export interface PoolField { name: string; kind: Kind }
 export const FIELDS: readonly PoolField[] = (pool.fields as [string, Kind][]).map(([name, kind]) => ({ name, kind }));
 export const ENUMS: readonly { name: string; values: string[] }[] = (pool.enums as [string, string[]][]).map(([name, values]) => ({ name, values }));
 
-/** The words of a name, lower case: `resourceVersion`, `resource_version`, `resource-version` -> [resource, version]. */
+/** The words of a name, lower case: `resourceVersion`, `resource_version`, `resource-version` -> [resource, version];
+ * acronyms stay whole, plural ones too: `imageIDs` -> [image, ids], `HTTPServer` -> [http, server]. */
 export function nameWords(name: string): string[] {
-  return name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
-    .split(/[\s_-]+/).filter(Boolean).map((w) => w.toLowerCase());
+  return (name.match(/[A-Z]{2,}s(?![a-z])|[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+/g) ?? []).map((w) => w.toLowerCase());
 }
 
 /** The schema key for a name: as mined (half the time), or re-spelled snake_case / camelCase. */
