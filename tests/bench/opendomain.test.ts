@@ -9,6 +9,7 @@ import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { generateOpenDomain, toJsonl } from '../../bench/opendomain/dataset.js';
 import { nameWords, keyStyle, pluralKey } from '../../bench/opendomain/names.js';
+import { renderPiece } from '../../bench/opendomain/shapes.js';
 import { Rng } from '../../bench/edgejson/prng.js';
 import { REPO } from '../paths.js';
 
@@ -108,6 +109,22 @@ describe('bench/opendomain', () => {
   it('distractors: some texts name a second value of a requested field, marked as not the answer', () => {
     const marked = data.filter((e) => /\b(not|NOT|was|previously|old|Old|used to be|by mistake|outdated|wrong|corrected|different record)\b/.test(e.text));
     expect(marked.length).toBeGreaterThan(data.length / 3);
+    // Every shape of a distractor writes both values and a marker saying which one is not the answer; every
+    // shape of an absent value with a decoy says the value is unknown.
+    const r = new Rng(5);
+    const marker = /\b(not|Not|NOT|was|previously|old|Old|used to be|by mistake|outdated|wrong|corrected|different record|Ignore)\b/;
+    for (let i = 0; i < 300; i++) {
+      const lines = i % 2 === 0, chat = i % 3 === 0;
+      const d = renderPiece(r, { t: 'distractor', label: 'room', key: 'room', surface: 'R-4B', other: 'R-2A' }, lines, chat);
+      expect(d).toContain('R-4B');
+      expect(d).toContain('R-2A');
+      expect(d, d).toMatch(marker);
+      const b = renderPiece(r, { t: 'distractor', label: 'paid', key: 'paid', surface: 'true', other: 'true', bool: true }, lines, chat);
+      expect(b, b).toMatch(marker);
+      const a = renderPiece(r, { t: 'absent', label: 'room', key: 'room', other: 'R-2A' }, lines, chat);
+      expect(a).toContain('R-2A');
+      expect(a, a).toMatch(/unknown|not set/);
+    }
   });
 
   it('same seed, same bytes (pinned); another seed, other data', () => {
