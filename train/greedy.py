@@ -27,6 +27,7 @@ def main() -> None:
     ap.add_argument('--ids', action='store_true', help='print {row, ids} per example instead of scoring')
     ap.add_argument('--logits', action='store_true', help='with --ids: also the logits after the prompt')
     ap.add_argument('--threads', type=int, default=2)
+    ap.add_argument('--source', default='', help="score only the examples of this source (the jsonl's 'dataset', edgejson when absent)")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     ck = torch.load(a.ckpt, map_location='cpu')
@@ -40,6 +41,8 @@ def main() -> None:
     stop = next(i for i, b in decode.items() if b == b'<|im_end|>')
     per, taken = {}, {}
     for r, e in enumerate(ex):
+        if a.source and e.get('dataset', 'edgejson') != a.source:
+            continue
         if taken.get(e['tier'], 0) >= a.per_tier:
             continue
         taken[e['tier']] = taken.get(e['tier'], 0) + 1

@@ -145,7 +145,7 @@ class Llama(nn.Module):
         mask = None
         if t > 1:
             total = pos0 + t
-            mask = torch.full((t, total), float('-inf')).triu(pos0 + 1)[None, None]
+            mask = torch.full((t, total), float('-inf'), device=ids.device).triu(pos0 + 1)[None, None]
         for i, layer in enumerate(self.layers):
             x = layer(x, cos, sin, mask, None if caches is None else caches[i])
         x = self.norm(x)
@@ -160,13 +160,14 @@ class Llama(nn.Module):
     @torch.no_grad()
     def greedy(self, prompt: list, max_new: int, stop: int) -> list:
         caches = [{} for _ in self.layers]
-        logits = self(torch.tensor([prompt]), caches, 0)
+        dev = self.rope_cos.device
+        logits = self(torch.tensor([prompt], device=dev), caches, 0)
         out, pos = [], len(prompt)
         for _ in range(max_new):
             nxt = int(logits[0, -1].argmax())
             out.append(nxt)
             if nxt == stop or pos >= self.c.max_seq_len:
                 break
-            logits = self(torch.tensor([[nxt]]), caches, pos)
+            logits = self(torch.tensor([[nxt]], device=dev), caches, pos)
             pos += 1
         return out

@@ -12,7 +12,15 @@
 //       --task copy-random [--seed S]: the same task on random texts (randomCopyText), one per example read.
 //       PREFIX.bin  uint16 token ids, example after example (prompt, answer, <|im_end|>)
 //       PREFIX.idx  int32 triples per example: start offset, prompt length, total length
-//       PREFIX.meta.jsonl  {id, tier} per example, same order
+//       PREFIX.meta.jsonl  {id, tier, source, answerTokens} per example, same order (source: the example's
+//       'dataset', edgejson when it has none)
+//   filter --in a.jsonl[,DIR] --exclude x.jsonl[,DIR] --out train.jsonl [--cap N] [--val-out v.jsonl --val-n N]
+//          [--seed S] [--source NAME]
+//       The mix's guard: drops every example whose text (whitespace-collapsed, lower case) is in an excluded
+//       file (bench/realtext, the EdgeJSON test split, every corpus test file) or repeats an earlier one, and
+//       prints the counts. Per input file, with --cap / --val-n: a seeded shuffle, the first N to --val-out,
+//       the next --cap to --out. DIR: every *.jsonl in it (sorted, recursively). --source fills a missing
+//       'dataset' field.
 //
 // Bundle: npx esbuild train/prepare-data.ts --bundle --platform=node --format=esm --outfile=/tmp/prep.mjs
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -22,6 +30,7 @@ import { Template } from '@huggingface/jinja';
 import { extractionMessages } from '../extract/prompt.js';
 import type { ChatMessage } from '../tokenizer/tokenizer.js';
 import { Rng } from '../bench/edgejson/prng.js';
+import { filterMix } from './mix-filter.js';
 
 export const SPECIAL_TOKENS = ['<|endoftext|>', '<|im_start|>', '<|im_end|>'] as const;
 
@@ -30,7 +39,7 @@ export const CHATML_TEMPLATE =
   "{% for message in messages %}{{ '<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>' + '\\n' }}{% endfor %}" +
   "{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}";
 
-interface Example { id: string; tier: string; schema: unknown; text: string; gold: unknown }
+interface Example { id: string; tier: string; schema: unknown; text: string; gold: unknown; dataset?: string }
 
 /** The gold value re-ordered so object keys follow the schema's `properties` order (keys the schema does not
  * name keep their order, after). The model learns one canonical key order: the order the schema shows it. */
@@ -166,7 +175,7 @@ function encode(a: Record<string, string>): void {
     ids.push(imEnd);
     maxLen = Math.max(maxLen, idx[i * 3 + 2]);
     lens.push(idx[i * 3 + 2]);
-    meta.push(JSON.stringify({ id: ex.id, tier: copy ? 'copy' : ex.tier, answerTokens: answer.length + 1 }));
+    meta.push(JSON.stringify({ id: ex.id, tier: copy ? 'copy' : ex.tier, source: ex.dataset ?? 'edgejson', answerTokens: answer.length + 1 }));
   });
   if (ids.some((t) => t > 0xffff)) throw new Error('token id does not fit uint16');
   writeFileSync(`${a.out}.bin`, new Uint16Array(ids));
@@ -180,4 +189,7 @@ function encode(a: Record<string, string>): void {
 const [mode, ...rest] = process.argv.slice(2);
 if (mode === 'words') countWords(args(rest));
 else if (mode === 'encode') encode(args(rest));
+else if (mode === 'filter') {
+  try { filterMix(args(rest)); } catch (e) { console.error(`prepare-data: ${(e as Error).message}`); process.exit(2); }
+}
 else if (mode !== undefined) { console.error(`unknown mode ${mode}`); process.exit(2); }

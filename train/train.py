@@ -38,7 +38,7 @@ def init_weights(path: str) -> dict:
     """A checkpoint's weights, or those of an HF folder written by export.py (e.g. models/default, F16), so
     training can go on from the shipped model when the checkpoints are gone."""
     if not os.path.isdir(path):
-        return torch.load(path)['model']
+        return torch.load(path, map_location='cpu')['model']
     with open(os.path.join(path, 'model.safetensors'), 'rb') as f:
         n = struct.unpack('<Q', f.read(8))[0]
         header = json.loads(f.read(n))
@@ -117,10 +117,13 @@ def make_batch(ids, idx, rows, prompt_weight: float, prompt_sample: float = 1.0)
     return x, y, w
 
 
-def weighted_loss(model, x, y, w):
+def weighted_loss(model, x, y, w, device='cpu', amp=None):
+    # Batches are drawn on the CPU (the same random stream on every device), then moved.
+    x, y, w = x.to(device), y.to(device), w.to(device)
     sel = w > 0
-    logits = model(x, select=sel)
-    ce = F.cross_entropy(logits, y[sel], reduction='none')
+    with torch.autocast(device_type=device.split(':')[0], dtype=torch.bfloat16, enabled=amp == 'bf16'):
+        logits = model(x, select=sel)
+    ce = F.cross_entropy(logits.float(), y[sel], reduction='none')
     return (ce * w[sel]).sum() / w[sel].sum()
 
 
@@ -135,8 +138,10 @@ def val_answer_loss(model, ids, idx, rows, batch_tokens):
         while j < len(rows) and idx[rows[j], 2] * (j - i + 1) <= batch_tokens:
             j += 1
         x, y, w = make_batch(ids, idx, rows[i:j], 0.0)
+        dev = model.rope_cos.device
+        x, y, w = x.to(dev), y.to(dev), w.to(dev)
         sel = w > 0
-        ce = F.cross_entropy(model(x, select=sel), y[sel], reduction='none')
+        ce = F.cross_entropy(model(x, select=sel).float(), y[sel], reduction='none')
         tot += float((ce * w[sel]).sum())
         cnt += float(w.sum())
         i = j
@@ -200,11 +205,16 @@ def main():
     ap.add_argument('--resume', default='', help='checkpoint to go on from (weights, optimizer, step, clock)')
     ap.add_argument('--resume-elapsed', type=float, default=0, help='minutes on the clock at --resume (old checkpoints)')
     ap.add_argument('--val-copy', default='', help='token files (comma-separated) of the copy task on validation texts: answer loss logged at each eval')
+    ap.add_argument('--device', default='auto', help='auto (cuda when available, else cpu), cpu, cuda or cuda:N')
+    ap.add_argument('--amp', default='none', choices=['none', 'bf16'], help='bf16 autocast of the forward pass (CUDA); the loss stays f32')
     ap.add_argument('--init', default='', help='checkpoint (or HF folder from export.py) to start from (weights only)')
     a = ap.parse_args()
 
     torch.set_num_threads(a.threads)
-    torch.manual_seed(a.seed)
+    device = ('cuda' if torch.cuda.is_available() else 'cpu') if a.device == 'auto' else a.device
+    if device.startswith('cuda') and not torch.cuda.is_available():
+        raise SystemExit(f'--device {device}: this PyTorch sees no CUDA device (torch {torch.__version__})')
+    torch.manual_seed(a.seed)   # seeds CUDA's generators too
     random.seed(a.seed)
     os.makedirs(a.out, exist_ok=True)
     logf = open(os.path.join(a.out, 'log.txt'), 'a')
@@ -249,11 +259,13 @@ def main():
     model = Llama(cfg)
     if a.init:
         model.load_state_dict(init_weights(a.init))
+    model.to(device)
     batches = Batches(idx, a.batch_tokens, a.max_len, a.seed, keep_prob=keep_prob)
     log(f'config {cfg.to_dict()} params {model.n_params():,}')
     log(f'train: {len(idx)} examples ({batches.dropped} longer than {a.max_len} dropped), {int(idx[:, 2].sum()):,} tokens, '
         f'answer tokens {int((idx[:, 2] - idx[:, 1]).sum()):,}; val: {len(vidx)} examples, max len {int(vidx[:, 2].max())}')
     log(f'args {vars(a)}')
+    log(f'device {device}' + (f' ({torch.cuda.get_device_name(device)})' if device.startswith('cuda') else '') + f', amp {a.amp}')
     log('tiers: ' + ', '.join(f'{t} {tiers.count(t)} (keep {tier_keep.get(t, 1.0)})' for t in sorted(set(tiers))))
 
     decay = [p for n, p in model.named_parameters() if p.dim() >= 2]
@@ -274,7 +286,19 @@ def main():
         for t in sorted(by_tier):
             if by_tier[t] and len(em_rows) < a.eval_n:
                 em_rows.append(by_tier[t].pop())
-    loss_rows = fits[:400]
+    # Validation loss: up to 400 rows of each source (edgejson, opendomain, each corpus: the val jsonl's
+    # 'dataset' field), so one source cannot hide another; logged per source when there are several.
+    vsource = [e.get('dataset', 'edgejson') for e in vex]
+    src_rows = {}
+    for r in fits:
+        src_rows.setdefault(vsource[r], []).append(r)
+    src_rows = {k: v[:400] for k, v in sorted(src_rows.items())}
+    loss_rows = [r for rows in src_rows.values() for r in rows]
+
+    def per_source_loss():
+        if len(src_rows) < 2:
+            return ''
+        return ' (' + ', '.join(f'{k} {val_answer_loss(model, vids, vidx, rows, a.batch_tokens):.4f}' for k, rows in src_rows.items()) + ')'
 
     def lr_at(progress, step):
         if step < a.warmup:
@@ -294,7 +318,7 @@ def main():
     if a.resume:
         # Go on from a checkpoint: weights, optimizer, step, tokens seen and elapsed time (the schedule's clock).
         # The data order is reshuffled from seed + step (the examples seen before are a small share).
-        ck = torch.load(a.resume)
+        ck = torch.load(a.resume, map_location=device)
         model.load_state_dict(ck['model'])
         if 'opt' in ck:
             opt.load_state_dict(ck['opt'])
@@ -320,7 +344,7 @@ def main():
             for g in opt.param_groups:
                 g['lr'] = lr
             x, y, w = make_batch(ids, idx, rows, a.prompt_weight, a.prompt_sample)
-            loss = weighted_loss(model, x, y, w)
+            loss = weighted_loss(model, x, y, w, device, a.amp)
             opt.zero_grad(set_to_none=True)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -340,9 +364,9 @@ def main():
                 vl = val_answer_loss(model, vids, vidx, loss_rows, a.batch_tokens)
                 per = greedy_exact(model, vids, vidx, em_rows, vgold, vtier, decode, stop, log)
                 for name, cids, cidx in copy_vals:
-                    rows = list(range(min(200, len(cidx))))
+                    rows = [r for r in range(min(200, len(cidx))) if cidx[r, 2] <= a.max_len]   # copies of long texts can outgrow the context
                     log(f'eval step {step}: copy-task val answer loss {val_answer_loss(model, cids, cidx, rows, a.batch_tokens):.4f} ({os.path.basename(name)})')
-                log(f'eval step {step}: val answer loss {vl:.4f}; greedy exact (no grammar, {len(em_rows)} val) '
+                log(f'eval step {step}: val answer loss {vl:.4f}{per_source_loss()}; greedy exact (no grammar, {len(em_rows)} val) '
                     + ', '.join(f'{t} {h}/{n}' for t, (h, n) in sorted(per.items())))
                 if vl < best:
                     best = vl
@@ -352,6 +376,9 @@ def main():
     if vl < best:
         save(os.path.join(a.out, 'best.pt'), step, {'val_answer_loss': vl})
     log(f'done: {step} steps, {epoch} epochs, {seen:,} tokens, {(time.time() - t0) / 60:.1f} min, final val answer loss {vl:.4f}, ema loss {ema:.4f}')
+    extra = per_source_loss()
+    if extra:
+        log(f'final val answer loss by source{extra}')
 
 
 if __name__ == '__main__':

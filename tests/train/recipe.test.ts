@@ -1,10 +1,12 @@
-// The training recipe (train/run.sh) end to end on a tiny config: data, BPE tokenizer, token files, a few
-// PyTorch steps, export to a Hugging Face folder; then the engine loads that folder, tokenizes the
-// validation prompts to the very ids the trainer saw, and its greedy continuation (f32) equals PyTorch's.
-// Needs PyTorch in /usr/bin/python3 (Debian: apt-get install python3-torch libopenblas0-pthread); CI
-// machines without it skip this file. About 30-60 s on 2 cores.
+// The training recipe (train/run.sh) end to end on a tiny config: data (EdgeJSON-style + a tiny open-domain
+// slice, held-out texts filtered), BPE tokenizer, token files, gathered for another machine (PREPARE_ONLY=1);
+// then, from that gathered folder alone, a few PyTorch steps (train/train-stage.sh) and the export to a Hugging
+// Face folder; the engine loads that folder, tokenizes the validation prompts to the very ids the trainer saw,
+// and its greedy continuation (f32) equals PyTorch's.
+// The data half needs only Node and python3; the training half needs PyTorch in /usr/bin/python3 (Debian:
+// apt-get install python3-torch libopenblas0-pthread) and is skipped without it. About 30-90 s on 2 cores.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -14,18 +16,48 @@ import { REPO } from '../paths.js';
 
 const PY = '/usr/bin/python3';
 const hasTorch = existsSync(PY) && spawnSync(PY, ['-c', 'import torch, numpy'], { stdio: 'ignore' }).status === 0;
-if (!hasTorch) console.warn('tests/train: skipped, /usr/bin/python3 has no PyTorch (apt-get install python3-torch libopenblas0-pthread)');
+if (!hasTorch) console.warn('tests/train: training half skipped, /usr/bin/python3 has no PyTorch (apt-get install python3-torch libopenblas0-pthread)');
 
-describe.skipIf(!hasTorch)('training recipe (tiny config)', () => {
-  const work = mkdtempSync(join(tmpdir(), 'jsonlm-train-'));
-  const model = join(work, 'model');
-  afterAll(() => rmSync(work, { recursive: true, force: true }));
+const scratch = mkdtempSync(join(tmpdir(), 'jsonlm-train-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+const work = join(scratch, 'carry');   // everything below reads the gathered folder only
+const model = join(scratch, 'model');
+const jsonl = (p: string) => readFileSync(p, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
 
-  it('runs data -> tokenizer -> training -> export, and the engine matches PyTorch', async () => {
+describe.skipIf(!existsSync(PY))('training recipe, data half (tiny config, PREPARE_ONLY=1)', () => {
+  it('writes the mix (EdgeJSON-style + open-domain), token files and the folder to carry', () => {
     execFileSync('bash', ['train/run.sh'], {
       cwd: REPO, stdio: 'pipe', timeout: 110_000,
-      env: { ...process.env, TINY: '1', WORK: work, OUT_MODEL: model, COPY_BIAS: '3', VALUE_CHOICE: '1' },
+      env: { ...process.env, TINY: '1', WORK: join(scratch, 'work'), CARRY: work, PREPARE_ONLY: '1' },
     });
+    expect(readFileSync(join(work, 'mix.env'), 'utf8')).toContain('DATA_NAMES="base x2 open copy"');
+    const files = readdirSync(work).sort();
+    for (const n of ['base', 'x2', 'open', 'copy', 'val', 'valcopy']) for (const ext of ['bin', 'idx', 'meta.jsonl']) expect(files).toContain(`${n}.${ext}`);
+    for (const f of ['val.jsonl', 'tok', 'mix-stats.txt']) expect(files).toContain(f);
+    // The open-domain slice (TINY: OPEN=60, VAL_OPEN=6): its token files and its validation rows.
+    const openMeta = jsonl(join(work, 'open.meta.jsonl'));
+    expect(openMeta).toHaveLength(60);
+    expect(openMeta.every((m) => m.source === 'opendomain')).toBe(true);
+    const val = jsonl(join(work, 'val.jsonl'));
+    expect(val.filter((e) => e.dataset === 'opendomain')).toHaveLength(6);
+    expect(val.slice(0, 12).every((e) => e.dataset === undefined)).toBe(true);   // EdgeJSON validation first
+    // No validation text is a training text, and no held-out text (bench/realtext) is either.
+    const trainTexts = new Set(jsonl(join(scratch, 'work', 'open.jsonl')).map((e) => e.text));
+    for (const e of val) expect(trainTexts.has(e.text)).toBe(false);
+    const real = ['dev.jsonl', 'test.jsonl'].flatMap((f) => jsonl(join(REPO, 'bench/realtext', f)).map((e) => e.text));
+    for (const t of real) expect(trainTexts.has(t)).toBe(false);
+    expect(readFileSync(join(work, 'mix-stats.txt'), 'utf8')).toMatch(/open\s+opendomain\s+60 /);
+  }, 120_000);
+});
+
+describe.skipIf(!hasTorch)('training recipe, training half (tiny config, from the carried folder)', () => {
+  it('trains from the carried folder, exports, and the engine matches PyTorch', async () => {
+    execFileSync('bash', ['train/train-stage.sh', work], {
+      cwd: REPO, stdio: 'pipe', timeout: 110_000,
+      env: { ...process.env, TINY: '1', OUT_MODEL: model, COPY_BIAS: '3', VALUE_CHOICE: '1', DEVICE: 'cpu' },
+    });
+    // Validation loss is logged per source (EdgeJSON-style and open-domain).
+    expect(readFileSync(join(work, 'run', 'log.txt'), 'utf8')).toMatch(/final val answer loss by source \(edgejson [\d.]+, opendomain [\d.]+\)/);
     // The auxiliary copy task (TINY sets COPY=50): its answers are the texts, token for token as in the prompt.
     const copyMeta = readFileSync(join(work, 'copy.meta.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(copyMeta).toHaveLength(50);
