@@ -67,6 +67,8 @@ def main() -> None:
     ap.add_argument('--dtype', default='F16', choices=['F16', 'F32'])
     ap.add_argument('--copy-bias', type=float, default=None,
                     help="the copy bias jsonlm should use by default with this model (generation_config.json jsonlm_copy_bias)")
+    ap.add_argument('--grounded', action='store_true',
+                    help="recommend grounded strings (generation_config.json jsonlm_grounded; extract/grounded.ts)")
     ap.add_argument('--value-choice', action='store_true',
                     help="recommend value choice (generation_config.json jsonlm_value_choice; extract/value-choice.ts)")
     a = ap.parse_args()
@@ -86,6 +88,8 @@ def main() -> None:
             gen['jsonlm_copy_bias'] = a.copy_bias
         if a.value_choice:
             gen['jsonlm_value_choice'] = True
+        if a.grounded:
+            gen['jsonlm_grounded'] = True
         json.dump(gen, f, indent=2)
     for name in ('tokenizer.json', 'tokenizer_config.json'):
         shutil.copyfile(os.path.join(a.tokenizer, name), os.path.join(a.out, name))

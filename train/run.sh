@@ -14,7 +14,7 @@
 # folder), the mix: EXTRA (EdgeJSON-style examples per seed in EXTRA_SEEDS), OPEN (open-domain examples),
 # CORPORA (folder with train/ and test/ JSONL from bench/corpora), CORPUS_CAP (per corpus), VAL_OPEN / VAL_CORPUS
 # (validation slices), MIX_SEED; INIT (a checkpoint to start from, weights only), COPY_BIAS (the copy bias the
-# exported model recommends, see extract/copy-bias.ts), VALUE_CHOICE=1 (the exported model recommends value
+# exported model recommends, see extract/copy-bias.ts), GROUNDED=1 (it recommends grounded strings), VALUE_CHOICE=1 (the exported model recommends value
 # choice, extract/value-choice.ts), COPY (how many examples of the auxiliary copy task, drawn from the texts of
 # the last extra seed; see train/prepare-data.ts COPY_INSTRUCTION), TOKENIZER (a folder with tokenizer.json to use
 # instead of training a BPE), VOCAB, DIM, LAYERS, HEADS, KV_HEADS, HIDDEN, STEPS, TIME_BUDGET (minutes, 0 = none:

@@ -28,7 +28,7 @@ mkdir -p "$RUN"
   --threads "$THREADS" --device "$DEVICE" --amp "$AMP")
 
 echo "== export -> $OUT_MODEL"
-"$PY" train/export.py --ckpt "$RUN/best.pt" --tokenizer "$WORK/tok" --out "$OUT_MODEL" ${COPY_BIAS:+--copy-bias "$COPY_BIAS"} $([[ "${VALUE_CHOICE:-0}" == 1 ]] && echo --value-choice)
+"$PY" train/export.py --ckpt "$RUN/best.pt" --tokenizer "$WORK/tok" --out "$OUT_MODEL" ${COPY_BIAS:+--copy-bias "$COPY_BIAS"} $([[ "${VALUE_CHOICE:-0}" == 1 ]] && echo --value-choice) $([[ "${GROUNDED:-0}" == 1 ]] && echo --grounded)
 
 # Files that must travel through a channel with a per-file limit (the GPU machine's $OUT: 16 MiB) are cut into
 # SPLIT_MIB-MiB parts NAME.part00, NAME.part01...; put back with `cat NAME.part* > NAME` (README).

@@ -54,7 +54,7 @@ describe.skipIf(!hasTorch)('training recipe, training half (tiny config, from th
   it('trains from the carried folder, exports, and the engine matches PyTorch', async () => {
     execFileSync('bash', ['train/train-stage.sh', work], {
       cwd: REPO, stdio: 'pipe', timeout: 110_000,
-      env: { ...process.env, TINY: '1', OUT_MODEL: model, COPY_BIAS: '3', VALUE_CHOICE: '1', DEVICE: 'cpu' },
+      env: { ...process.env, TINY: '1', OUT_MODEL: model, COPY_BIAS: '3', VALUE_CHOICE: '1', GROUNDED: '1', DEVICE: 'cpu' },
     });
     // Validation loss is logged per source (EdgeJSON-style and open-domain).
     expect(readFileSync(join(work, 'run', 'log.txt'), 'utf8')).toMatch(/final val answer loss by source \(edgejson [\d.]+, opendomain [\d.]+\)/);
@@ -78,8 +78,8 @@ describe.skipIf(!hasTorch)('training recipe, training half (tiny config, from th
 
     // The engine's own tokenizer and chat template give the prompt ids the trainer was fed.
     const m = await loadModelFromPath(model, { dtype: 'f32' });
-    // The decoding settings the export recommends (COPY_BIAS, VALUE_CHOICE) are what the engine reads back.
-    expect(m.extractionHints).toEqual({ copyBias: 3, valueChoice: true });
+    // The decoding settings the export recommends (COPY_BIAS, VALUE_CHOICE, GROUNDED) are what the engine reads back.
+    expect(m.extractionHints).toEqual({ copyBias: 3, valueChoice: true, grounded: true });
     const tok = m.tokenizer!;
     expect(tok.vocabSize).toBe(config.vocab_size);
     const rawBin = readFileSync(join(work, 'val.bin'));
