@@ -130,7 +130,7 @@ export interface KernelsOptions {
   /** The decode matvec's int8 dot as relaxed-SIMD (bit-identical results, fewer instructions): undefined
    * (default) where the engine supports it, false never, true or fail. */
   relaxedSimd?: boolean;
-  /** Tests only: another build of kernels/assembly with its own memory (e.g. kernels/build/kernels-relaxed-emulated.wasm). */
+  /** @internal Tests only: another build of kernels/assembly with its own memory (e.g. kernels/build/kernels-relaxed-emulated.wasm). */
   module?: WebAssembly.Module;
 }
 

@@ -16,7 +16,13 @@ export interface WorkerHost {
   start(source: string, data: WorkerData): Promise<{ terminate(): void }>;
 }
 
-export interface WorkerData { module: WebAssembly.Module; memory: WebAssembly.Memory; control: SharedArrayBuffer; index: number }
+export interface WorkerData {
+  // WebAssembly types stay out of the published declarations: a Node project without the DOM lib has none.
+  /** @internal */ module: WebAssembly.Module;
+  /** @internal */ memory: WebAssembly.Memory;
+  control: SharedArrayBuffer;
+  index: number;
+}
 
 /** One int8 product: out = W . x (rows of W, each `cols` wide in groups of `group`). */
 export interface Q8Job { out: Ptr; wq: Ptr; ws: Ptr; rows: number; cols: number; group: number }
@@ -94,7 +100,7 @@ export class ThreadPool {
     this.c = new Int32Array(control);
   }
 
-  /** Starts threads-1 workers on `memory` (shared) running `module`; `exports` is the calling thread's instance. */
+  /** @internal Starts threads-1 workers on `memory` (shared) running `module`; `exports` is the calling thread's instance. */
   static async start(host: WorkerHost, module: WebAssembly.Module, memory: WebAssembly.Memory, exports: object,
     threads: number): Promise<ThreadPool> {
     if (!Number.isInteger(threads) || threads < 2 || threads > MAX_THREADS) {

@@ -53,8 +53,8 @@ describe('loadDefaultModel (browser-safe core)', () => {
     expect(b.value).toEqual(a.value);
     expect(implicit.value).toEqual(a.value);
     // The recommended decoding travels with generation_config.json.
-    expect(fromUrl.extractionHints).toEqual({ copyBias: 4, valueChoice: true });
-    expect(fromBytes.extractionHints).toEqual({ copyBias: 4, valueChoice: true });
+    expect(fromUrl.extractionHints).toEqual({ copyBias: 4, valueChoice: true, grounded: true });
+    expect(fromBytes.extractionHints).toEqual({ copyBias: 4, valueChoice: true, grounded: true });
   });
 
   it('treats the optional files as optional and the required ones as required', async () => {
