@@ -7,8 +7,9 @@
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, resolve, basename } from 'node:path';
-import { intFlag, parseFlags, UsageError } from '../cli/args.js';
-import { defaultTokenizerPath, loadVocabulary, readSchema } from '../cli/sample-schema.js';
+import { intFlag, parseFlags, UsageError } from '../cmdline/flags.js';
+import { readSchema } from '../cmdline/schema-file.js';
+import { defaultTokenizerPath, loadVocabulary } from '../cmdline/vocabulary.js';
 import { compileGrammar, createMatcher, createValidator, sampleDocument } from '../grammar/index.js';
 import { mulberry32Unit } from '../random/prng.js';
 

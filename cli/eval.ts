@@ -6,7 +6,7 @@ import { dirname } from 'node:path';
 import { extractorFor } from '../extract/extract.js';
 import { buildReport, formatTable } from '../bench/eval/report.js';
 import { evaluate, type EvalExample } from '../bench/eval/runner.js';
-import { intFlag, parseFlags, UsageError } from './args.js';
+import { intFlag, parseFlags, UsageError } from '../cmdline/flags.js';
 import { THREADS_HELP, threadsFlag } from './threads.js';
 import { BadInputError, EXIT, extractOptionsFrom, loadCliModel, progressLine, reportError, requireFile, SAMPLING_FLAGS } from './extract.js';
 
