@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { loadModelFromPath } from '../engine/load-model-node.js';
 import type { Model } from '../engine/model.js';
 import { TextTooLongError } from '../extract/errors.js';
-import { extractorFor } from '../extract/extract.js';
+import { extractorFor } from '../extract/api.js';
 import type { ExtractOptions, ExtractResult } from '../extract/extractor.js';
 import { InvalidSchemaError, sharedValidator } from '../extract/validate.js';
 import { GrammarError } from '../grammar/index.js';
