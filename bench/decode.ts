@@ -14,6 +14,8 @@ import { Model } from '../engine/model.js';
 import { Prng } from '../random/prng.js';
 import { Kernels } from '../kernels/kernels.js';
 import type { LayerWeights, ModelWeights, Q8Matrix } from '../weights/model-weights.js';
+import { leanChild, measureInChild } from './decode-child.js';
+import type { DecodeBenchResult, MeasureOptions } from './decode-result.js';
 
 const PRESETS: Record<string, LlamaConfig> = {
   'smollm-135m': {
@@ -25,42 +27,6 @@ const PRESETS: Record<string, LlamaConfig> = {
     contextLength: 2048, ropeTheta: 10000, ropeStyle: 'interleaved', normEps: 1e-5, tiedEmbeddings: true,
   },
 };
-
-export interface DecodeBenchResult {
-  model: string;
-  params: number;
-  /** Bytes allocated in the kernels' memory: weights, the KV cache for the whole context (untouched
-   * pages are not resident), scratch. */
-  wasmAllocatedMiB: number;
-  contextLength: number;
-  promptTokens: number;
-  genTokens: number;
-  loadMs: number;
-  prefillTokPerS: number;
-  ttftMs: number;
-  decodeTokPerS: number;
-  /** Node: the process's maxRSS. Chromium: the peak of the PSS summed over the browser's processes. */
-  peakRssMiB: number | null;
-  /** Node only: tokens per second of this process's CPU time (user + system, all its threads) in each
-   * phase. On a shared, loaded machine wall-clock rates drop with the load; these stay close to what an
-   * idle core would give (slightly pessimistic: V8's background threads count too). */
-  prefillTokPerCpuS: number | null;
-  decodeTokPerCpuS: number | null;
-  wasmMemoryMiB: number;
-  /** Threads that ran the int8 products. */
-  threads: number;
-  /** Whether the relaxed-SIMD kernels ran (same logits as the plain ones). */
-  relaxedSimd: boolean;
-  environment: string;
-  /** Node: which process measured it: 'lean' (engine only) or 'cli' (the whole CLI loaded). */
-  child?: 'lean' | 'cli';
-}
-
-export interface MeasureOptions {
-  promptTokens: number; genTokens: number; ctx?: number;
-  /** Worker threads for the forward pass (default 1). */
-  threads?: number;
-}
 
 const HELP = `usage: jsonlm bench decode [--preset smollm-135m|smollm-360m | --model PATH] [options]
 
@@ -183,45 +149,6 @@ export function measureModel(name: string, model: Model, loadMs: number, opts: M
   };
 }
 
-/** Bundles a child entry (this file's measurePreset + the engine, nothing else) into a temporary .mjs;
- * undefined when esbuild or the TypeScript sources are not available (an installed package without dev
- * dependencies), in which case the CLI is the child. */
-async function leanChild(): Promise<string | undefined> {
-  try {
-    const { build } = await import('esbuild');
-    const { existsSync, writeFileSync } = await import('node:fs');
-    const { join } = await import('node:path');
-    const { tmpdir } = await import('node:os');
-    const { fileURLToPath } = await import('node:url');
-    const root = fileURLToPath(new URL('..', import.meta.url));
-    if (!existsSync(join(root, 'bench/decode.ts'))) return undefined;
-    const contents = `import { measurePreset } from './bench/decode.ts';
-const a = process.argv.slice(2), get = (f) => a[a.indexOf(f) + 1];
-const r = await measurePreset(get('--preset'), { promptTokens: Number(get('--prompt-tokens')), genTokens: Number(get('--gen-tokens')),
-  ctx: a.includes('--ctx') ? Number(get('--ctx')) : undefined, threads: a.includes('--threads') ? Number(get('--threads')) : undefined });
-process.stdout.write(JSON.stringify(r) + '\\n');`;
-    const out = await build({ stdin: { contents, resolveDir: root, loader: 'ts' }, bundle: true, format: 'esm', platform: 'node',
-      target: 'node20', write: false, logLevel: 'silent' });
-    const file = join(tmpdir(), `jsonlm-bench-decode-${process.pid}.mjs`);
-    writeFileSync(file, out.outputFiles[0].text);
-    return file;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Measures one preset (or, with isFile, one model file) in a fresh Node process, so that its peak RSS is
- * that model's alone. `lean`: the bundled child entry from leanChild(), else the CLI is the child. */
-export async function measureInChild(name: string, isFile: boolean, opts: MeasureOptions, lean?: string): Promise<DecodeBenchResult> {
-  const { spawnSync } = await import('node:child_process');
-  const childArgs = [lean ?? process.argv[1], ...(lean ? [] : ['bench', 'decode']), '--child', isFile ? '--model' : '--preset', name,
-    '--prompt-tokens', String(opts.promptTokens), '--gen-tokens', String(opts.genTokens), ...(opts.ctx ? ['--ctx', String(opts.ctx)] : []),
-    ...(opts.threads ? ['--threads', String(opts.threads)] : [])];
-  const out = spawnSync(process.execPath, childArgs, { encoding: 'utf8', maxBuffer: 1 << 20 });
-  if (out.status !== 0) throw new Error(`bench child for ${name} failed (exit ${out.status}): ${out.stderr.trim()}`);
-  return { ...JSON.parse(out.stdout.trim().split('\n').pop()!), child: lean ? 'lean' : 'cli' };
-}
-
 function table(rows: DecodeBenchResult[]): string {
   const head = ['model', 'threads', 'params', 'ctx', 'prompt', 'gen', 'load ms', 'prefill tok/s', 'TTFT ms', 'decode tok/s',
     'prefill tok/cpu-s', 'decode tok/cpu-s', 'peak RSS MiB'];
@@ -293,7 +220,7 @@ async function runInChromium(names: string[], opts: MeasureOptions): Promise<Dec
 }
 
 export async function run(args: string[]): Promise<number> {
-  const { intFlag, parseFlags, UsageError } = await import('../cli/args.js');
+  const { intFlag, parseFlags, UsageError } = await import('../cmdline/flags.js');
   const { values: v } = parseFlags(args, {
     preset: { type: 'string', multiple: true }, model: { type: 'string' }, 'prompt-tokens': { type: 'string' },
     'gen-tokens': { type: 'string' }, ctx: { type: 'string' }, json: { type: 'string' }, child: { type: 'boolean' },

@@ -12,8 +12,8 @@ import { readdirSync, readFileSync, statSync, writeFileSync, mkdirSync } from 'n
 import { cpus, loadavg } from 'node:os';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { intFlag, numberFlag, parseFlags, UsageError } from '../cli/args.js';
-import { defaultTokenizerPath, loadVocabulary } from '../cli/sample-schema.js';
+import { intFlag, numberFlag, parseFlags, UsageError } from '../cmdline/flags.js';
+import { defaultTokenizerPath, loadVocabulary } from '../cmdline/vocabulary.js';
 import { measureSchema, type OneSchemaOptions, type SchemaReport } from './grammar-one-schema.js';
 
 const WORKER_ROLE = 'jsonlm-grammar-bench';

@@ -10,7 +10,7 @@ import { dirname } from 'node:path';
 // tinybench is a dev dependency: imported when the suite runs, so the CLI bundle works without it.
 type Bench = import('tinybench').Bench;
 let BenchClass: typeof import('tinybench').Bench | undefined;
-import { UsageError, parseFlags } from '../cli/args.js';
+import { UsageError, parseFlags } from '../cmdline/flags.js';
 import { Kernels, type Ptr } from '../kernels/kernels.js';
 import {
   attentionF64, matvecF64, matvecQ8F32, q8Shape, rmsnormF64, ropeF64, softmaxF64,

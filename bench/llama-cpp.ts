@@ -89,7 +89,7 @@ export async function randomGguf(dir: string, preset: string, seed: number, log:
   const tokenizer = new URL('../models/default/tokenizer.json', import.meta.url).pathname;
   const tmp = `${file}.partial-${process.pid}`;
   log(`writing ${file}`);
-  const { run: convert } = await import('../cli/convert.js');
+  const { run: convert } = await import('../cmdline/convert.js');
   const code = await convert([`random:${preset}:${seed}`, tmp, '--type', 'q8_0', '--tokenizer', tokenizer]);
   if (code !== 0) throw new Error(`could not write ${file} (convert exit ${code})`);
   renameSync(tmp, file);

@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { intFlag, parseFlags, UsageError } from '../cli/args.js';
+import { intFlag, parseFlags, UsageError } from '../cmdline/flags.js';
 import { Kernels } from '../kernels/kernels.js';
 import { writeModelGguf } from '../weights/gguf-convert.js';
 import { hfFolderFiles } from '../weights/hf-writer.js';

@@ -7,8 +7,8 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
-import { intFlag, parseFlags, UsageError } from '../cli/args.js';
-import { packageRoot } from '../cli/extract.js';
+import { intFlag, parseFlags, UsageError } from '../cmdline/flags.js';
+import { packageRoot } from '../cmdline/package-root.js';
 
 interface Row { concurrency: number; requests: number; seconds: number; requestsPerSecond: number; p50Ms: number; p99Ms: number; answered: number; identical: number }
 

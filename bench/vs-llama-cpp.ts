@@ -6,8 +6,9 @@
 // percent in llama.cpp's favour at these lengths).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { UsageError } from '../cli/args.js';
-import { measureInChild, type DecodeBenchResult } from './decode.js';
+import { UsageError } from '../cmdline/flags.js';
+import { measureInChild } from './decode-child.js';
+import type { DecodeBenchResult } from './decode-result.js';
 import {
   cacheRoot, cpuModel, ensureLlamaBench, llamaCppCommit, randomGguf, runLlamaBench, type LlamaBenchResult,
 } from './llama-cpp.js';

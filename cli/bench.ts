@@ -1,5 +1,5 @@
 // `jsonlm bench <suite>`: each suite lives in bench/ and prints a table plus, with --json FILE, a report.
-import { UsageError } from './args.js';
+import { UsageError } from '../cmdline/flags.js';
 
 const SUITES: Record<string, () => Promise<{ run(args: string[]): Promise<number> }>> = {
   kernels: () => import('../bench/kernels.js'),

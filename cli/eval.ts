@@ -3,10 +3,10 @@
 // schema compliance, JSONExact, Field F1, hallucination, null accuracy, mean latency and tokens/s. The table goes to stdout, progress to stderr, the full report to --json.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { extractorFor } from '../extract/extract.js';
+import { extractorFor } from '../extract/api.js';
 import { buildReport, formatTable } from '../bench/eval/report.js';
 import { evaluate, type EvalExample } from '../bench/eval/runner.js';
-import { intFlag, parseFlags, UsageError } from './args.js';
+import { intFlag, parseFlags, UsageError } from '../cmdline/flags.js';
 import { THREADS_HELP, threadsFlag } from './threads.js';
 import { BadInputError, EXIT, extractOptionsFrom, loadCliModel, progressLine, reportError, requireFile, SAMPLING_FLAGS } from './extract.js';
 

@@ -3,19 +3,19 @@
 // out.jsonl runs a batch with a progress bar, appending one finished line at a time (written through
 // to the file), so an interrupted run loses nothing finished and a rerun skips the ids already there.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { loadModelFromPath } from '../engine/load-model-node.js';
 import type { Model } from '../engine/model.js';
 import { TextTooLongError } from '../extract/errors.js';
-import { extractorFor } from '../extract/extract.js';
+import { extractorFor } from '../extract/api.js';
 import type { ExtractOptions, ExtractResult } from '../extract/extractor.js';
 import { InvalidSchemaError, sharedValidator } from '../extract/validate.js';
 import { GrammarError } from '../grammar/index.js';
 import { tokenizerFromJson } from '../tokenizer/index.js';
-import { intFlag, numberFlag, parseFlags, UsageError } from './args.js';
+import { intFlag, numberFlag, parseFlags, UsageError } from '../cmdline/flags.js';
 import { BatchFileError, BatchOutput, parseInputDocs, stripBom, type InputDoc } from './batch-files.js';
 import { THREADS_HELP, threadsFlag } from './threads.js';
+import { packageRoot } from '../cmdline/package-root.js';
 
 /** Exit codes of extract and eval (0 success, 1 unexpected failure, 2 bad flags, as every command). */
 export const EXIT = {
@@ -56,11 +56,6 @@ export function reportError(command: string, e: unknown): number {
   if (e instanceof BatchFileError) return EXIT.badOutput;
   if (process.env.JSONLM_DEBUG) console.error((e as Error)?.stack);
   return EXIT.failure;
-}
-
-/** The repository / package root (this file is cli/extract.ts in the sources, dist/cli.mjs when bundled). */
-export function packageRoot(): string {
-  return resolve(dirname(fileURLToPath(import.meta.url)), '..');
 }
 
 /** The bundled default model: models/default/ as a GGUF file in it, or as a Hugging Face folder. */

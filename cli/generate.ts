@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { loadModelFromPath } from '../engine/load-model-node.js';
 import { tokenizerFromJson } from '../tokenizer/index.js';
-import { intFlag, numberFlag, parseFlags, UsageError } from './args.js';
+import { intFlag, numberFlag, parseFlags, UsageError } from '../cmdline/flags.js';
 import { explainContextError } from './extract.js';
 import { THREADS_HELP, threadsFlag } from './threads.js';
 

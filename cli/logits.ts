@@ -1,7 +1,7 @@
 // `jsonlm logits`: the logits after the last of the given token ids, as one JSON array on stdout
 // (for parity checks against other engines).
 import { loadModelFromPath } from '../engine/load-model-node.js';
-import { parseFlags, UsageError } from './args.js';
+import { parseFlags, UsageError } from '../cmdline/flags.js';
 import { THREADS_HELP, threadsFlag } from './threads.js';
 
 const HELP = `usage: jsonlm logits --model PATH --tokens 1,2,3 [--f32] [--tokenizer FILE]

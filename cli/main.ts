@@ -1,6 +1,6 @@
 // Node-only entry point: dispatches `jsonlm <command>` to one file per command. Each command module
 // exports `run(args): Promise<number>` (the exit code) and throws UsageError for bad flags.
-import { UsageError } from './args.js';
+import { UsageError } from '../cmdline/flags.js';
 
 type Command = { summary: string; load: () => Promise<{ run(args: string[]): Promise<number> }> };
 
@@ -9,7 +9,7 @@ const COMMANDS: Record<string, Command> = {
   eval: { summary: 'score a model on an extraction dataset (JSONL)', load: () => import('./eval.js') },
   generate: { summary: 'generate text from a prompt', load: () => import('./generate.js') },
   logits: { summary: "print the last position's logits for a token sequence", load: () => import('./logits.js') },
-  convert: { summary: 'convert a GGUF / HF folder / llama2.c model to GGUF', load: () => import('./convert.js') },
+  convert: { summary: 'convert a GGUF / HF folder / llama2.c model to GGUF', load: () => import('../cmdline/convert.js') },
   serve: { summary: 'local HTTP server: OpenAI-style chat completions with a JSON Schema, /v1/extract', load: () => import('./serve.js') },
   'sample-schema': { summary: 'draw random documents under a schema grammar (fuzzer)', load: () => import('./sample-schema.js') },
   bench: { summary: 'benchmarks: kernels | decode | grammar | load | serve', load: () => import('./bench.js') },

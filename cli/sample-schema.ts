@@ -2,47 +2,11 @@
 // the grammar fuzzer. Draws documents under the schema's token mask with random logits over a real
 // vocabulary (SmolLM2's by default), biased so documents finish, and prints one JSON per line. Every
 // line is checked with ajv; a schema the grammar cannot compile exits 1 with the reason.
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { compileGrammar, createMatcher, createValidator, sampleDocument, TokenVocabulary } from '../grammar/index.js';
+import { compileGrammar, createMatcher, createValidator, sampleDocument } from '../grammar/index.js';
 import { mulberry32Unit } from '../random/prng.js';
-import { tokenizerFromJson, vocabularyBytes } from '../tokenizer/index.js';
-import { intFlag, parseFlags, UsageError } from './args.js';
-
-const HERE = dirname(fileURLToPath(import.meta.url));
-/** Where the repository's read-only fixtures live in a development checkout (not shipped). */
-const DEV_TOKENIZER = 'shared/models/smollm2-135m-instruct-tokenizer/tokenizer.json';
-
-/** The tokenizer.json to read: the flag, else SmolLM2's from a development checkout's ../shared. */
-export function defaultTokenizerPath(flag: string | undefined): string {
-  if (flag) return flag;
-  for (const up of ['../..', '../../..', '..']) {
-    const candidate = resolve(HERE, up, '..', DEV_TOKENIZER);
-    if (existsSync(candidate)) return candidate;
-  }
-  throw new UsageError('no vocabulary: pass --tokenizer PATH/tokenizer.json');
-}
-
-export function loadVocabulary(tokenizerPath: string): TokenVocabulary {
-  const tokenizer = tokenizerFromJson(readFileSync(tokenizerPath, 'utf8'));
-  const { bytes, special } = vocabularyBytes(tokenizer);
-  return new TokenVocabulary(bytes, special, [...tokenizer.eosIds]);
-}
-
-export function readSchema(path: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new UsageError(`cannot read schema ${path}: ${(e as Error).message}`);
-  }
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new Error(`${path} is not JSON: ${(e as Error).message}`);
-  }
-}
+import { intFlag, parseFlags, UsageError } from '../cmdline/flags.js';
+import { readSchema } from '../cmdline/schema-file.js';
+import { defaultTokenizerPath, loadVocabulary } from '../cmdline/vocabulary.js';
 
 export async function run(args: string[]): Promise<number> {
   const { values } = parseFlags(args, {

@@ -4,7 +4,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Model } from '../engine/model.js';
 import { TextTooLongError } from '../extract/errors.js';
-import { extractorFor } from '../extract/extract.js';
+import { extractorFor } from '../extract/api.js';
 import type { ExtractOptions, ExtractResult } from '../extract/extractor.js';
 import { InvalidSchemaError, sharedValidator } from '../extract/validate.js';
 import { GrammarError } from '../grammar/index.js';

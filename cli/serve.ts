@@ -3,7 +3,7 @@
 // POST /v1/extract and GET /health. Loopback only unless --host says otherwise; SIGTERM / SIGINT finish the
 // running request, answer the queued ones 503, and exit.
 import { basename } from 'node:path';
-import { intFlag, parseFlags, UsageError } from './args.js';
+import { intFlag, parseFlags, UsageError } from '../cmdline/flags.js';
 import { defaultModelPath, extractOptionsFrom, loadCliModel, reportError, SAMPLING_FLAGS } from './extract.js';
 import { createExtractionServer } from './serve-http.js';
 

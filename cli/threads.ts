@@ -2,7 +2,7 @@
 // identical for any count). Default: the cores this process may use.
 import { defaultThreads } from '../engine/worker-host-node.js';
 import { MAX_THREADS } from '../kernels/thread-pool.js';
-import { intFlag, UsageError } from './args.js';
+import { intFlag, UsageError } from '../cmdline/flags.js';
 
 export const THREADS_HELP = `  --threads N         worker threads for the int8 products (default: the cores available, here ${defaultThreads()})`;
 

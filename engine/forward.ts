@@ -3,6 +3,7 @@
 // with ntok = 1 (matrix-vector kernels). All float math runs in the kernels; this file only says which
 // kernel reads and writes which buffer.
 import type { Kernels, Ptr } from '../kernels/kernels.js';
+import { tokenSetWords } from '../grammar/token-set.js';
 import type { Matrix, ModelWeights } from '../weights/model-weights.js';
 import type { LlamaConfig } from '../weights/config.js';
 import type { KvCache } from './kv-cache.js';
@@ -155,11 +156,11 @@ export function forward(ctx: ForwardContext, cache: KvCache, tokens: ArrayLike<n
   }
 }
 
-/** Runs [start, end) of set bits in a u32 bitset (bit i = word i >> 5, bit i & 31) over n ids. Whole empty
+/** Runs [start, end) of set bits in a TokenSet (grammar/token-set.ts) over n ids. Whole empty
  * and whole full words are stepped over 32 ids at a time (a grammar's mask is mostly one or the other), so
  * the per-token cost is ~n/32 word reads plus the bits of mixed words. */
 export function allowedRuns(kernels: Kernels, bits: Ptr, n: number): [number, number][] {
-  const words = kernels.u32(bits, Math.ceil(n / 32));
+  const words = kernels.u32(bits, tokenSetWords(n));
   const runs: [number, number][] = [];
   let start = -1;
   for (let i = 0; i < n;) {

@@ -15,6 +15,7 @@
 // digit runs with thousands separators dropped ("$1,995" continues 1995). A value whose bytes stop
 // matching the text gets no more bonus until the next value.
 import type { TrieLayout } from '../grammar/token-trie.js';
+import { hasToken } from '../grammar/token-set.js';
 import { normalizedValues } from './text-values.js';
 
 const QUOTE = 0x22, BACKSLASH = 0x5c, COLON = 0x3a, COMMA = 0x2c, LBRACE = 0x7b, LBRACKET = 0x5b, RBRACE = 0x7d, RBRACKET = 0x5d;
@@ -235,7 +236,7 @@ export function applyCopyBias(logits: Float32Array, trie: TrieLayout, closers: V
   for (const start of positions) walkSpanTokens(trie, 0, bytes, start, (id) => marked.add(id));
   let n = 0;
   for (const id of marked) {
-    if (allowed && (allowed[id >>> 5] & (1 << (id & 31))) === 0) continue;
+    if (allowed && !hasToken(allowed, id)) continue;
     logits[id] += bonus;
     n++;
   }

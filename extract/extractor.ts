@@ -19,6 +19,7 @@ import { chooseValue, continuesNumber, isDigitByte, TokenScorer, type ChoiceCont
 import { Grounding } from './grounded.js';
 import { BudgetCloser } from './budget-close.js';
 import type { TrieLayout } from '../grammar/token-trie.js';
+import { addToken, hasToken, tokenSetWords } from '../grammar/token-set.js';
 import { vocabularyOf } from './grammar-constraint.js';
 import { extractionPromptIds } from './prompt.js';
 import { sharedValidator } from './validate.js';
@@ -123,7 +124,7 @@ export class Extractor {
     this.tokenizer = model.tokenizer;
     this.kernels = model.kernels;
     this.vocabSize = model.config.vocabSize;
-    this.maskWords = (this.vocabSize + 31) >>> 5;
+    this.maskWords = tokenSetWords(this.vocabSize);
     this.maskPtr = this.kernels.alloc(this.maskWords * 4);
     this.samplerScratch = this.kernels.alloc(this.vocabSize * 4);
     this.session = model.createSession();
@@ -331,7 +332,7 @@ export class Extractor {
     this.forced ??= new ForcedTokenizer(this.tokenizer);
     const accepted: number[] = [];
     for (const id of this.forced.encode(bytes)) {
-      if (accepted.length >= budget || !hasBit(constraint.allowed(), id)) break;
+      if (accepted.length >= budget || !hasToken(constraint.allowed(), id)) break;
       constraint.advance(id);
       accepted.push(id);
     }
@@ -357,7 +358,7 @@ export class Extractor {
     bits.fill(0);
     const allowed = constraint.allowed();
     bits.set(allowed.length > this.maskWords ? allowed.subarray(0, this.maskWords) : allowed);
-    if (constraint.isComplete()) for (const id of eos) if (id < this.vocabSize) bits[id >>> 5] |= 1 << (id & 31);
+    if (constraint.isComplete()) for (const id of eos) if (id < this.vocabSize) addToken(bits, id);
     if (prefixOf && prefixOf.length > 0) this.keepPrefixTokens(bits, prefixOf);
     else grounding?.restrict(bits, constraint);
     return this.maskPtr;
@@ -368,10 +369,10 @@ export class Extractor {
     const keep = new Uint32Array(bits.length);
     let any = false;
     for (let id = 0; id < this.tokenizer.vocabSize; id++) {
-      if (!hasBit(bits, id)) continue;
+      if (!hasToken(bits, id)) continue;
       const t = this.tokenizer.tokenBytes(id);
       if (t.length === 0 || t.length > bytes.length || !t.every((b, i) => bytes[i] === b)) continue;
-      keep[id >>> 5] |= 1 << (id & 31);
+      addToken(keep, id);
       any = true;
     }
     if (any) bits.set(keep);
@@ -381,11 +382,6 @@ export class Extractor {
 const UTF8 = new TextEncoder();
 
 const QUOTE = 0x22;
-
-export function hasBit(bits: Uint32Array, id: number): boolean {
-  const w = id >>> 5;
-  return w < bits.length && (bits[w] & (1 << (id & 31))) !== 0;
-}
 
 /** The decoding aids asked for, else what the model file recommends, checked. */
 function decodingAids(options: ExtractOptions, hints: ExtractionHints): { copyBias: number; valueChoice: boolean; grounded: boolean } {

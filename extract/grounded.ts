@@ -23,6 +23,7 @@
 // every span) written ungrounded from there on; the whole-span choice (value-choice.ts) releases a value
 // the same way when no span qualifies.
 import type { TrieLayout } from '../grammar/token-trie.js';
+import { addToken } from '../grammar/token-set.js';
 import type { TokenConstraint } from './constraint.js';
 import { isWordByte, trieChild, walkSpanTokens, type CopyTracker } from './copy-bias.js';
 
@@ -51,7 +52,7 @@ export function isFreeString(constraint: TokenConstraint, open: boolean): boolea
  * whatever follows the quote: the grammar judges that part); where a value may open, every token that
  * does not start with a quote, plus the quote followed by the beginning of a span. */
 export function groundedTokens(trie: TrieLayout, tracker: CopyTracker, keep: Uint32Array): void {
-  const set = (id: number) => { keep[id >>> 5] |= 1 << (id & 31); };
+  const set = (id: number) => addToken(keep, id);
   const src = tracker.source.stringBytes;
   if (tracker.atValueStart) {
     const quote = trieChild(trie, 0, QUOTE);
@@ -141,7 +142,7 @@ export class Grounding {
     if (!intersects(bits, keep)) {
       if (opening) return;
       keep = this.keep;
-      const set = (id: number) => { keep[id >>> 5] |= 1 << (id & 31); };
+      const set = (id: number) => addToken(keep, id);
       keep.fill(0);
       markQuoteSubtree(this.trie, 0, set);
       if (!intersects(bits, keep)) { this.release(); return; }

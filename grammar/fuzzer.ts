@@ -4,6 +4,7 @@
 // the more often EOS is taken when the document is complete. No model is involved.
 
 import type { Matcher } from './matcher.js';
+import { hasToken } from './token-set.js';
 import type { TokenVocabulary } from './token-trie.js';
 
 export interface SampleOptions {
@@ -42,7 +43,7 @@ function closers(vocab: TokenVocabulary): Int32Array {
 }
 
 function isSet(mask: Uint32Array, id: number): boolean {
-  return (mask[id >>> 5] & (1 << (id & 31))) !== 0;
+  return hasToken(mask, id);
 }
 
 /** A uniformly random allowed id from `mask` (restricted to `from` when given), without allocating;

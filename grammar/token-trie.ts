@@ -2,6 +2,7 @@
 // a depth and the index just past its subtree, so a mask walk is one loop over an array that skips a
 // whole subtree the moment its first byte is refused. Special tokens and empty tokens are left out:
 // they can never be part of a JSON document.
+import { addToken, hasToken, tokenSetWords } from './token-set.js';
 
 /** A pre-order trie over a subset of the vocabulary. */
 export interface TrieLayout {
@@ -114,11 +115,11 @@ export class TokenVocabulary {
     this.tokens = tokens;
     this.special = special;
     this.eosIds = [...eosIds];
-    this.words = (this.size + 31) >>> 5;
+    this.words = tokenSetWords(this.size);
     this.eosMask = new Uint32Array(this.words);
     for (const id of eosIds) {
       if (id < 0 || id >= this.size) throw new Error(`TokenVocabulary: EOS id ${id} out of range`);
-      this.eosMask[id >>> 5] |= 1 << (id & 31);
+      addToken(this.eosMask, id);
     }
     this.trie = buildTrie(tokens, this.textIds());
     this.bodySets = this.buildStringBodySets();
@@ -132,7 +133,7 @@ export class TokenVocabulary {
   }
 
   isEos(id: number): boolean {
-    return (this.eosMask[id >>> 5] & (1 << (id & 31))) !== 0;
+    return hasToken(this.eosMask, id);
   }
 
   stringBodySets(): StringBodySets {
@@ -156,7 +157,7 @@ export class TokenVocabulary {
     const withinChars: Uint32Array[] = [];
     for (let k = 0; k <= maxChars; k++) {
       const set = k > 0 ? withinChars[k - 1].slice() : new Uint32Array(this.words);
-      for (const id of byChars[k]) set[id >>> 5] |= 1 << (id & 31);
+      for (const id of byChars[k]) addToken(set, id);
       withinChars.push(set);
     }
     return { withinChars, maxChars, escapesAndQuotes: buildTrie(this.tokens, walkIds) };

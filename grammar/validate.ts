@@ -9,6 +9,7 @@ import AjvDraft04 from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
 import { detectDraft, type Draft } from './schema-resources.js';
 
+/** One schema compiled by ajv: call it with a value (extract/validate.ts's ValidatorCache keeps one per schema). */
 export interface SchemaValidator {
   (value: unknown): boolean;
   /** ajv's messages for the last failed value. */

@@ -1,13 +1,13 @@
 // The kernels module: one WebAssembly instance whose linear memory holds a model's weights, KV cache and
 // scratch. JS only hands out byte offsets (Ptr) and short-lived typed-array views; all float math runs in
 // the module so results are bit-identical on every engine.
+import type { Ptr } from './ptr.js';
 import { ThreadPool, type WorkerHost } from './thread-pool.js';
 import {
   KERNELS_RELAXED_PROBE_BASE64, KERNELS_RELAXED_WASM_BASE64, KERNELS_SHARED_RELAXED_WASM_BASE64, KERNELS_SHARED_WASM_BASE64, KERNELS_WASM_BASE64,
 } from './wasm-bytes.js';
 
-/** A byte offset into the kernels' linear memory. */
-export type Ptr = number;
+export type { Ptr } from './ptr.js';
 
 const PAGE = 65536;
 /** wasm32 addresses 4 GiB: 65536 pages of 64 KiB. */

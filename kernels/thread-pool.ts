@@ -6,7 +6,7 @@
 // The calling thread takes share 0 and then waits for the others (Atomics.wait where the platform allows
 // it, a spin otherwise, e.g. a browser's main thread). Platform-neutral: how a worker is started (Node
 // worker_threads, Web Workers) is a WorkerHost, given by the platform's loader.
-import type { Ptr } from './kernels.js';
+import type { Ptr } from './ptr.js';
 
 /** Starts one worker that runs `source` (a script defining kernelsWorkerMain) with `data`; resolves once the
  * worker has instantiated the kernels and called its `ready`. */

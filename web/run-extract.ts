@@ -1,4 +1,4 @@
-// The page's extraction call (extract/extract.ts extractStream), with live stats for the page. Partial
+// The page's extraction call (extract/api.ts extractStream), with live stats for the page. Partial
 // text is sent at most every PARTIAL_MS so a fast model does not flood the main thread with repaints.
 import { extractStream, type Model } from '../index.js';
 import type { ExtractOptions, ExtractStats } from './protocol.js';

@@ -2,7 +2,7 @@
 // value as ggml's dequantize_row_* computes them (see ggml-quants.ts for why the f32 results are exact).
 // A K block is a super-block of 16 or 8 sub-blocks; each sub-block has a small integer scale (and for
 // Q2_K/Q4_K/Q5_K a min) that multiplies the super-block's fp16 d (and dmin).
-import { f16At, f16ValueTable, IQ4_LEVELS } from './ggml-quants.js';
+import { f16At, f16ValueTable, IQ4_LEVELS } from './ggml-block-values.js';
 
 /** Q2_K (84 bytes): 16 scale bytes (low nibble scale, high nibble min, per 16 values), 64 bytes of 2-bit
  * values, fp16 d, fp16 dmin. Values are laid out in two halves of 128; within a half, the 2-bit field at

@@ -10,23 +10,12 @@
 // 32-value sub-block of IQ4_XS): those are handed to the kernels as int8 blocks as they are, with no
 // requantization error (see int8Blocks).
 import { f16Table } from './half.js';
+import { f16At, IQ4_LEVELS } from './ggml-block-values.js';
 import { dequantizeQ2K, dequantizeQ3K, dequantizeQ4K, dequantizeQ5K, dequantizeQ6K, dequantizeIQ4XS, int8IQ4XS } from './ggml-kquants.js';
 
 /** Block types jsonlm decodes (besides F32/F16/BF16/Q8_0, which tensor-read.ts handles directly). */
 export const GGML_BLOCK_TYPES = ['Q4_0', 'Q4_1', 'Q5_0', 'Q5_1', 'Q2_K', 'Q3_K', 'Q4_K', 'Q5_K', 'Q6_K', 'IQ4_NL', 'IQ4_XS'] as const;
 export type GgmlBlockType = typeof GGML_BLOCK_TYPES[number];
-
-/** The f32 value of every fp16 bit pattern (a Float32Array view of half.ts's exact table). */
-let f16Values: Float32Array | undefined;
-export function f16ValueTable(): Float32Array {
-  if (!f16Values) { const t = f16Table(); f16Values = new Float32Array(t.buffer, t.byteOffset, t.length); }
-  return f16Values;
-}
-
-export function f16At(b: Uint8Array, at: number): number { return f16ValueTable()[b[at] | (b[at + 1] << 8)]; }
-
-/** IQ4_NL / IQ4_XS: the 16 non-uniform int8 levels a 4-bit index selects (ggml's kvalues_iq4nl). */
-export const IQ4_LEVELS: readonly number[] = [-127, -104, -83, -65, -49, -35, -22, -10, 1, 13, 25, 38, 53, 69, 89, 113];
 
 /** Q4_0 (18 bytes): fp16 d, 16 bytes of nibbles; value j is low nibble of byte j, value j+16 its high
  * nibble; x = d * (nibble - 8). */

@@ -7,7 +7,7 @@ import { cacheRoot } from '../../bench/llama-cpp.js';
 import { MODELS } from '../paths.js';
 import { loadModelFromPath } from '../../engine/load-model-node.js';
 import { measureModel, run } from '../../bench/decode.js';
-import { UsageError } from '../../cli/args.js';
+import { UsageError } from '../../cmdline/flags.js';
 
 describe('bench decode', () => {
   it('measures prefill, TTFT, decode and memory on a real model', async () => {

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DefaultModelError, loadDefaultModel } from '../../engine/default-model.js';
-import { extract } from '../../extract/extract.js';
+import { extract } from '../../extract/api.js';
 import { REPO } from '../paths.js';
 
 const DIR = join(REPO, 'models/default');

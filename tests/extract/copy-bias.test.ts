@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { MODELS } from '../paths.js';
 import { applyCopyBias, CopySource, CopyTracker, valueClosers } from '../../extract/copy-bias.js';
 import { buildTrie } from '../../grammar/token-trie.js';
-import { extract } from '../../extract/extract.js';
+import { extract } from '../../extract/api.js';
 import { loadModelFromPath } from '../../engine/load-model-node.js';
 import type { Model } from '../../engine/model.js';
 import { mulberry32Unit } from '../../random/prng.js';

@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { MODELS, REPO } from '../paths.js';
 import { loadModelFromPath } from '../../engine/load-model-node.js';
 import type { Model } from '../../engine/model.js';
-import { extract, extractStream } from '../../extract/extract.js';
+import { extract, extractStream } from '../../extract/api.js';
 import { GrammarError } from '../../grammar/index.js';
 
 const BIN = join(MODELS, 'stories260K/stories260K.bin');

@@ -8,7 +8,7 @@ import { MODELS } from '../paths.js';
 import { CopySource, CopyTracker, isWordByte, opensSpan } from '../../extract/copy-bias.js';
 import { endsSpan, groundedTokens, Grounding, isFreeString } from '../../extract/grounded.js';
 import { buildTrie } from '../../grammar/token-trie.js';
-import { extract, extractorFor } from '../../extract/extract.js';
+import { extract, extractorFor } from '../../extract/api.js';
 import { ForcedTokenizer } from '../../extract/forced-tokens.js';
 import { grammarCompiler, vocabularyOf } from '../../extract/grammar-constraint.js';
 import { GROUNDED_SPAN_WORDS, MAX_SPAN_TOKENS } from '../../extract/value-choice.js';

@@ -5,7 +5,7 @@ import { REPO } from '../paths.js';
 import { loadModelFromPath } from '../../engine/load-model-node.js';
 import type { Model } from '../../engine/model.js';
 import { extractionPromptIds, renderExtractionPrompt } from '../../extract/prompt.js';
-import { extract } from '../../extract/extract.js';
+import { extract } from '../../extract/api.js';
 
 let model: Model;
 beforeAll(async () => { model = await loadModelFromPath(join(REPO, 'models/default')); });

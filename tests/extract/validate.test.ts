@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidSchemaError, SchemaValidator } from '../../extract/validate.js';
+import { InvalidSchemaError, ValidatorCache } from '../../extract/validate.js';
 
-describe('extract SchemaValidator', () => {
+describe('extract ValidatorCache', () => {
   it('validates with the Ajv class of the schema\'s draft (2020-12 prefixItems is enforced)', () => {
-    const v = new SchemaValidator();
+    const v = new ValidatorCache();
     const schema = { $schema: 'https://json-schema.org/draft/2020-12/schema', type: 'array', prefixItems: [{ type: 'integer' }], items: false };
     expect(v.validate(schema, [1]).valid).toBe(true);
     const bad = v.validate(schema, ['a']);
@@ -13,7 +13,7 @@ describe('extract SchemaValidator', () => {
   });
 
   it('defaults to 2020-12, reads draft-07 and draft-04 schemas, and reports every error', () => {
-    const v = new SchemaValidator();
+    const v = new ValidatorCache();
     expect(v.validate({ type: 'array', prefixItems: [{ type: 'string' }] }, [3]).valid).toBe(false);
     const d7 = { $schema: 'http://json-schema.org/draft-07/schema#', type: 'array', items: [{ type: 'string' }], additionalItems: false };
     expect(v.validate(d7, ['x']).valid).toBe(true);
@@ -26,6 +26,6 @@ describe('extract SchemaValidator', () => {
   });
 
   it('names an invalid schema', () => {
-    expect(() => new SchemaValidator().compile({ type: 'no-such-type' })).toThrow(InvalidSchemaError);
+    expect(() => new ValidatorCache().compile({ type: 'no-such-type' })).toThrow(InvalidSchemaError);
   });
 });

@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { MODELS } from '../paths.js';
 import { TokenScorer, valueScore } from '../../extract/value-choice.js';
-import { extract, extractorFor } from '../../extract/extract.js';
+import { extract, extractorFor } from '../../extract/api.js';
 import { ForcedTokenizer } from '../../extract/forced-tokens.js';
 import { grammarCompiler } from '../../extract/grammar-constraint.js';
 import { loadModelFromPath } from '../../engine/load-model-node.js';

@@ -3,7 +3,7 @@
 // NaN-checked and hashed as raw f32 bytes. Browser-safe: the model arrives as bytes.
 import { loadModel } from '../../engine/load-model.js';
 import type { Model } from '../../engine/model.js';
-import { extract } from '../../extract/extract.js';
+import { extract } from '../../extract/api.js';
 import { Kernels } from '../../kernels/kernels.js';
 import { writeModelGguf } from '../../weights/gguf-convert.js';
 import { MemorySink } from '../../weights/gguf-writer.js';

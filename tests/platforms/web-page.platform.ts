@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { build } from 'esbuild';
 import type { Browser, Page } from 'playwright-core';
 import { loadModel } from '../../engine/load-model.js';
-import { extract } from '../../extract/extract.js';
+import { extract } from '../../extract/api.js';
 import { EXAMPLES } from '../../web/examples.js';
 import { Kernels } from '../../kernels/kernels.js';
 import { writeModelGguf } from '../../weights/gguf-convert.js';

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { run } from '../../cli/convert.js';
+import { run } from '../../cmdline/convert.js';
 import { loadModel } from '../../engine/load-model.js';
 import { Kernels } from '../../kernels/kernels.js';
 import { dequantizeBlocks } from '../../weights/ggml-quants.js';

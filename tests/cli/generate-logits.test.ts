@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { MODELS } from '../paths.js';
 import { main } from '../../cli/main.js';
 import { tokenizerFromLlama2c } from '../../tokenizer/index.js';
-import { caseLogits, modelDir, parityCases } from './parity-fixtures.js';
-import { compareRows } from './reference-forward.js';
+import { caseLogits, modelDir, parityCases } from '../engine/parity-fixtures.js';
+import { compareRows } from '../engine/reference-forward.js';
 
 const BIN = join(MODELS, 'stories260K/stories260K.bin');
 const TOK = join(MODELS, 'stories260K/tok512.bin');

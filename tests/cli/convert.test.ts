@@ -5,8 +5,8 @@ import { linkSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, wri
 import { parseGguf } from '../../weights/gguf.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { run } from '../../cli/convert.js';
-import { UsageError } from '../../cli/args.js';
+import { run } from '../../cmdline/convert.js';
+import { UsageError } from '../../cmdline/flags.js';
 import { readModelLayout } from '../../weights/load.js';
 import { closeModelSource, readModelSource, writeFilesToDir, writeToFile, type FileSink } from '../../weights/node-files.js';
 import { MODELS } from '../paths.js';

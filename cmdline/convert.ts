@@ -6,7 +6,7 @@ import { hfFolderFiles, type SafetensorsDtype } from '../weights/hf-writer.js';
 import { readModelLayout } from '../weights/load.js';
 import { exportFromLayout } from '../weights/model-export.js';
 import { closeModelSource, readModelSource, writeFilesToDir, writeToFile } from '../weights/node-files.js';
-import { parseFlags, UsageError } from './args.js';
+import { parseFlags, UsageError } from './flags.js';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { RANDOM_PRESETS, randomModel } from '../weights/random-model.js';
