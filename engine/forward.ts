@@ -3,7 +3,7 @@
 // with ntok = 1 (matrix-vector kernels). All float math runs in the kernels; this file only says which
 // kernel reads and writes which buffer.
 import type { Kernels, Ptr } from '../kernels/kernels.js';
-import { tokenSetWords } from '../grammar/token-set.js';
+import { tokenSetWords } from '../tokenizer/token-set.js';
 import type { Matrix, ModelWeights } from '../weights/model-weights.js';
 import type { LlamaConfig } from '../weights/config.js';
 import type { KvCache } from './kv-cache.js';

@@ -15,7 +15,7 @@
 // digit runs with thousands separators dropped ("$1,995" continues 1995). A value whose bytes stop
 // matching the text gets no more bonus until the next value.
 import type { TrieLayout } from '../grammar/token-trie.js';
-import { hasToken } from '../grammar/token-set.js';
+import { hasToken } from '../tokenizer/token-set.js';
 import { normalizedValues } from './text-values.js';
 
 const QUOTE = 0x22, BACKSLASH = 0x5c, COLON = 0x3a, COMMA = 0x2c, LBRACE = 0x7b, LBRACKET = 0x5b, RBRACE = 0x7d, RBRACKET = 0x5d;

@@ -19,7 +19,7 @@ import { chooseValue, continuesNumber, isDigitByte, TokenScorer, type ChoiceCont
 import { Grounding } from './grounded.js';
 import { BudgetCloser } from './budget-close.js';
 import type { TrieLayout } from '../grammar/token-trie.js';
-import { addToken, hasToken, tokenSetWords } from '../grammar/token-set.js';
+import { addToken, hasToken, tokenSetWords } from '../tokenizer/token-set.js';
 import { vocabularyOf } from './grammar-constraint.js';
 import { extractionPromptIds } from './prompt.js';
 import { sharedValidator } from './validate.js';

@@ -23,7 +23,7 @@
 // every span) written ungrounded from there on; the whole-span choice (value-choice.ts) releases a value
 // the same way when no span qualifies.
 import type { TrieLayout } from '../grammar/token-trie.js';
-import { addToken } from '../grammar/token-set.js';
+import { addToken } from '../tokenizer/token-set.js';
 import type { TokenConstraint } from './constraint.js';
 import { isWordByte, trieChild, walkSpanTokens, type CopyTracker } from './copy-bias.js';
 

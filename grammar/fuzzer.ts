@@ -4,7 +4,7 @@
 // the more often EOS is taken when the document is complete. No model is involved.
 
 import type { Matcher } from './matcher.js';
-import { hasToken } from './token-set.js';
+import { hasToken } from '../tokenizer/token-set.js';
 import type { TokenVocabulary } from './token-trie.js';
 
 export interface SampleOptions {

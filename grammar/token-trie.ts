@@ -2,7 +2,7 @@
 // a depth and the index just past its subtree, so a mask walk is one loop over an array that skips a
 // whole subtree the moment its first byte is refused. Special tokens and empty tokens are left out:
 // they can never be part of a JSON document.
-import { addToken, hasToken, tokenSetWords } from './token-set.js';
+import { addToken, hasToken, tokenSetWords } from '../tokenizer/token-set.js';
 
 /** A pre-order trie over a subset of the vocabulary. */
 export interface TrieLayout {

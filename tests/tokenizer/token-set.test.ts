@@ -1,7 +1,7 @@
 // TokenSet against a plain Set<number> on seeded random ids and sizes, including the word edges (31, 32)
 // and ids past the set's end.
 import { describe, expect, it } from 'vitest';
-import { addToken, hasToken, tokenSetWords } from '../../grammar/token-set.js';
+import { addToken, hasToken, tokenSetWords } from '../../tokenizer/token-set.js';
 import { mulberry32 } from '../../random/prng.js';
 
 describe('TokenSet', () => {
