@@ -22,6 +22,7 @@ const HELP = `usage: jsonlm eval --data FILE.jsonl [options]
   --value-choice, --no-value-choice
                       write each number value whole, as the text's number the model finds most
                       probable (default: what the model file recommends, else off)
+  --draft, --no-draft prompt-lookup drafting (same outputs, different speed; default: off)
   --limit N           only the first N examples (after --tier)
   --tier NAME         only examples of this tier (simple | medium | complex)
   --json FILE         write the full report (settings, per-tier and overall scores, every example)
@@ -102,11 +103,11 @@ async function runEval(args: string[]): Promise<number> {
   const report = buildReport(records, {
     data: v.data, model: v.model ?? 'models/default', grammar: options.grammar, jumpForward: options.jumpForward, copyBias: options.copyBias ?? model.extractionHints.copyBias ?? 0,
     valueChoice: options.valueChoice ?? model.extractionHints.valueChoice ?? false,
-    grounded: options.grounded ?? model.extractionHints.grounded ?? false, limit: limit ?? null, tier: v.tier ?? null,
+    grounded: options.grounded ?? model.extractionHints.grounded ?? false, draft: options.draft ?? false, limit: limit ?? null, tier: v.tier ?? null,
     seed: options.seed, temperature: options.temperature, maxTokens: options.maxTokens ?? null,
     contextLength: model.contextLength, date: new Date().toISOString(), node: process.version,
   });
-  console.log(`model ${report.settings.model}, ${v.data}, grammar ${options.grammar ? 'on' : 'off'}${report.settings.copyBias ? `, copy bias ${report.settings.copyBias}` : ''}${report.settings.valueChoice ? ', value choice' : ''}${report.settings.grounded ? ', grounded' : ''}${options.jumpForward ? ', jump-forward' : ''}, ${examples.length} examples`);
+  console.log(`model ${report.settings.model}, ${v.data}, grammar ${options.grammar ? 'on' : 'off'}${report.settings.copyBias ? `, copy bias ${report.settings.copyBias}` : ''}${report.settings.valueChoice ? ', value choice' : ''}${report.settings.grounded ? ', grounded' : ''}${options.jumpForward ? ', jump-forward' : ''}${options.draft ? ', draft' : ''}, ${examples.length} examples`);
   console.log(formatTable(report));
   if (v.json) {
     mkdirSync(dirname(v.json), { recursive: true });

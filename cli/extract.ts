@@ -128,6 +128,7 @@ export const SAMPLING_FLAGS = {
   'jump-forward': { type: 'boolean' }, 'copy-bias': { type: 'string' },
   'value-choice': { type: 'boolean' }, 'no-value-choice': { type: 'boolean' },
   grounded: { type: 'boolean' }, 'no-grounded': { type: 'boolean' },
+  draft: { type: 'boolean' }, 'no-draft': { type: 'boolean' },
   model: { type: 'string' }, tokenizer: { type: 'string' }, ctx: { type: 'string' }, threads: { type: 'string' },
 } as const;
 
@@ -147,6 +148,9 @@ export function extractOptionsFrom(v: Record<string, string | boolean | undefine
   if (v.grounded && v['no-grounded']) throw new UsageError('--grounded and --no-grounded contradict each other: give one');
   if (v.grounded) options.grounded = true;
   if (v['no-grounded']) options.grounded = false;
+  if (v.draft && v['no-draft']) throw new UsageError('--draft and --no-draft contradict each other: give one');
+  if (v.draft) options.draft = true;
+  if (v['no-draft']) options.draft = false;
   if (v['max-tokens'] !== undefined) options.maxTokens = intFlag(v['max-tokens'] as string, 'max-tokens', 0, 1);
   return options;
 }
@@ -177,6 +181,8 @@ ${THREADS_HELP}
                       a string value with no enum, const, format or pattern can only be a span of the
                       text (or a normalized date, time, phone number), chosen whole by the model's score
                       (default: what the model file recommends, else off)
+  --draft, --no-draft prompt-lookup drafting: guess the next tokens from the text being copied, check them
+                      in one batched pass; the output is identical either way (default: off)
 
 Prints the JSON value alone on stdout; timings and validation on stderr.
 Exit codes: 0 ok, 1 failure, 2 bad flags, 3 file not found (or no default model), 4 invalid schema,

@@ -18,6 +18,7 @@ import { applyCopyBias, CopySource, CopyTracker, valueClosers, type ValueClosers
 import { chooseValue, continuesNumber, isDigitByte, TokenScorer, type ChoiceContext, type ChoiceKind } from './value-choice.js';
 import { Grounding } from './grounded.js';
 import { BudgetCloser } from './budget-close.js';
+import { Drafter, proposeDraft, type DraftStats } from './draft.js';
 import type { TrieLayout } from '../grammar/token-trie.js';
 import { addToken, hasToken, tokenSetWords } from '../tokenizer/token-set.js';
 import { vocabularyOf } from './grammar-constraint.js';
@@ -58,6 +59,10 @@ export interface ExtractOptions extends SamplingOptions {
    * that invent plausible values instead of copying. Null stays the model's choice where the schema allows
    * it. */
   grounded?: boolean;
+  /** Prompt-lookup drafting (default false): guess the next tokens from the text being copied (or the
+   * bytes the grammar forces), run the model once over the guess, and use its rows while the output follows
+   * it (extract/draft.ts). The output is byte-identical with and without; only the speed differs. */
+  draft?: boolean;
   signal?: AbortSignal;
 }
 
@@ -118,6 +123,9 @@ export class Extractor {
   private scorer: TokenScorer | undefined;
   private compiler: ConstraintCompiler | undefined;
   private readonly compiled = new Map<string, CompiledConstraint>();
+  private drafter: Drafter | undefined;
+  /** Drafting counts of the latest call (zeros when drafting was off). */
+  lastDraftStats: DraftStats = { passes: 0, drafted: 0, accepted: 0 };
 
   constructor(readonly model: Model, private readonly makeCompiler: (tokenizer: Tokenizer) => ConstraintCompiler) {
     if (!model.tokenizer) throw new ExtractSetupError('the model has no tokenizer: extraction needs one to write the prompt');
@@ -163,7 +171,12 @@ export class Extractor {
     const maxTokens = Math.min(options.maxTokens ?? room, room);
     if (!Number.isInteger(maxTokens) || maxTokens < 0) throw new RangeError(`maxTokens must be an integer >= 0, got ${options.maxTokens}`);
     const { copyBias, valueChoice, grounded } = decodingAids(options, this.model.extractionHints);
-    const copy = copyBias > 0 || valueChoice || grounded ? new CopyTracker(new CopySource(text), grounded) : undefined;
+    const drafting = options.draft ?? false;
+    if (typeof drafting !== 'boolean') throw new TypeError(`draft must be a boolean, got ${JSON.stringify(drafting)}`);
+    const drafter = drafting ? (this.drafter ??= new Drafter(this.session, this.kernels, this.vocabSize)) : undefined;
+    if (drafter) this.lastDraftStats = drafter.stats; else this.lastDraftStats = { passes: 0, drafted: 0, accepted: 0 };
+    drafter?.reset();
+    const copy = copyBias > 0 || valueChoice || grounded || drafting ? new CopyTracker(new CopySource(text), grounded) : undefined;
     const grounding = grounded && constraint ? new Grounding(this.copyTablesOf().trie, copy!, this.maskWords) : undefined;
     const sampler = new Sampler(this.kernels, this.samplerScratch, this.vocabSize, options);
     const eos = new Set(this.tokenizer.eosIds);
@@ -178,11 +191,14 @@ export class Extractor {
     let closer: BudgetCloser | undefined;
     const step = () => (constraint ? { allowed: this.writeMask(constraint, eos, closeBytes, closer?.closing ? undefined : grounding) } : {});
     let logits = this.session.prefill(prompt, step());
+    // With drafting the cache may run ahead of the document, so whether `logits` follow `seq` is tracked.
+    let logitsLength = prompt.length;
     const computed = this.session.evaluated - before;
     const prefillMs = performance.now() - t0;
     t0 = performance.now();
 
     const seq = prompt.slice();
+    const logitsCurrent = () => (drafter ? logitsLength === seq.length : this.session.tokens.length === seq.length);
     let generated = 0, forcedTokens = 0, out = '';
     closer = new BudgetCloser(constraint, (bytes) => this.forcedTokenizer().count(bytes));
     let finishReason: ExtractFinishReason = 'length';
@@ -227,7 +243,7 @@ export class Extractor {
           // The completion's bytes do not tokenize into accepted tokens: sample among the allowed tokens
           // that spell its beginning.
           closeBytes = completion;
-          if (this.session.tokens.length === seq.length) this.kernels.exports.apply_mask(logits, step().allowed!, this.vocabSize, MASKED_LOGIT);
+          if (logitsCurrent()) this.kernels.exports.apply_mask(logits, step().allowed!, this.vocabSize, MASKED_LOGIT);
         }
         if (!constraint.isComplete() && !allowed.some((w) => w !== 0)) {
           throw new Error(`the grammar allows no token after ${JSON.stringify(out)} (a dead end in the grammar; please report it)`);
@@ -236,7 +252,13 @@ export class Extractor {
       if (generated >= maxTokens) { finishReason = 'length'; break; }
       if (seq.length >= this.session.contextLength) { finishReason = 'context'; break; }
       // One batched pass over whatever was appended since the last model run (forced tokens included).
-      if (this.session.tokens.length !== seq.length) logits = this.session.prefill(seq, step());
+      if (!logitsCurrent()) {
+        logits = drafter
+          ? drafter.logitsAfter(seq, step().allowed, () => (closer!.closing ? [] : proposeDraft(constraint, copy, this.forcedTokenizer(), (id) => this.tokenizer.tokenBytes(id))),
+            Math.min(maxTokens - generated - 1, this.session.contextLength - seq.length))
+          : this.session.prefill(seq, step());
+        logitsLength = seq.length;
+      }
       const choosing = closer.closing ? undefined : this.choiceAt(copy, grounding, constraint, valueChoice);
       const before = choosing ? this.kernels.f32(logits, this.vocabSize).slice() : undefined;
       if (copy && copyBias > 0) {

@@ -170,6 +170,8 @@ export function chooseValue(ctx: ChoiceContext, kind: ChoiceKind, source: CopySo
     if (cap < bestScore || (cap === bestScore && i > bestIndex)) continue;
     if (passes >= maxPasses) break;
     passes++;
+    // A drafted pass (extract/draft.ts) may have left the cache holding `seq` and more: keep `seq`'s part.
+    if (session.tokens.length > seq.length && seq.every((id, i) => session.tokens[i] === id)) session.rewind(seq.length);
     if (session.tokens.length !== seq.length) session.prefill(seq);
     const rows = session.extend(ids);
     session.rewind(seq.length);
