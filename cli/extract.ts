@@ -85,12 +85,12 @@ export function requireFile(path: string, what: string, folderAllowed = false): 
 
 /** Loads --model (or the default model) with an optional --tokenizer (llama2.c .bin or tokenizer.json). */
 export async function loadCliModel(modelFlag: string | undefined, tokenizerFlag: string | undefined, contextLength?: number,
-  threads?: number): Promise<Model> {
+  threads?: { threads: number; threadsUpTo: boolean }): Promise<Model> {
   const path = modelFlag === undefined ? defaultModelPath() : requireFile(modelFlag, 'model', true);
   if (tokenizerFlag !== undefined) requireFile(tokenizerFlag, 'tokenizer');
   const jsonTokenizer = tokenizerFlag?.endsWith('.json');
   const model = await loadModelFromPath(path, {
-    contextLength, threads,
+    contextLength, ...threads,
     tokenizerPath: jsonTokenizer ? undefined : tokenizerFlag,
     tokenizer: jsonTokenizer ? tokenizerFromJson(readFileSync(tokenizerFlag!, 'utf8')) : undefined,
   }).catch(explainContextError(contextLength));

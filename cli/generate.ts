@@ -46,7 +46,7 @@ export async function run(args: string[]): Promise<number> {
 
   const jsonTokenizer = v.tokenizer?.endsWith('.json');
   const model = await loadModelFromPath(v.model, {
-    dtype: v.f32 ? 'f32' : 'q8', contextLength, threads: threadsFlag(v.threads),
+    dtype: v.f32 ? 'f32' : 'q8', contextLength, ...threadsFlag(v.threads),
     tokenizerPath: jsonTokenizer ? undefined : v.tokenizer,
     tokenizer: jsonTokenizer ? tokenizerFromJson(readFileSync(v.tokenizer!, 'utf8')) : undefined,
   }).catch(explainContextError(contextLength));

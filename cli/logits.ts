@@ -28,7 +28,7 @@ export async function run(args: string[]): Promise<number> {
   if (!v.model) throw new UsageError(`--model is required\n\n${HELP}`);
   if (v.tokens === undefined) throw new UsageError(`--tokens is required\n\n${HELP}`);
   const ids = parseTokenList(v.tokens);
-  const model = await loadModelFromPath(v.model, { dtype: v.f32 ? 'f32' : 'q8', tokenizerPath: v.tokenizer, threads: threadsFlag(v.threads) });
+  const model = await loadModelFromPath(v.model, { dtype: v.f32 ? 'f32' : 'q8', tokenizerPath: v.tokenizer, ...threadsFlag(v.threads) });
   const logits = model.logits(ids);
   // Shortest round-trip decimal of each f32 (JSON.stringify of the float64 it widens to is exact).
   process.stdout.write(JSON.stringify(Array.from(logits)) + '\n');

@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadModelFromPath } from '../../engine/load-model-node.js';
+import { threadsWorthUsing } from '../../engine/load-model.js';
 import type { Model } from '../../engine/model.js';
 import { writeModelGguf } from '../../weights/gguf-convert.js';
 import { MemorySink } from '../../weights/gguf-writer.js';
@@ -48,6 +49,16 @@ function run(model: Model): Float32Array[] {
 }
 
 describe('worker threads', () => {
+  it('as an upper bound (the CLI default), start none for a model whose layer products are too small to split', async () => {
+    // CONFIG's largest layer product is dim x hiddenDim, far below MIN_PARALLEL_MACS: only the LM head could split.
+    expect(CONFIG.dim * CONFIG.hiddenDim).toBeLessThan(MIN_PARALLEL_MACS);
+    const small = await loadModelFromPath(file, { dtype: 'q8', threads: 4, threadsUpTo: true });
+    expect(small.kernels.threads).toBe(1);
+    small.kernels.close();
+    expect(threadsWorthUsing({ ...CONFIG, dim: 576, hiddenDim: 1536 }, 4)).toBe(4); // SmolLM-135M's shape splits
+    expect(models[2].kernels.threads).toBe(4); // a count given as such is taken as given
+  });
+
   it('run the int8 products on 1, 2 and 4 threads', () => {
     expect(models.map((m) => m.kernels.threads)).toEqual([1, 2, 4]);
     expect(models.map((m) => m.kernels.threadsNote)).toEqual([undefined, undefined, undefined]);

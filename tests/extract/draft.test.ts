@@ -10,7 +10,7 @@ import { loadModelFromPath } from '../../engine/load-model-node.js';
 import type { Model } from '../../engine/model.js';
 import { CopySource, CopyTracker } from '../../extract/copy-bias.js';
 import { Drafter, proposeDraft } from '../../extract/draft.js';
-import { extractorFor } from '../../extract/extract.js';
+import { extractorFor } from '../../extract/api.js';
 import type { Extractor, ExtractOptions } from '../../extract/extractor.js';
 import { ForcedTokenizer } from '../../extract/forced-tokens.js';
 import { grammarCompiler } from '../../extract/grammar-constraint.js';
