@@ -88,10 +88,10 @@ export class MaskRuntime {
       // Inside a free string: the plain tokens as one block, the quote/backslash tokens from a raw-DFA
       // walk of their small trie (cached per string and count), closing subtrees from the real stack.
       const top = set.stacks[0];
-      const key = `free:${top.node},${top.a},${top.b},${top.c}`;
+      const key = `free:${top.node},${top.dfaState},${top.chars},${top.extraKey ? 1 : 0}`;
       let part = this.stringParts.get(key);
       if (!part) {
-        part = this.walkStringDfa(pda.grammar.strings[top.node], top.a, top.b, v.stringBodySets().escapesAndQuotes);
+        part = this.walkStringDfa(pda.grammar.strings[top.node], top.dfaState, top.chars, v.stringBodySets().escapesAndQuotes);
         for (let w = 0; w < v.words; w++) part.own[w] |= body[w];
         this.stringParts.set(key, part);
       }
@@ -162,7 +162,7 @@ export class MaskRuntime {
    * stack, as in splitMask. */
   private stringMask(pda: Pda, set: StackSet): MaskValue {
     const top = set.stacks[0];
-    const key = `${top.node},${top.a},${top.b},${top.c}`;
+    const key = `${top.node},${top.dfaState},${top.chars},${top.extraKey ? 1 : 0}`;
     let part = this.stringParts.get(key);
     if (!part) {
       const spec = pda.grammar.strings[top.node];
@@ -175,11 +175,11 @@ export class MaskRuntime {
       // (Never for the free-string DFA: off its boundary state only continuation bytes or escape
       // characters can follow, and the direct walk stops at the first byte.)
       if (walks >= 3 && !spec.dfa.isFree) {
-        part = this.walkStringDfa(spec, top.a, top.b, this.vocab.stringBodySets().escapesAndQuotes);
+        part = this.walkStringDfa(spec, top.dfaState, top.chars, this.vocab.stringBodySets().escapesAndQuotes);
         const classes = this.classTrie(spec.dfa);
-        const plain = this.walkStringDfa(spec, top.a, top.b, classes.trie, classes.rep);
+        const plain = this.walkStringDfa(spec, top.dfaState, top.chars, classes.trie, classes.rep);
         for (let w = 0; w < plain.own.length; w++) part.own[w] |= plain.own[w];
-      } else part = this.walkStringDfa(spec, top.a, top.b, this.vocab.trie);
+      } else part = this.walkStringDfa(spec, top.dfaState, top.chars, this.vocab.trie);
       this.stringParts.set(key, part);
     }
     return this.applyPart(pda, set, part);
@@ -350,7 +350,7 @@ export class MaskRuntime {
    * their own cached mask. */
   private endableMask(pda: Pda, set: StackSet): MaskValue {
     const top = set.stacks[0];
-    const first = top.kind === Kind.Number ? NUMBER_BYTES : [...pda.grammar.tries[top.node].next[top.a].keys()];
+    const first = top.kind === Kind.Number ? NUMBER_BYTES : [...pda.grammar.tries[top.node].next[top.trieNode].keys()];
     const trie = this.vocab.trie;
     const below = pda.belowTop(set);
     let own = this.noTokens;
@@ -412,9 +412,9 @@ export class MaskRuntime {
     const top = set.stacks[0];
     if (top.kind !== Kind.String) return null;
     const spec = pda.grammar.strings[top.node];
-    if (!(spec.dfa.isFree && top.a === FREE_BOUNDARY) && !isUniversal(spec.dfa, top.a)) return null;
+    if (!(spec.dfa.isFree && top.dfaState === FREE_BOUNDARY) && !isUniversal(spec.dfa, top.dfaState)) return null;
     const sets = this.vocab.stringBodySets();
-    const room = spec.maxLength === Infinity ? sets.maxChars : Math.min(sets.maxChars, spec.maxLength - top.b);
+    const room = spec.maxLength === Infinity ? sets.maxChars : Math.min(sets.maxChars, spec.maxLength - top.chars);
     return room >= 0 ? sets.withinChars[room] : null;
   }
 
