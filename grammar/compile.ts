@@ -12,7 +12,7 @@ import { Pda } from './pda.js';
 import { parsePattern, RegexSyntaxError, type ParsedPattern } from './regex.js';
 import { SchemaResources, detectDraft, type Draft } from './schema-resources.js';
 import {
-  AutomatonTooLargeError, freeStringDfa, intersectStringDfas, keyClassifierDfa, patternsDfa, type StringDfa,
+  AutomatonTooLargeError, NO_ACCEPTING_PATH, freeStringDfa, intersectStringDfas, keyClassifierDfa, patternsDfa, type StringDfa,
 } from './string-dfa.js';
 
 export interface CompileOptions {
@@ -554,7 +554,7 @@ class Compiler {
       throw e;
     }
     // Some string must fit: the automaton accepts a length within the bounds.
-    if (dfa.minChars[0] >= 0x3fffffff || dfa.minChars[0] > maxLength || dfa.maxChars[0] < minLength) return null;
+    if (dfa.minChars[0] >= NO_ACCEPTING_PATH || dfa.minChars[0] > maxLength || dfa.maxChars[0] < minLength) return null;
     const spec: StringSpec = {
       id: this.grammar.strings.length, dfa, minLength, maxLength,
       counted: minLength > 0 || maxLength !== Infinity, valueNodeByState: null,
@@ -826,7 +826,7 @@ class Compiler {
         if (e instanceof AutomatonTooLargeError) throw new GrammarError('patternProperties', this.ptr(conj.atoms[0]), e.message);
         throw e;
       }
-      if (classified.dfa.minChars[0] < 0x3fffffff) {
+      if (classified.dfa.minChars[0] < NO_ACCEPTING_PATH) {
         const nodeByMask = new Map<number, number>();
         const valueNodeByState = new Int32Array(classified.dfa.size).fill(-1);
         let any = false;
