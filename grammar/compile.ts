@@ -4,6 +4,7 @@
 // compiled once (memoised), which is also what makes recursive schemas finite. The decisions about each
 // keyword are listed in grammar/README.md.
 
+import { keywordValues, sizeBounds, type Conj, type Json } from './constraints.js';
 import { GrammarError, pointerToken } from './errors.js';
 import { lookupFormat } from './formats.js';
 import { Grammar, LiteralTrie, type Alternative, type ObjectSpec, type PropertySpec, type StringSpec, type ValueNode } from './grammar.js';
@@ -40,10 +41,6 @@ const UNSUPPORTED = new Set(['not', 'if', 'then', 'else', 'maxContains',
 const TYPES = ['null', 'boolean', 'object', 'array', 'string', 'number', 'integer'] as const;
 type TypeName = (typeof TYPES)[number];
 
-type Json = Record<string, unknown>;
-
-/** A conjunction: the schema objects that all apply, plus which anyOf/oneOf keywords were already split. */
-interface Conj { atoms: Json[]; split: Set<string>; never: boolean }
 
 const MAX_ALTERNATIVES = 256;
 /** Limits that keep compile time and stack depth bounded; beyond them the schema is refused. */
@@ -350,15 +347,10 @@ class Compiler {
   }
 
   // ---------------------------------------------------------------- one conjunction without anyOf
-  private all<T = unknown>(conj: Conj, keyword: string): Array<[Json, T]> {
-    const out: Array<[Json, T]> = [];
-    for (const a of conj.atoms) if (a[keyword] !== undefined) out.push([a, a[keyword] as T]);
-    return out;
-  }
 
   private allowedTypes(conj: Conj): Set<TypeName> {
     let types = new Set<TypeName>(['null', 'boolean', 'object', 'array', 'string', 'number']);
-    for (const [atom, t] of this.all<unknown>(conj, 'type')) {
+    for (const [atom, t] of keywordValues(conj, 'type')) {
       const listed = new Set<TypeName>((Array.isArray(t) ? t : [t]) as TypeName[]);
       if (atom.nullable === true) listed.add('null'); // OpenAPI 3.0
       const next = new Set<TypeName>();
@@ -457,7 +449,7 @@ class Compiler {
     let multiple: bigint | null = null;
     const floatDivisors: number[] = [];
     let fracCap = FRAC_DIGITS;
-    for (const [atom, m] of this.all<number>(conj, 'multipleOf')) {
+    for (const [atom, m] of keywordValues(conj, 'multipleOf')) {
       if (!Number.isInteger(m)) {
         // ajv decides with float division (0.07 / 0.01 is not an integer to it): emit numbers with at
         // most the divisor's decimals and accept exactly what ajv's test accepts.
@@ -474,7 +466,7 @@ class Compiler {
       multiple = multiple === null ? big : lcm(multiple, big);
       integer = true; // a multiple of an integer is an integer
     }
-    for (const [, f] of this.all<string>(conj, 'format')) {
+    for (const [, f] of keywordValues(conj, 'format')) {
       if (f === 'int32' || f === 'int64') integer = true;
     }
     if (multiple === 1n) multiple = null;
@@ -516,17 +508,15 @@ class Compiler {
   }
 
   private stringSpec(conj: Conj): StringSpec | null {
-    let minLength = 0;
-    let maxLength = Infinity;
-    for (const [, v] of this.all<number>(conj, 'minLength')) minLength = Math.max(minLength, v);
-    for (const [, v] of this.all<number>(conj, 'maxLength')) maxLength = Math.min(maxLength, v);
+    const { min: minLength, max: lengthCap } = sizeBounds(conj, 'Length');
+    let maxLength = lengthCap;
     const dfas: StringDfa[] = [];
     const patterns: ParsedPattern[] = [];
-    for (const [atom, p] of this.all<string>(conj, 'pattern')) {
+    for (const [atom, p] of keywordValues(conj, 'pattern')) {
       const parsed = this.parsePatternAt(p, atom, 'pattern');
       if (parsed) patterns.push(parsed);
     }
-    for (const [atom, f] of this.all<string>(conj, 'format')) {
+    for (const [atom, f] of keywordValues(conj, 'format')) {
       const found = lookupFormat(f);
       if (found.kind === 'dfa') {
         dfas.push(found.dfa);
@@ -548,7 +538,7 @@ class Compiler {
       dfa = dfas.length ? intersectStringDfas(dfas) : freeStringDfa();
     } catch (e) {
       if (e instanceof AutomatonTooLargeError) {
-        const [atom] = this.all(conj, 'pattern')[0] ?? this.all(conj, 'format')[0] ?? [conj.atoms[0]];
+        const [atom] = keywordValues(conj, 'pattern')[0] ?? keywordValues(conj, 'format')[0] ?? [conj.atoms[0]];
         throw new GrammarError('pattern', this.ptr(atom), e.message);
       }
       throw e;
@@ -580,10 +570,7 @@ class Compiler {
 
   // ---------------------------------------------------------------- arrays
   private arraySpec(conj: Conj): number | undefined {
-    let minItems = 0;
-    let maxItems = Infinity;
-    for (const [, v] of this.all<number>(conj, 'minItems')) minItems = Math.max(minItems, v);
-    for (const [, v] of this.all<number>(conj, 'maxItems')) maxItems = Math.min(maxItems, v);
+    let { min: minItems, max: maxItems } = sizeBounds(conj, 'Items');
     // Per atom: its tuple (prefixItems, or items as an array) and the schema for the rest.
     const views = conj.atoms.map((atom) => {
       const pointer = this.ptr(atom);
@@ -670,12 +657,9 @@ class Compiler {
 
   // ---------------------------------------------------------------- objects
   private objectSpec(conj: Conj): number | undefined {
-    let minProperties = 0;
-    let maxProperties = Infinity;
-    for (const [, v] of this.all<number>(conj, 'minProperties')) minProperties = Math.max(minProperties, v);
-    for (const [, v] of this.all<number>(conj, 'maxProperties')) maxProperties = Math.min(maxProperties, v);
+    const { min: minProperties, max: maxProperties } = sizeBounds(conj, 'Properties');
     const required = new Set<string>();
-    for (const [, r] of this.all<string[]>(conj, 'required')) for (const name of r) required.add(name);
+    for (const [, r] of keywordValues(conj, 'required')) for (const name of r) required.add(name);
 
     // Patterns from every atom, numbered globally (a key's match mask is over these).
     const patterns: Array<{ atom: Json; source: string; schema: unknown; parsed: ParsedPattern | null; regex: RegExp | null }> = [];
@@ -894,7 +878,7 @@ class Compiler {
   /** propertyNames: every key must be a string its schemas accept. Declared names are checked one by
    * one; keys of additional properties get the schemas' automaton and length bounds. */
   private propertyNamesRule(conj: Conj): { allows: (name: string) => boolean; dfa: StringDfa | null; minLength: number; maxLength: number } {
-    const rules = this.all<unknown>(conj, 'propertyNames');
+    const rules = keywordValues(conj, 'propertyNames');
     if (rules.length === 0) return { allows: () => true, dfa: freeStringDfa(), minLength: 0, maxLength: Infinity };
     const c: Conj = { atoms: [], split: new Set(), never: false };
     for (const [atom, pn] of rules) this.addToConj(c, pn, `${this.ptr(atom)}/propertyNames`);
