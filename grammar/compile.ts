@@ -10,6 +10,7 @@ import { lookupFormat } from './formats.js';
 import { Grammar, LiteralTrie, type Alternative, type ObjectSpec, type PropertySpec, type StringSpec, type ValueNode } from './grammar.js';
 import { FRAC_DIGITS, feasible, toGrid, type NumberSpec } from './number-range.js';
 import { Pda } from './pda.js';
+import { removeUnproductive } from './productive.js';
 import { parsePattern, RegexSyntaxError, type ParsedPattern } from './regex.js';
 import { SchemaResources, detectDraft, type Draft } from './schema-resources.js';
 import {
@@ -99,7 +100,7 @@ class Compiler {
     const node = this.grammar.nodes[root];
     if (node.alts.length === 0) throw this.dropped[0] ?? new GrammarError('schema', '', 'contradictory constraints: no JSON value satisfies the schema');
     this.grammar.root = root;
-    this.checkProductive();
+    removeUnproductive(this.grammar);
     return this.grammar;
   }
 
@@ -908,43 +909,6 @@ class Compiler {
       return spec.dfa.accept[q] === 1;
     };
     return { allows, dfa: spec.dfa, minLength: spec.minLength, maxLength: spec.maxLength };
-  }
-
-  // ---------------------------------------------------------------- productivity
-  /** A recursive schema must let every value finish (a tree whose children are required forever has no
-   * finite instance). Nodes that cannot produce a finite value are removed; a required use of one is a
-   * contradiction. */
-  private checkProductive(): void {
-    const g = this.grammar;
-    const productive = new Uint8Array(g.nodes.length);
-    const altProductive = (alt: Alternative): boolean => {
-      switch (alt.kind) {
-        case 'literal': case 'string': case 'number': return true;
-        case 'array': {
-          const a = g.arrays[alt.spec];
-          for (let i = 0; i < a.minItems; i++) {
-            const n = i < a.prefix.length ? a.prefix[i] : a.rest;
-            if (n < 0 || !productive[n]) return false;
-          }
-          if (a.containsMin > 0 && ![...a.matchPrefix, a.matchRest].some((n) => n >= 0 && productive[n])) return false;
-          return true;
-        }
-        case 'object': {
-          const o = g.objects[alt.spec];
-          return o.props.every((p) => !p.required || productive[p.node]) &&
-            (o.minProperties <= o.props.filter((p) => productive[p.node]).length || o.extraKey !== null);
-        }
-      }
-    };
-    let changed = true;
-    while (changed) {
-      changed = false;
-      for (const n of g.nodes) {
-        if (!productive[n.id] && n.alts.some(altProductive)) { productive[n.id] = 1; changed = true; }
-      }
-    }
-    if (!productive[g.root]) throw new GrammarError('$ref', '', 'contradictory constraints: the recursion never ends (no finite document satisfies the schema)');
-    for (const n of g.nodes) n.alts = n.alts.filter(altProductive);
   }
 }
 
