@@ -1,8 +1,9 @@
 // JSON Schema -> Grammar. A schema position is compiled as the conjunction of the schema objects that
 // apply there (the schema itself, what its $ref and allOf bring in), so allOf is merged rather than
 // approximated; anyOf/oneOf distribute over that conjunction into alternatives. Every conjunction is
-// compiled once (memoised), which is also what makes recursive schemas finite. The decisions about each
-// keyword are listed in grammar/README.md.
+// compiled once (memoised), which is also what makes recursive schemas finite. The conjunctions come from
+// schema-fold.ts, their typed keyword folds from constraints.ts; this file lowers them to grammar specs.
+// The decisions about each keyword are listed in grammar/README.md.
 
 import { keywordValues, sizeBounds, type Conj, type Json } from './constraints.js';
 import { GrammarError, pointerToken } from './errors.js';
@@ -12,6 +13,7 @@ import { FRAC_DIGITS, feasible, toGrid, type NumberSpec } from './number-range.j
 import { Pda } from './pda.js';
 import { removeUnproductive } from './productive.js';
 import { parsePattern, RegexSyntaxError, type ParsedPattern } from './regex.js';
+import { SchemaFolder, type TypeName } from './schema-fold.js';
 import { SchemaResources, detectDraft, type Draft } from './schema-resources.js';
 import {
   AutomatonTooLargeError, NO_ACCEPTING_PATH, freeStringDfa, intersectStringDfas, keyClassifierDfa, patternsDfa, type StringDfa,
@@ -34,19 +36,9 @@ export interface CompileOptions {
 
 export interface CompileResult { grammar: Grammar; warnings: string[] }
 
-/** Assertions a context-free grammar cannot enforce (or that we do not): refused, or warned when lenient. */
-const UNSUPPORTED = new Set(['not', 'if', 'then', 'else', 'maxContains',
-  'dependentSchemas', 'unevaluatedProperties', 'unevaluatedItems',
-  '$dynamicRef', '$recursiveRef']);
-
-const TYPES = ['null', 'boolean', 'object', 'array', 'string', 'number', 'integer'] as const;
-type TypeName = (typeof TYPES)[number];
-
-
 const MAX_ALTERNATIVES = 256;
 /** Limits that keep compile time and stack depth bounded; beyond them the schema is refused. */
 const MAX_NESTING = 150;
-const MAX_CONJUNCT_CHAIN = 200;
 const MAX_ENUM_VALUES = 20_000;
 const MAX_KEY_STATES_BUILT = 500_000;
 const MAX_ENUM_BYTES = 1 << 20;
@@ -65,22 +57,14 @@ export function compileGrammar(schema: unknown, options: CompileOptions = {}): C
 }
 
 class Compiler {
-  readonly warnings: string[] = [];
   private readonly grammar = new Grammar();
-  private readonly res: SchemaResources;
+  private readonly fold: SchemaFolder;
   private readonly draft: Draft;
-  private readonly ids = new WeakMap<object, number>();
-  private nextId = 0;
   private readonly memo = new Map<string, number>();
-  private readonly warned = new Set<string>();
-  /** The schemas being expanded into the current conjunction (through $ref / allOf), to catch cycles. */
-  private readonly refPath: Json[] = [];
   /** How deep nodeFor is nested (schema nesting being compiled), bounded so the stack never overflows. */
   private depth = 0;
   private readonly keyClassifiers = new Map<string, { dfa: StringDfa; labels: Int32Array }>();
   private keyStatesBuilt = 0;
-  /** Why alternatives were dropped as impossible to emit (reported when nothing is left). */
-  private readonly dropped: GrammarError[] = [];
   private readonly lenient: boolean;
 
   constructor(private readonly schema: unknown, private readonly options: CompileOptions) {
@@ -89,161 +73,34 @@ class Compiler {
       throw new GrammarError('schema', '', 'invalid schema: a schema must be an object or a boolean');
     }
     this.draft = detectDraft(schema, options.defaultDraft ?? '2020-12');
-    this.res = new SchemaResources(schema, this.draft, options.schemas);
+    this.fold = new SchemaFolder(new SchemaResources(schema, this.draft, options.schemas), this.lenient);
     const ws = options.whitespace ?? 'compact';
     this.grammar.whitespace = ws === 'compact' ? 0 : Math.max(0, Math.floor(ws.pretty));
     this.grammar.schema = schema;
   }
 
+  get warnings(): string[] {
+    return this.fold.warnings;
+  }
+
   run(): Grammar {
-    const root = this.nodeFor(this.conjOf([this.schema]));
+    const root = this.nodeFor(this.fold.conjOf([this.schema]));
     const node = this.grammar.nodes[root];
-    if (node.alts.length === 0) throw this.dropped[0] ?? new GrammarError('schema', '', 'contradictory constraints: no JSON value satisfies the schema');
+    if (node.alts.length === 0) throw this.fold.dropped[0] ?? new GrammarError('schema', '', 'contradictory constraints: no JSON value satisfies the schema');
     this.grammar.root = root;
     removeUnproductive(this.grammar);
     return this.grammar;
   }
 
-  // ---------------------------------------------------------------- conjunctions
-  private ptr(schema: object): string {
-    return this.res.infoOf(schema).pointer;
-  }
-
-  private idOf(o: object): number {
-    let id = this.ids.get(o);
-    if (id === undefined) { id = this.nextId++; this.ids.set(o, id); }
-    return id;
-  }
-
-  private conjOf(schemas: unknown[], base?: Conj): Conj {
-    const conj: Conj = base
-      ? { atoms: [...base.atoms], split: new Set(base.split), never: base.never }
-      : { atoms: [], split: new Set(), never: false };
-    for (const s of schemas) this.addToConj(conj, s, '');
-    return conj;
-  }
-
-  private addToConj(conj: Conj, schema: unknown, fromPointer: string): void {
-    if (schema === true) return;
-    if (schema === false) { conj.never = true; return; }
-    if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) {
-      throw new GrammarError('schema', fromPointer, 'invalid schema: a subschema must be an object or a boolean');
-    }
-    const s = schema as Json;
-    const pointer = this.ptr(s);
-    if (this.refPath.includes(s)) {
-      // {"$ref": "#"}, allOf: [{"$ref": "#"}], a -> b -> a: a schema that is its own conjunct with no object
-      // or array in between says nothing finite, and ajv recurses forever validating against it.
-      throw new GrammarError('$ref', pointer, 'the schema refers back to itself through $ref/allOf with no object or array in between (infinite recursion)');
-    }
-    if (conj.atoms.includes(s)) return;
-    // Siblings of $ref apply too, as a conjunction. Before 2019-09 the specification says to ignore
-    // them, but ajv (and most validators) apply them: emitting what satisfies both readings is safe.
-    conj.atoms.push(s);
-    this.checkKeywords(s, pointer);
-    if (this.refPath.length > MAX_CONJUNCT_CHAIN) {
-      throw new GrammarError('$ref', pointer, `more than ${MAX_CONJUNCT_CHAIN} schemas chained through $ref/allOf at one position`);
-    }
-    this.refPath.push(s);
-    try {
-      if (s.$ref !== undefined) {
-        if (typeof s.$ref !== 'string') throw new GrammarError('$ref', pointer, 'invalid schema: $ref must be a string');
-        this.addToConj(conj, this.res.resolve(s.$ref, s), pointer + '/$ref');
-      }
-      if (s.allOf !== undefined) {
-        if (!Array.isArray(s.allOf) || s.allOf.length === 0) throw new GrammarError('allOf', pointer, 'invalid schema: allOf must be a non-empty array');
-        for (const sub of s.allOf) this.addToConj(conj, sub, pointer + '/allOf');
-      }
-    } finally {
-      this.refPath.pop();
-    }
-  }
-
-  private conjKey(conj: Conj): string {
-    if (conj.never) return 'never';
-    const ids = conj.atoms.map((a) => this.idOf(a)).sort((x, y) => x - y);
-    return ids.join(',') + '|' + [...conj.split].sort().join(',');
-  }
-
-  private refuse(keyword: string, pointer: string, reason: string): void {
-    const msg = new GrammarError(keyword, pointer, reason).message;
-    if (!this.lenient) throw new GrammarError(keyword, pointer, reason);
-    if (!this.warned.has(msg)) { this.warned.add(msg); this.warnings.push(msg); }
-  }
-
-  /** An alternative that cannot be emitted is left out; if nothing is left the schema is refused with
-   * the first such reason rather than a bare "contradictory". */
-  private drop(keyword: string, pointer: string, reason: string): void {
-    this.dropped.push(new GrammarError(keyword, pointer, reason));
-  }
-
-  private warn(keyword: string, pointer: string, reason: string): void {
-    const msg = new GrammarError(keyword, pointer, reason).message;
-    if (!this.warned.has(msg)) { this.warned.add(msg); this.warnings.push(msg); }
-  }
-
-  private checkKeywords(s: Json, pointer: string): void {
-    for (const k of Object.keys(s)) {
-      if (!UNSUPPORTED.has(k)) continue;
-      const v = s[k];
-      // Keywords that assert nothing in these forms are harmless.
-      if ((k === 'then' || k === 'else') && s.if === undefined) continue;
-      if (k === 'if' && s.then === undefined && s.else === undefined) continue;
-      this.refuse(k, pointer, 'not enforced by the grammar (lenient mode reports it; the final ajv check still applies)');
-    }
-    for (const k of ['contentMediaType', 'contentEncoding', 'contentSchema']) {
-      if (s[k] !== undefined) this.warn(k, pointer, 'an annotation: not enforced (ajv does not check it either)');
-    }
-    if (s.type !== undefined) {
-      const types = Array.isArray(s.type) ? s.type : [s.type];
-      for (const t of types) {
-        if (!TYPES.includes(t as TypeName)) throw new GrammarError('type', pointer, `invalid schema: unknown type ${JSON.stringify(t)}`);
-      }
-    }
-    for (const k of ['minLength', 'maxLength', 'minItems', 'maxItems', 'minProperties', 'maxProperties']) {
-      const v = s[k];
-      if (v !== undefined && (typeof v !== 'number' || v < 0 || !Number.isInteger(v))) {
-        throw new GrammarError(k, pointer, 'invalid schema: must be a non-negative integer');
-      }
-    }
-    for (const k of ['minimum', 'maximum']) {
-      if (s[k] !== undefined && (typeof s[k] !== 'number' || !Number.isFinite(s[k]))) throw new GrammarError(k, pointer, 'invalid schema: must be a number');
-    }
-    for (const k of ['exclusiveMinimum', 'exclusiveMaximum']) {
-      const v = s[k];
-      if (v !== undefined && typeof v !== 'boolean' && (typeof v !== 'number' || !Number.isFinite(v))) {
-        throw new GrammarError(k, pointer, 'invalid schema: must be a number (or a boolean in draft-04)');
-      }
-    }
-    if (s.multipleOf !== undefined && (typeof s.multipleOf !== 'number' || !(s.multipleOf > 0))) {
-      throw new GrammarError('multipleOf', pointer, 'invalid schema: must be a number > 0');
-    }
-    if (s.enum !== undefined && !Array.isArray(s.enum)) throw new GrammarError('enum', pointer, 'invalid schema: must be an array');
-    if (s.required !== undefined && (!Array.isArray(s.required) || s.required.some((r) => typeof r !== 'string'))) {
-      // draft-03 style "required": true on a property is not JSON Schema 4+.
-      throw new GrammarError('required', pointer, 'invalid schema: must be an array of property names');
-    }
-    for (const k of ['properties', 'patternProperties', '$defs', 'definitions']) {
-      const v = s[k];
-      if (v !== undefined && (typeof v !== 'object' || v === null || Array.isArray(v))) throw new GrammarError(k, pointer, 'invalid schema: must be an object');
-    }
-    for (const k of ['anyOf', 'oneOf']) {
-      const v = s[k];
-      if (v !== undefined && (!Array.isArray(v) || v.length === 0)) throw new GrammarError(k, pointer, 'invalid schema: must be a non-empty array');
-    }
-    if (s.pattern !== undefined && typeof s.pattern !== 'string') throw new GrammarError('pattern', pointer, 'invalid schema: must be a string');
-    if (s.format !== undefined && typeof s.format !== 'string') throw new GrammarError('format', pointer, 'invalid schema: must be a string');
-  }
-
   // ---------------------------------------------------------------- nodes
   private nodeFor(conj: Conj): number {
-    const key = this.conjKey(conj);
+    const key = this.fold.conjKey(conj);
     const hit = this.memo.get(key);
     if (hit !== undefined) return hit;
     const node = this.grammar.newNode();
     this.memo.set(key, node.id);
     if (this.depth >= MAX_NESTING) {
-      throw new GrammarError('schema', this.ptr(conj.atoms[0] ?? {}), `nested more than ${MAX_NESTING} levels deep (objects, arrays and alternatives)`);
+      throw new GrammarError('schema', this.fold.ptr(conj.atoms[0] ?? {}), `nested more than ${MAX_NESTING} levels deep (objects, arrays and alternatives)`);
     }
     this.depth++;
     try {
@@ -261,14 +118,14 @@ class Compiler {
       for (const kw of ['anyOf', 'oneOf'] as const) {
         const branches = atom[kw];
         if (!Array.isArray(branches)) continue;
-        const tag = `${this.idOf(atom)}/${kw}`;
+        const tag = `${this.fold.idOf(atom)}/${kw}`;
         if (conj.split.has(tag)) continue;
-        const pointer = this.ptr(atom);
+        const pointer = this.fold.ptr(atom);
         const nodes: ValueNode[] = [];
         branches.forEach((branch, i) => {
-          const sub = this.conjOf([], conj);
+          const sub = this.fold.conjOf([], conj);
           sub.split.add(tag);
-          this.addToConj(sub, branch, `${pointer}/${kw}/${i}`);
+          this.fold.addToConj(sub, branch, `${pointer}/${kw}/${i}`);
           const n = this.grammar.nodes[this.nodeFor(sub)];
           if (n.pending) throw new GrammarError(kw, pointer, 'a branch refers back to this schema without any object or array in between (infinite recursion)');
           nodes.push(n);
@@ -287,7 +144,7 @@ class Compiler {
     for (let i = 0; i < nodes.length; i++) {
       for (let j = i + 1; j < nodes.length; j++) {
         if (!this.disjoint(nodes[i], nodes[j])) {
-          this.refuse('oneOf', pointer, `branches ${i} and ${j} can match the same value; the grammar cannot enforce "exactly one"`);
+          this.fold.refuse('oneOf', pointer, `branches ${i} and ${j} can match the same value; the grammar cannot enforce "exactly one"`);
           return;
         }
       }
@@ -420,12 +277,12 @@ class Compiler {
    * its JSON spelling through the grammar of the rest). */
   private enumAlternatives(conj: Conj, values: unknown[], types: Set<TypeName>): Alternative[] {
     if (values.length > MAX_ENUM_VALUES) {
-      throw new GrammarError('enum', this.ptr(conj.atoms[0]), `more than ${MAX_ENUM_VALUES} values (${values.length}); the grammar refuses enums this large`);
+      throw new GrammarError('enum', this.fold.ptr(conj.atoms[0]), `more than ${MAX_ENUM_VALUES} values (${values.length}); the grammar refuses enums this large`);
     }
     let bytes = 0;
     for (const v of values) {
       bytes += JSON.stringify(v)?.length ?? 0;
-      if (bytes > MAX_ENUM_BYTES) throw new GrammarError('enum', this.ptr(conj.atoms[0]), `values spelled in more than ${MAX_ENUM_BYTES} bytes; the grammar refuses enums this large`);
+      if (bytes > MAX_ENUM_BYTES) throw new GrammarError('enum', this.fold.ptr(conj.atoms[0]), `values spelled in more than ${MAX_ENUM_BYTES} bytes; the grammar refuses enums this large`);
     }
     const restNode = this.grammar.newNode();
     restNode.alts = this.simpleAlternatives(conj, true);
@@ -456,7 +313,7 @@ class Compiler {
         // most the divisor's decimals and accept exactly what ajv's test accepts.
         const decimals = decimalPlaces(m);
         if (decimals > FRAC_DIGITS) {
-          this.refuse('multipleOf', this.ptr(atom), `divisor ${m} has more than ${FRAC_DIGITS} decimals`);
+          this.fold.refuse('multipleOf', this.fold.ptr(atom), `divisor ${m} has more than ${FRAC_DIGITS} decimals`);
           continue;
         }
         floatDivisors.push(m);
@@ -501,7 +358,7 @@ class Compiler {
     // The bounds may lie beyond the numbers the grammar emits (16 integer digits: minimum 2^60, 1e308):
     // then no number can start, which would be a dead end at decode time.
     if (spec.constrained && !['-', ...'0123456789'].some((c) => feasible(spec, c))) {
-      this.drop('minimum', this.ptr(conj.atoms[0]), 'no number with at most 16 integer and 15 fraction digits (what the grammar emits) satisfies the bounds');
+      this.fold.drop('minimum', this.fold.ptr(conj.atoms[0]), 'no number with at most 16 integer and 15 fraction digits (what the grammar emits) satisfies the bounds');
       return null;
     }
     this.grammar.numbers.push(spec);
@@ -523,14 +380,14 @@ class Compiler {
         dfas.push(found.dfa);
         if (found.maxLength !== undefined) maxLength = Math.min(maxLength, found.maxLength);
       } else if (found.kind === 'inexpressible') {
-        this.refuse('format', this.ptr(atom), `format "${f}" is not enforced by the grammar`);
+        this.fold.refuse('format', this.fold.ptr(atom), `format "${f}" is not enforced by the grammar`);
       } else if (found.kind === 'unknown') {
-        this.warn('format', this.ptr(atom), `unknown format "${f}" is an annotation (ajv ignores it too)`);
+        this.fold.warn('format', this.fold.ptr(atom), `unknown format "${f}" is an annotation (ajv ignores it too)`);
       }
     }
     if (minLength > maxLength) return null;
     if (minLength > MAX_EMITTED_MIN_LENGTH) {
-      this.drop('minLength', this.ptr(conj.atoms[0]), `minLength ${minLength} is beyond the ${MAX_EMITTED_MIN_LENGTH} characters the grammar emits in one string`);
+      this.fold.drop('minLength', this.fold.ptr(conj.atoms[0]), `minLength ${minLength} is beyond the ${MAX_EMITTED_MIN_LENGTH} characters the grammar emits in one string`);
       return null;
     }
     let dfa: StringDfa;
@@ -540,7 +397,7 @@ class Compiler {
     } catch (e) {
       if (e instanceof AutomatonTooLargeError) {
         const [atom] = keywordValues(conj, 'pattern')[0] ?? keywordValues(conj, 'format')[0] ?? [conj.atoms[0]];
-        throw new GrammarError('pattern', this.ptr(atom), e.message);
+        throw new GrammarError('pattern', this.fold.ptr(atom), e.message);
       }
       throw e;
     }
@@ -561,8 +418,8 @@ class Compiler {
       if (e instanceof RegexSyntaxError) {
         let valid = true;
         try { new RegExp(source, 'u'); } catch { valid = false; }
-        if (!valid) throw new GrammarError(keyword, this.ptr(atom), `invalid schema: ${JSON.stringify(source)} is not a valid regular expression`);
-        this.refuse(keyword, this.ptr(atom), `unsupported regular expression ${JSON.stringify(source)}: ${e.message}`);
+        if (!valid) throw new GrammarError(keyword, this.fold.ptr(atom), `invalid schema: ${JSON.stringify(source)} is not a valid regular expression`);
+        this.fold.refuse(keyword, this.fold.ptr(atom), `unsupported regular expression ${JSON.stringify(source)}: ${e.message}`);
         return null;
       }
       throw e;
@@ -574,21 +431,21 @@ class Compiler {
     let { min: minItems, max: maxItems } = sizeBounds(conj, 'Items');
     // Per atom: its tuple (prefixItems, or items as an array) and the schema for the rest.
     const views = conj.atoms.map((atom) => {
-      const pointer = this.ptr(atom);
+      const pointer = this.fold.ptr(atom);
       if (Array.isArray(atom.prefixItems)) return { tuple: atom.prefixItems as unknown[], rest: atom.items, pointer, restKw: 'items' };
       if (Array.isArray(atom.items)) return { tuple: atom.items as unknown[], rest: atom.additionalItems, pointer, restKw: 'additionalItems' };
       return { tuple: [] as unknown[], rest: atom.items, pointer, restKw: 'items' };
     });
     if (minItems > MAX_EMITTED_MIN_ITEMS && minItems <= maxItems) {
-      this.drop('minItems', this.ptr(conj.atoms[0]), `minItems ${minItems} is beyond the ${MAX_EMITTED_MIN_ITEMS} items the grammar emits in one array`);
+      this.fold.drop('minItems', this.fold.ptr(conj.atoms[0]), `minItems ${minItems} is beyond the ${MAX_EMITTED_MIN_ITEMS} items the grammar emits in one array`);
       return undefined;
     }
     const prefixLength = Math.max(0, ...views.map((v) => v.tuple.length));
     const itemConj = (index: number): Conj => {
       const c: Conj = { atoms: [], split: new Set(), never: false };
       for (const v of views) {
-        if (index < v.tuple.length) this.addToConj(c, v.tuple[index], `${v.pointer}/${index}`);
-        else if (v.rest !== undefined) this.addToConj(c, v.rest, `${v.pointer}/${v.restKw}`);
+        if (index < v.tuple.length) this.fold.addToConj(c, v.tuple[index], `${v.pointer}/${index}`);
+        else if (v.rest !== undefined) this.fold.addToConj(c, v.rest, `${v.pointer}/${v.restKw}`);
       }
       return c;
     };
@@ -615,7 +472,7 @@ class Compiler {
         uniqueTrie = literal.trie;
         maxItems = Math.min(maxItems, count);
       } else {
-        this.refuse('uniqueItems', this.ptr(uniqueAtom), 'enforced only for arrays whose items are one set of at most 31 literals (enum, const, booleans)');
+        this.fold.refuse('uniqueItems', this.fold.ptr(uniqueAtom), 'enforced only for arrays whose items are one set of at most 31 literals (enum, const, booleans)');
       }
     }
     // contains / minContains: each item may be drawn from "item and contains" (which counts) or from
@@ -625,15 +482,15 @@ class Compiler {
     const matchPrefix: number[] = [];
     let matchRest = -1;
     const containsAtoms = conj.atoms.filter((a) => a.contains !== undefined);
-    if (containsAtoms.length > 1) this.refuse('contains', this.ptr(containsAtoms[1]), 'more than one contains on one array');
+    if (containsAtoms.length > 1) this.fold.refuse('contains', this.fold.ptr(containsAtoms[1]), 'more than one contains on one array');
     else if (containsAtoms.length === 1) {
       const atom = containsAtoms[0];
       const min = typeof atom.minContains === 'number' && this.draft !== 'draft-07' && this.draft !== 'draft-06' ? atom.minContains : 1;
-      if (min > 0 && uniqueTrie >= 0) this.refuse('contains', this.ptr(atom), 'together with uniqueItems');
+      if (min > 0 && uniqueTrie >= 0) this.fold.refuse('contains', this.fold.ptr(atom), 'together with uniqueItems');
       else if (min > 0) {
         const withContains = (i: number): number => {
           const c = itemConj(i);
-          this.addToConj(c, atom.contains, `${this.ptr(atom)}/contains`);
+          this.fold.addToConj(c, atom.contains, `${this.fold.ptr(atom)}/contains`);
           const node = this.nodeFor(c);
           return this.isEmptyNode(node) ? -1 : node;
         };
@@ -674,7 +531,7 @@ class Compiler {
         patterns.push({ atom, source, schema, parsed, regex });
       }
     }
-    if (patterns.length > 24) throw new GrammarError('patternProperties', this.ptr(conj.atoms[0]), 'more than 24 patterns in one object');
+    if (patterns.length > 24) throw new GrammarError('patternProperties', this.fold.ptr(conj.atoms[0]), 'more than 24 patterns in one object');
 
     // Where the schema is silent about additionalProperties but declares its properties, emit none.
     const atomAllowsUnmatched = (atom: Json) => {
@@ -687,23 +544,23 @@ class Compiler {
     const valueConj = (name: string | null, matched: (p: (typeof patterns)[number]) => boolean): Conj | null => {
       const c: Conj = { atoms: [], split: new Set(), never: false };
       for (const atom of conj.atoms) {
-        const pointer = this.ptr(atom);
+        const pointer = this.fold.ptr(atom);
         const props = atom.properties as Json | undefined;
         let covered = false;
         if (name !== null && props && Object.prototype.hasOwnProperty.call(props, name)) {
-          this.addToConj(c, props[name], `${pointer}/properties/${pointerToken(name)}`);
+          this.fold.addToConj(c, props[name], `${pointer}/properties/${pointerToken(name)}`);
           covered = true;
         }
         for (const p of patterns) {
           if (p.atom === atom && matched(p)) {
-            this.addToConj(c, p.schema, `${pointer}/patternProperties/${pointerToken(p.source)}`);
+            this.fold.addToConj(c, p.schema, `${pointer}/patternProperties/${pointerToken(p.source)}`);
             covered = true;
           }
         }
         if (!covered) {
           const ap = atom.additionalProperties;
           if (ap === false) return null;
-          if (ap !== undefined) this.addToConj(c, ap, `${pointer}/additionalProperties`);
+          if (ap !== undefined) this.fold.addToConj(c, ap, `${pointer}/additionalProperties`);
         }
       }
       return c;
@@ -722,10 +579,10 @@ class Compiler {
       for (const kw of ['dependentRequired', 'dependencies'] as const) {
         const v = atom[kw];
         if (v === undefined) continue;
-        if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new GrammarError(kw, this.ptr(atom), 'invalid schema: must be an object');
+        if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new GrammarError(kw, this.fold.ptr(atom), 'invalid schema: must be an object');
         for (const [trigger, targets] of Object.entries(v as Json)) {
           if (!Array.isArray(targets)) {
-            this.refuse(kw, this.ptr(atom), `a schema dependency (${JSON.stringify(trigger)}) is not enforced: only lists of required names are`);
+            this.fold.refuse(kw, this.fold.ptr(atom), `a schema dependency (${JSON.stringify(trigger)}) is not enforced: only lists of required names are`);
             continue;
           }
           dependencies.push([trigger, targets as string[]]);
@@ -751,7 +608,7 @@ class Compiler {
     const props: PropertySpec[] = [];
     for (const name of names) {
       if (UNSAFE_KEYS.includes(name)) {
-        if (required.has(name)) throw new GrammarError('required', this.ptr(conj.atoms[0]), `property ${JSON.stringify(name)} is never emitted (JavaScript objects take it as their prototype)`);
+        if (required.has(name)) throw new GrammarError('required', this.fold.ptr(conj.atoms[0]), `property ${JSON.stringify(name)} is never emitted (JavaScript objects take it as their prototype)`);
         continue;
       }
       const c = keyRule.allows(name) ? valueConj(name, (p) => p.regex !== null && p.regex.test(name)) : null;
@@ -770,7 +627,7 @@ class Compiler {
     let bits = 0;
     const bitOf = (i: number) => {
       if (trackBit[i] === 0) {
-        if (bits >= 30) throw new GrammarError('dependentRequired', this.ptr(conj.atoms[0]), 'more than 30 properties take part in dependencies');
+        if (bits >= 30) throw new GrammarError('dependentRequired', this.fold.ptr(conj.atoms[0]), 'more than 30 properties take part in dependencies');
         trackBit[i] = 1 << bits++;
       }
       return trackBit[i];
@@ -808,7 +665,7 @@ class Compiler {
       try {
         classified = this.cachedKeyClassifier(keyRule.dfa, [...names, ...UNSAFE_KEYS], usable.map((p) => p.parsed!), allowed, conj);
       } catch (e) {
-        if (e instanceof AutomatonTooLargeError) throw new GrammarError('patternProperties', this.ptr(conj.atoms[0]), e.message);
+        if (e instanceof AutomatonTooLargeError) throw new GrammarError('patternProperties', this.fold.ptr(conj.atoms[0]), e.message);
         throw e;
       }
       if (classified.dfa.minChars[0] < NO_ACCEPTING_PATH) {
@@ -848,7 +705,7 @@ class Compiler {
     // Additional keys cannot be kept distinct from each other ({"a":1,"a":2} is one property), so with
     // minProperties >= 2 an object takes at most one (pda.ts), and the declared ones must make up the rest.
     if (extraKey !== null && minProperties >= 2 && props.length + 1 < minProperties) {
-      this.refuse('minProperties', this.ptr(conj.atoms[0]), `needs ${minProperties - props.length} additional keys; the grammar cannot keep additional keys distinct, so it allows one`);
+      this.fold.refuse('minProperties', this.fold.ptr(conj.atoms[0]), `needs ${minProperties - props.length} additional keys; the grammar cannot keep additional keys distinct, so it allows one`);
       if (this.lenient) return undefined;
     }
     const spec: ObjectSpec = {
@@ -864,13 +721,13 @@ class Compiler {
   private cachedKeyClassifier(base: StringDfa, excluded: string[], patterns: ParsedPattern[], allowed: (mask: number) => boolean,
     conj: Conj): { dfa: StringDfa; labels: Int32Array } {
     const masks = patterns.length <= 10 ? Array.from({ length: 1 << patterns.length }, (_, m) => (allowed(m) ? 1 : 0)).join('') : null;
-    const key = masks === null ? null : `${this.idOf(base)}|${JSON.stringify([...excluded].sort())}|${JSON.stringify(patterns)}|${masks}`;
+    const key = masks === null ? null : `${this.fold.idOf(base)}|${JSON.stringify([...excluded].sort())}|${JSON.stringify(patterns)}|${masks}`;
     const hit = key === null ? undefined : this.keyClassifiers.get(key);
     if (hit) return hit;
     const made = keyClassifierDfa(base, excluded, patterns, allowed);
     this.keyStatesBuilt += made.dfa.size;
     if (this.keyStatesBuilt > MAX_KEY_STATES_BUILT) {
-      throw new GrammarError('properties', this.ptr(conj.atoms[0]), `too large: the key automata of its objects need more than ${MAX_KEY_STATES_BUILT} states in all`);
+      throw new GrammarError('properties', this.fold.ptr(conj.atoms[0]), `too large: the key automata of its objects need more than ${MAX_KEY_STATES_BUILT} states in all`);
     }
     if (key !== null) this.keyClassifiers.set(key, made);
     return made;
@@ -882,11 +739,11 @@ class Compiler {
     const rules = keywordValues(conj, 'propertyNames');
     if (rules.length === 0) return { allows: () => true, dfa: freeStringDfa(), minLength: 0, maxLength: Infinity };
     const c: Conj = { atoms: [], split: new Set(), never: false };
-    for (const [atom, pn] of rules) this.addToConj(c, pn, `${this.ptr(atom)}/propertyNames`);
+    for (const [atom, pn] of rules) this.fold.addToConj(c, pn, `${this.fold.ptr(atom)}/propertyNames`);
     if (c.never) return { allows: () => false, dfa: null, minLength: 0, maxLength: Infinity };
     // Keys are strings: the rule is the string part of the propertyNames conjunction.
     const node = this.grammar.nodes[this.nodeFor(c)];
-    if (node.pending) throw new GrammarError('propertyNames', this.ptr(rules[0][0]), 'a recursive propertyNames schema is not supported');
+    if (node.pending) throw new GrammarError('propertyNames', this.fold.ptr(rules[0][0]), 'a recursive propertyNames schema is not supported');
     const stringAlts = node.alts.filter((a) => a.kind === 'string');
     const literalAlts = node.alts.filter((a) => a.kind === 'literal');
     if (this.enumValues(c) !== undefined) {
@@ -898,7 +755,7 @@ class Compiler {
     }
     if (stringAlts.length !== 1) {
       if (stringAlts.length === 0) return { allows: () => false, dfa: null, minLength: 0, maxLength: Infinity };
-      throw new GrammarError('propertyNames', this.ptr(rules[0][0]), 'alternatives (anyOf/oneOf) of string rules are not supported');
+      throw new GrammarError('propertyNames', this.fold.ptr(rules[0][0]), 'alternatives (anyOf/oneOf) of string rules are not supported');
     }
     const spec = this.grammar.strings[(stringAlts[0] as { spec: number }).spec];
     const allows = (name: string) => {
