@@ -6,17 +6,18 @@
 // The decisions about each keyword are listed in grammar/README.md.
 
 import { keywordValues, sizeBounds, type Conj, type Json } from './constraints.js';
-import { GrammarError, pointerToken } from './errors.js';
+import { GrammarError } from './errors.js';
 import { lookupFormat } from './formats.js';
-import { Grammar, LiteralTrie, type Alternative, type ObjectSpec, type PropertySpec, type StringSpec, type ValueNode } from './grammar.js';
+import { Grammar, LiteralTrie, type Alternative, type ObjectSpec, type StringSpec, type ValueNode } from './grammar.js';
 import { FRAC_DIGITS, feasible, toGrid, type NumberSpec } from './number-range.js';
+import { ObjectLowering, type LoweringContext } from './lower-object.js';
 import { Pda } from './pda.js';
 import { removeUnproductive } from './productive.js';
 import { parsePattern, RegexSyntaxError, type ParsedPattern } from './regex.js';
 import { SchemaFolder, type TypeName } from './schema-fold.js';
 import { SchemaResources, detectDraft, type Draft } from './schema-resources.js';
 import {
-  AutomatonTooLargeError, NO_ACCEPTING_PATH, freeStringDfa, intersectStringDfas, keyClassifierDfa, patternsDfa, type StringDfa,
+  AutomatonTooLargeError, NO_ACCEPTING_PATH, cachedPatternsDfa, freeStringDfa, intersectStringDfas, type StringDfa,
 } from './string-dfa.js';
 
 export interface CompileOptions {
@@ -40,14 +41,10 @@ const MAX_ALTERNATIVES = 256;
 /** Limits that keep compile time and stack depth bounded; beyond them the schema is refused. */
 const MAX_NESTING = 150;
 const MAX_ENUM_VALUES = 20_000;
-const MAX_KEY_STATES_BUILT = 500_000;
 const MAX_ENUM_BYTES = 1 << 20;
 /** Beyond these the grammar emits nothing of that kind: no decoding budget reaches such documents. */
 const MAX_EMITTED_MIN_LENGTH = 100_000;
 const MAX_EMITTED_MIN_ITEMS = 10_000;
-/** Keys that JavaScript objects treat as their prototype (obj[key] = v, spread, Object.assign): a
- * document with one does not survive being handled as an object, so they are never emitted. */
-const UNSAFE_KEYS = ['__proto__'];
 const ENCODER = new TextEncoder();
 
 export function compileGrammar(schema: unknown, options: CompileOptions = {}): CompileResult {
@@ -56,16 +53,15 @@ export function compileGrammar(schema: unknown, options: CompileOptions = {}): C
   return { grammar, warnings: compiler.warnings };
 }
 
-class Compiler {
-  private readonly grammar = new Grammar();
-  private readonly fold: SchemaFolder;
+class Compiler implements LoweringContext {
+  readonly grammar = new Grammar();
+  readonly fold: SchemaFolder;
   private readonly draft: Draft;
   private readonly memo = new Map<string, number>();
   /** How deep nodeFor is nested (schema nesting being compiled), bounded so the stack never overflows. */
   private depth = 0;
-  private readonly keyClassifiers = new Map<string, { dfa: StringDfa; labels: Int32Array }>();
-  private keyStatesBuilt = 0;
-  private readonly lenient: boolean;
+  readonly lenient: boolean;
+  private readonly objects = new ObjectLowering(this);
 
   constructor(private readonly schema: unknown, private readonly options: CompileOptions) {
     this.lenient = options.lenient ?? false;
@@ -77,6 +73,10 @@ class Compiler {
     const ws = options.whitespace ?? 'compact';
     this.grammar.whitespace = ws === 'compact' ? 0 : Math.max(0, Math.floor(ws.pretty));
     this.grammar.schema = schema;
+  }
+
+  get silentAdditionalProperties(): 'forbid' | 'allow' | undefined {
+    return this.options.silentAdditionalProperties;
   }
 
   get warnings(): string[] {
@@ -93,7 +93,7 @@ class Compiler {
   }
 
   // ---------------------------------------------------------------- nodes
-  private nodeFor(conj: Conj): number {
+  nodeFor(conj: Conj): number {
     const key = this.fold.conjKey(conj);
     const hit = this.memo.get(key);
     if (hit !== undefined) return hit;
@@ -193,7 +193,7 @@ class Compiler {
     return false;
   }
 
-  private literalsOf(trieId: number): string[] {
+  literalsOf(trieId: number): string[] {
     const trie = this.grammar.tries[trieId];
     const out: string[] = [];
     const walk = (node: number, prefix: number[]) => {
@@ -244,7 +244,7 @@ class Compiler {
       if (spec !== undefined) alts.push({ kind: 'array', spec });
     }
     if (types.has('object')) {
-      const spec = this.objectSpec(conj);
+      const spec = this.objects.lower(conj);
       if (spec !== undefined) alts.push({ kind: 'object', spec });
     }
     return alts;
@@ -259,7 +259,7 @@ class Compiler {
   }
 
   /** enum/const values common to every atom, or undefined when none constrains. */
-  private enumValues(conj: Conj): unknown[] | undefined {
+  enumValues(conj: Conj): unknown[] | undefined {
     let values: unknown[] | undefined;
     for (const atom of conj.atoms) {
       const own: unknown[] | undefined = atom.const !== undefined ? [atom.const] : (atom.enum as unknown[] | undefined);
@@ -411,7 +411,7 @@ class Compiler {
     return spec;
   }
 
-  private parsePatternAt(source: string, atom: Json, keyword: string): ParsedPattern | null {
+  parsePatternAt(source: string, atom: Json, keyword: string): ParsedPattern | null {
     try {
       return parsePattern(source);
     } catch (e) {
@@ -508,279 +508,13 @@ class Compiler {
 
   /** Known empty (no alternatives). A node still being compiled counts as non-empty; productivity is
    * checked at the end. */
-  private isEmptyNode(id: number): boolean {
+  isEmptyNode(id: number): boolean {
     const n = this.grammar.nodes[id];
     return !n.pending && n.alts.length === 0;
-  }
-
-  // ---------------------------------------------------------------- objects
-  private objectSpec(conj: Conj): number | undefined {
-    const { min: minProperties, max: maxProperties } = sizeBounds(conj, 'Properties');
-    const required = new Set<string>();
-    for (const [, r] of keywordValues(conj, 'required')) for (const name of r) required.add(name);
-
-    // Patterns from every atom, numbered globally (a key's match mask is over these).
-    const patterns: Array<{ atom: Json; source: string; schema: unknown; parsed: ParsedPattern | null; regex: RegExp | null }> = [];
-    for (const atom of conj.atoms) {
-      const pp = atom.patternProperties as Json | undefined;
-      if (!pp) continue;
-      for (const [source, schema] of Object.entries(pp)) {
-        const parsed = this.parsePatternAt(source, atom, 'patternProperties');
-        let regex: RegExp | null = null;
-        try { regex = new RegExp(source, 'u'); } catch { /* reported by parsePatternAt */ }
-        patterns.push({ atom, source, schema, parsed, regex });
-      }
-    }
-    if (patterns.length > 24) throw new GrammarError('patternProperties', this.fold.ptr(conj.atoms[0]), 'more than 24 patterns in one object');
-
-    // Where the schema is silent about additionalProperties but declares its properties, emit none.
-    const atomAllowsUnmatched = (atom: Json) => {
-      if (atom.additionalProperties === false) return false;
-      if (atom.additionalProperties === undefined && this.options.silentAdditionalProperties !== 'allow' &&
-        (atom.properties !== undefined || atom.patternProperties !== undefined)) return false;
-      return true;
-    };
-    // The schemas a property value must satisfy, or null when some atom forbids the name.
-    const valueConj = (name: string | null, matched: (p: (typeof patterns)[number]) => boolean): Conj | null => {
-      const c: Conj = { atoms: [], split: new Set(), never: false };
-      for (const atom of conj.atoms) {
-        const pointer = this.fold.ptr(atom);
-        const props = atom.properties as Json | undefined;
-        let covered = false;
-        if (name !== null && props && Object.prototype.hasOwnProperty.call(props, name)) {
-          this.fold.addToConj(c, props[name], `${pointer}/properties/${pointerToken(name)}`);
-          covered = true;
-        }
-        for (const p of patterns) {
-          if (p.atom === atom && matched(p)) {
-            this.fold.addToConj(c, p.schema, `${pointer}/patternProperties/${pointerToken(p.source)}`);
-            covered = true;
-          }
-        }
-        if (!covered) {
-          const ap = atom.additionalProperties;
-          if (ap === false) return null;
-          if (ap !== undefined) this.fold.addToConj(c, ap, `${pointer}/additionalProperties`);
-        }
-      }
-      return c;
-    };
-
-    // Declared properties, in order of first appearance, then required names declared nowhere.
-    const names: string[] = [];
-    for (const atom of conj.atoms) {
-      const props = atom.properties as Json | undefined;
-      if (props) for (const name of Object.keys(props)) if (!names.includes(name)) names.push(name);
-    }
-    for (const name of required) if (!names.includes(name)) names.push(name);
-    // dependentRequired (and draft-07 "dependencies" with name lists): trigger -> names it requires.
-    const dependencies: Array<[string, string[]]> = [];
-    for (const atom of conj.atoms) {
-      for (const kw of ['dependentRequired', 'dependencies'] as const) {
-        const v = atom[kw];
-        if (v === undefined) continue;
-        if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new GrammarError(kw, this.fold.ptr(atom), 'invalid schema: must be an object');
-        for (const [trigger, targets] of Object.entries(v as Json)) {
-          if (!Array.isArray(targets)) {
-            this.fold.refuse(kw, this.fold.ptr(atom), `a schema dependency (${JSON.stringify(trigger)}) is not enforced: only lists of required names are`);
-            continue;
-          }
-          dependencies.push([trigger, targets as string[]]);
-          for (const name of [trigger, ...(targets as string[])]) if (!names.includes(name)) names.push(name);
-        }
-      }
-    }
-    // What a name brings in, transitively (a requires b, b requires c: a requires c).
-    const closureOf = (name: string): Set<string> => {
-      const out = new Set<string>();
-      const todo = [name];
-      while (todo.length) {
-        const n = todo.pop()!;
-        for (const [t, targets] of dependencies) if (t === n) for (const x of targets) if (!out.has(x)) { out.add(x); todo.push(x); }
-      }
-      out.delete(name);
-      return out;
-    };
-    // A required trigger makes everything it brings in required.
-    for (const name of [...required]) for (const x of closureOf(name)) required.add(x);
-
-    const keyRule = this.propertyNamesRule(conj);
-    const props: PropertySpec[] = [];
-    for (const name of names) {
-      if (UNSAFE_KEYS.includes(name)) {
-        if (required.has(name)) throw new GrammarError('required', this.fold.ptr(conj.atoms[0]), `property ${JSON.stringify(name)} is never emitted (JavaScript objects take it as their prototype)`);
-        continue;
-      }
-      const c = keyRule.allows(name) ? valueConj(name, (p) => p.regex !== null && p.regex.test(name)) : null;
-      const isRequired = required.has(name);
-      const node = c === null ? -1 : this.nodeFor(c);
-      if (node < 0 || this.isEmptyNode(node)) {
-        if (isRequired) return undefined; // contradictory: a required property that can have no value
-        continue;
-      }
-      props.push({ name, keyTail: ENCODER.encode(JSON.stringify(name).slice(1)), node, required: isRequired });
-    }
-    const index = new Map(props.map((p, i) => [p.name, i]));
-    const requiredBy = new Int32Array(props.length);
-    const trackBit = new Int32Array(props.length);
-    const needsBefore = new Int32Array(props.length);
-    let bits = 0;
-    const bitOf = (i: number) => {
-      if (trackBit[i] === 0) {
-        if (bits >= 30) throw new GrammarError('dependentRequired', this.fold.ptr(conj.atoms[0]), 'more than 30 properties take part in dependencies');
-        trackBit[i] = 1 << bits++;
-      }
-      return trackBit[i];
-    };
-    for (const trigger of new Set(dependencies.map(([t]) => t))) {
-      const t = index.get(trigger);
-      if (t === undefined) continue; // the trigger can never be present
-      for (const target of closureOf(trigger)) {
-        const k = index.get(target);
-        if (k === undefined) {
-          // The trigger brings in a property that cannot exist: it cannot be present either.
-          if (props[t].required) return undefined;
-          needsBefore[t] = -1;
-        } else if (k < t) {
-          // Earlier in the order: it must already be there when the trigger comes.
-          if (needsBefore[t] >= 0) needsBefore[t] |= bitOf(k);
-        } else {
-          // Later: required from the moment the trigger is emitted.
-          requiredBy[k] |= bitOf(t);
-        }
-      }
-    }
-    // One extra trailing zero: after an extra key, "last" is props.length.
-    const requiredAfter = new Int32Array(props.length + 2);
-    for (let i = props.length - 1; i >= 0; i--) requiredAfter[i] = requiredAfter[i + 1] + (props[i].required ? 1 : 0);
-
-    // Extra keys: allowed when every atom allows them (by a pattern it has, or by additionalProperties).
-    let extraKey: StringSpec | null = null;
-    const usable = patterns.filter((p) => p.parsed !== null);
-    const allowed = (mask: number) => conj.atoms.every((atom) =>
-      usable.some((p, i) => p.atom === atom && (mask & (1 << i)) !== 0) || atomAllowsUnmatched(atom));
-    const anyExtra = conj.atoms.every((atom) => atomAllowsUnmatched(atom) || usable.some((p) => p.atom === atom));
-    if (anyExtra && maxProperties > 0 && keyRule.dfa !== null) {
-      let classified: { dfa: StringDfa; labels: Int32Array };
-      try {
-        classified = this.cachedKeyClassifier(keyRule.dfa, [...names, ...UNSAFE_KEYS], usable.map((p) => p.parsed!), allowed, conj);
-      } catch (e) {
-        if (e instanceof AutomatonTooLargeError) throw new GrammarError('patternProperties', this.fold.ptr(conj.atoms[0]), e.message);
-        throw e;
-      }
-      if (classified.dfa.minChars[0] < NO_ACCEPTING_PATH) {
-        const nodeByMask = new Map<number, number>();
-        const valueNodeByState = new Int32Array(classified.dfa.size).fill(-1);
-        let any = false;
-        for (let st = 0; st < classified.dfa.size; st++) {
-          const mask = classified.labels[st];
-          if (mask < 0) continue;
-          let node = nodeByMask.get(mask);
-          if (node === undefined) {
-            const c = valueConj(null, (p) => { const i = usable.indexOf(p); return i >= 0 && (mask & (1 << i)) !== 0; });
-            node = c === null ? -1 : this.nodeFor(c);
-            if (node >= 0 && this.isEmptyNode(node)) node = -1;
-            nodeByMask.set(mask, node);
-          }
-          valueNodeByState[st] = node;
-          if (node >= 0) any = true;
-        }
-        if (any) {
-          // States whose value schema is unsatisfiable must not accept: rebuild acceptance accordingly.
-          const accept = Uint8Array.from(classified.dfa.accept, (a, st) => (a && valueNodeByState[st] >= 0 ? 1 : 0));
-          const dfa = { ...classified.dfa, accept };
-          const { minLength, maxLength } = keyRule;
-          extraKey = {
-            id: this.grammar.strings.length, dfa, minLength, maxLength, counted: minLength > 0 || maxLength !== Infinity, valueNodeByState,
-          };
-          this.grammar.strings.push(extraKey);
-        }
-      }
-    }
-
-    // Contradictions that no choice of properties can satisfy.
-    const requiredCount = requiredAfter[0];
-    if (requiredCount > maxProperties) return undefined;
-    if (extraKey === null && props.length < minProperties) return undefined;
-    // Additional keys cannot be kept distinct from each other ({"a":1,"a":2} is one property), so with
-    // minProperties >= 2 an object takes at most one (pda.ts), and the declared ones must make up the rest.
-    if (extraKey !== null && minProperties >= 2 && props.length + 1 < minProperties) {
-      this.fold.refuse('minProperties', this.fold.ptr(conj.atoms[0]), `needs ${minProperties - props.length} additional keys; the grammar cannot keep additional keys distinct, so it allows one`);
-      if (this.lenient) return undefined;
-    }
-    const spec: ObjectSpec = {
-      id: this.grammar.objects.length, props, requiredAfter, extraKey, minProperties, maxProperties, keyTries: new Map(),
-      requiredBy, trackBit, needsBefore, hasDependencies: bits > 0 || needsBefore.some((n) => n !== 0),
-    };
-    this.grammar.objects.push(spec);
-    return spec.id;
-  }
-
-  /** keyClassifierDfa, memoised: a large schema compiles the same object shape in many conjunctions
-   * (a 1 MB real-world schema spent 85 s rebuilding them). The total of states built is bounded. */
-  private cachedKeyClassifier(base: StringDfa, excluded: string[], patterns: ParsedPattern[], allowed: (mask: number) => boolean,
-    conj: Conj): { dfa: StringDfa; labels: Int32Array } {
-    const masks = patterns.length <= 10 ? Array.from({ length: 1 << patterns.length }, (_, m) => (allowed(m) ? 1 : 0)).join('') : null;
-    const key = masks === null ? null : `${this.fold.idOf(base)}|${JSON.stringify([...excluded].sort())}|${JSON.stringify(patterns)}|${masks}`;
-    const hit = key === null ? undefined : this.keyClassifiers.get(key);
-    if (hit) return hit;
-    const made = keyClassifierDfa(base, excluded, patterns, allowed);
-    this.keyStatesBuilt += made.dfa.size;
-    if (this.keyStatesBuilt > MAX_KEY_STATES_BUILT) {
-      throw new GrammarError('properties', this.fold.ptr(conj.atoms[0]), `too large: the key automata of its objects need more than ${MAX_KEY_STATES_BUILT} states in all`);
-    }
-    if (key !== null) this.keyClassifiers.set(key, made);
-    return made;
-  }
-
-  /** propertyNames: every key must be a string its schemas accept. Declared names are checked one by
-   * one; keys of additional properties get the schemas' automaton and length bounds. */
-  private propertyNamesRule(conj: Conj): { allows: (name: string) => boolean; dfa: StringDfa | null; minLength: number; maxLength: number } {
-    const rules = keywordValues(conj, 'propertyNames');
-    if (rules.length === 0) return { allows: () => true, dfa: freeStringDfa(), minLength: 0, maxLength: Infinity };
-    const c: Conj = { atoms: [], split: new Set(), never: false };
-    for (const [atom, pn] of rules) this.fold.addToConj(c, pn, `${this.fold.ptr(atom)}/propertyNames`);
-    if (c.never) return { allows: () => false, dfa: null, minLength: 0, maxLength: Infinity };
-    // Keys are strings: the rule is the string part of the propertyNames conjunction.
-    const node = this.grammar.nodes[this.nodeFor(c)];
-    if (node.pending) throw new GrammarError('propertyNames', this.fold.ptr(rules[0][0]), 'a recursive propertyNames schema is not supported');
-    const stringAlts = node.alts.filter((a) => a.kind === 'string');
-    const literalAlts = node.alts.filter((a) => a.kind === 'literal');
-    if (this.enumValues(c) !== undefined) {
-      // enum / const: exactly the listed names, as a pattern of alternatives.
-      const names = literalAlts.flatMap((a) => this.literalsOf((a as { trie: number }).trie))
-        .filter((l) => l.startsWith('"')).map((l) => JSON.parse(l) as string);
-      const dfa = names.length ? cachedPatternsDfa([parsePattern(`^(?:${names.map(escapeRegex).join('|')})$`)]) : null;
-      return { allows: (name) => names.includes(name), dfa, minLength: 0, maxLength: Infinity };
-    }
-    if (stringAlts.length !== 1) {
-      if (stringAlts.length === 0) return { allows: () => false, dfa: null, minLength: 0, maxLength: Infinity };
-      throw new GrammarError('propertyNames', this.fold.ptr(rules[0][0]), 'alternatives (anyOf/oneOf) of string rules are not supported');
-    }
-    const spec = this.grammar.strings[(stringAlts[0] as { spec: number }).spec];
-    const allows = (name: string) => {
-      const length = Array.from(name).length;
-      if (length < spec.minLength || length > spec.maxLength) return false;
-      let q = 0;
-      for (const b of ENCODER.encode(JSON.stringify(name).slice(1, -1))) { q = spec.dfa.trans[q * 256 + b]; if (q < 0) return false; }
-      return spec.dfa.accept[q] === 1;
-    };
-    return { allows, dfa: spec.dfa, minLength: spec.minLength, maxLength: spec.maxLength };
   }
 }
 
 // ---------------------------------------------------------------- helpers
-const patternCache = new Map<string, StringDfa>();
-function cachedPatternsDfa(patterns: ParsedPattern[]): StringDfa {
-  const key = JSON.stringify(patterns);
-  let dfa = patternCache.get(key);
-  if (!dfa) {
-    dfa = patternsDfa(patterns);
-    if (patternCache.size > 500) patternCache.clear();
-    patternCache.set(key, dfa);
-  }
-  return dfa;
-}
 
 /** Decimal places of a JS number as written (1.5 -> 1, 0.0001 -> 4, 1e-8 -> 8). */
 function decimalPlaces(x: number): number {
@@ -789,9 +523,6 @@ function decimalPlaces(x: number): number {
   return Math.max(0, frac - Number(exp ?? 0));
 }
 
-function escapeRegex(text: string): string {
-  return text.replace(/[\\^$.*+?()[\]{}|\/-]/g, '\\$&');
-}
 
 function gcd(a: bigint, b: bigint): bigint {
   while (b) [a, b] = [b, a % b];

@@ -528,3 +528,17 @@ export function keyClassifierDfa(base: StringDfa, excluded: string[], patterns: 
   const out = finish({ trans: Int32Array.from(trans), accept, boundary, size, labels });
   return { dfa: out, labels: out.labels! };
 }
+
+const patternCache = new Map<string, StringDfa>();
+
+/** patternsDfa, memoised across compilations (schemas repeat the same patterns). */
+export function cachedPatternsDfa(patterns: ParsedPattern[]): StringDfa {
+  const key = JSON.stringify(patterns);
+  let dfa = patternCache.get(key);
+  if (!dfa) {
+    dfa = patternsDfa(patterns);
+    if (patternCache.size > 500) patternCache.clear();
+    patternCache.set(key, dfa);
+  }
+  return dfa;
+}
