@@ -29,6 +29,18 @@ export interface LoweringContext {
   literalsOf(trieId: number): string[];
 }
 
+/** One patternProperties entry; `parsed` is null when the pattern is outside the regex subset (refused). */
+interface KeyPattern { atom: Json; source: string; schema: unknown; parsed: ParsedPattern | null; regex: RegExp | null }
+
+/** A dependency trigger and the names it requires. */
+type Dependency = [string, string[]];
+
+interface DependencyMasks { requiredBy: Int32Array; trackBit: Int32Array; needsBefore: Int32Array; bits: number }
+
+/** What propertyNames allows: declared names are checked with `allows`; additional keys get `dfa` (null:
+ * none) and the length bounds. */
+interface KeyRule { allows: (name: string) => boolean; dfa: StringDfa | null; minLength: number; maxLength: number }
+
 export class ObjectLowering {
   private readonly keyClassifiers = new Map<string, { dfa: StringDfa; labels: Int32Array }>();
   private keyStatesBuilt = 0;
@@ -40,9 +52,65 @@ export class ObjectLowering {
     const { min: minProperties, max: maxProperties } = sizeBounds(conj, 'Properties');
     const required = new Set<string>();
     for (const [, r] of keywordValues(conj, 'required')) for (const name of r) required.add(name);
+    const patterns = this.keyPatterns(conj);
 
-    // Patterns from every atom, numbered globally (a key's match mask is over these).
-    const patterns: Array<{ atom: Json; source: string; schema: unknown; parsed: ParsedPattern | null; regex: RegExp | null }> = [];
+    // Declared properties, in order of first appearance, then required names declared nowhere.
+    const names: string[] = [];
+    for (const atom of conj.atoms) {
+      const props = atom.properties as Json | undefined;
+      if (props) for (const name of Object.keys(props)) if (!names.includes(name)) names.push(name);
+    }
+    for (const name of required) if (!names.includes(name)) names.push(name);
+    const dependencies = this.dependencyLists(conj, names);
+    // A required trigger makes everything it brings in required.
+    for (const name of [...required]) for (const x of dependencyClosure(dependencies, name)) required.add(x);
+
+    const keyRule = this.propertyNamesRule(conj);
+    const props: PropertySpec[] = [];
+    for (const name of names) {
+      if (UNSAFE_KEYS.includes(name)) {
+        if (required.has(name)) throw new GrammarError('required', this.c.fold.ptr(conj.atoms[0]), `property ${JSON.stringify(name)} is never emitted (JavaScript objects take it as their prototype)`);
+        continue;
+      }
+      const c = keyRule.allows(name) ? this.valueConj(conj, patterns, name, (p) => p.regex !== null && p.regex.test(name)) : null;
+      const isRequired = required.has(name);
+      const node = c === null ? -1 : this.c.nodeFor(c);
+      if (node < 0 || this.c.isEmptyNode(node)) {
+        if (isRequired) return undefined; // contradictory: a required property that can have no value
+        continue;
+      }
+      props.push({ name, keyTail: ENCODER.encode(JSON.stringify(name).slice(1)), node, required: isRequired });
+    }
+    const masks = this.dependencyMasks(conj, props, dependencies);
+    if (masks === null) return undefined;
+    // One extra trailing zero: after an extra key, "last" is props.length.
+    const requiredAfter = new Int32Array(props.length + 2);
+    for (let i = props.length - 1; i >= 0; i--) requiredAfter[i] = requiredAfter[i + 1] + (props[i].required ? 1 : 0);
+
+    const extraKey = maxProperties > 0 ? this.extraKeySpec(conj, patterns, names, keyRule) : null;
+
+    // Contradictions that no choice of properties can satisfy.
+    const requiredCount = requiredAfter[0];
+    if (requiredCount > maxProperties) return undefined;
+    if (extraKey === null && props.length < minProperties) return undefined;
+    // Additional keys cannot be kept distinct from each other ({"a":1,"a":2} is one property), so with
+    // minProperties >= 2 an object takes at most one (pda.ts), and the declared ones must make up the rest.
+    if (extraKey !== null && minProperties >= 2 && props.length + 1 < minProperties) {
+      this.c.fold.refuse('minProperties', this.c.fold.ptr(conj.atoms[0]), `needs ${minProperties - props.length} additional keys; the grammar cannot keep additional keys distinct, so it allows one`);
+      if (this.c.lenient) return undefined;
+    }
+    const { requiredBy, trackBit, needsBefore, bits } = masks;
+    const spec: ObjectSpec = {
+      id: this.c.grammar.objects.length, props, requiredAfter, extraKey, minProperties, maxProperties, keyTries: new Map(),
+      requiredBy, trackBit, needsBefore, hasDependencies: bits > 0 || needsBefore.some((n) => n !== 0),
+    };
+    this.c.grammar.objects.push(spec);
+    return spec.id;
+  }
+
+  /** patternProperties from every atom, numbered globally (a key's match mask is over these). */
+  private keyPatterns(conj: Conj): KeyPattern[] {
+    const patterns: KeyPattern[] = [];
     for (const atom of conj.atoms) {
       const pp = atom.patternProperties as Json | undefined;
       if (!pp) continue;
@@ -54,49 +122,49 @@ export class ObjectLowering {
       }
     }
     if (patterns.length > 24) throw new GrammarError('patternProperties', this.c.fold.ptr(conj.atoms[0]), 'more than 24 patterns in one object');
+    return patterns;
+  }
 
-    // Where the schema is silent about additionalProperties but declares its properties, emit none.
-    const atomAllowsUnmatched = (atom: Json) => {
-      if (atom.additionalProperties === false) return false;
-      if (atom.additionalProperties === undefined && this.c.silentAdditionalProperties !== 'allow' &&
-        (atom.properties !== undefined || atom.patternProperties !== undefined)) return false;
-      return true;
-    };
-    // The schemas a property value must satisfy, or null when some atom forbids the name.
-    const valueConj = (name: string | null, matched: (p: (typeof patterns)[number]) => boolean): Conj | null => {
-      const c: Conj = { atoms: [], split: new Set(), never: false };
-      for (const atom of conj.atoms) {
-        const pointer = this.c.fold.ptr(atom);
-        const props = atom.properties as Json | undefined;
-        let covered = false;
-        if (name !== null && props && Object.prototype.hasOwnProperty.call(props, name)) {
-          this.c.fold.addToConj(c, props[name], `${pointer}/properties/${pointerToken(name)}`);
+  /** Whether `atom` lets a key that none of its properties / patterns names through. Where the schema is
+   * silent about additionalProperties but declares its properties, emit none. */
+  private allowsUnmatched(atom: Json): boolean {
+    if (atom.additionalProperties === false) return false;
+    if (atom.additionalProperties === undefined && this.c.silentAdditionalProperties !== 'allow' &&
+      (atom.properties !== undefined || atom.patternProperties !== undefined)) return false;
+    return true;
+  }
+
+  /** The schemas a property value must satisfy (declared as `name`, when not null, and matched by the
+   * patterns `matched` picks), or null when some atom forbids the name. */
+  private valueConj(conj: Conj, patterns: KeyPattern[], name: string | null, matched: (p: KeyPattern) => boolean): Conj | null {
+    const c: Conj = { atoms: [], split: new Set(), never: false };
+    for (const atom of conj.atoms) {
+      const pointer = this.c.fold.ptr(atom);
+      const props = atom.properties as Json | undefined;
+      let covered = false;
+      if (name !== null && props && Object.prototype.hasOwnProperty.call(props, name)) {
+        this.c.fold.addToConj(c, props[name], `${pointer}/properties/${pointerToken(name)}`);
+        covered = true;
+      }
+      for (const p of patterns) {
+        if (p.atom === atom && matched(p)) {
+          this.c.fold.addToConj(c, p.schema, `${pointer}/patternProperties/${pointerToken(p.source)}`);
           covered = true;
         }
-        for (const p of patterns) {
-          if (p.atom === atom && matched(p)) {
-            this.c.fold.addToConj(c, p.schema, `${pointer}/patternProperties/${pointerToken(p.source)}`);
-            covered = true;
-          }
-        }
-        if (!covered) {
-          const ap = atom.additionalProperties;
-          if (ap === false) return null;
-          if (ap !== undefined) this.c.fold.addToConj(c, ap, `${pointer}/additionalProperties`);
-        }
       }
-      return c;
-    };
-
-    // Declared properties, in order of first appearance, then required names declared nowhere.
-    const names: string[] = [];
-    for (const atom of conj.atoms) {
-      const props = atom.properties as Json | undefined;
-      if (props) for (const name of Object.keys(props)) if (!names.includes(name)) names.push(name);
+      if (!covered) {
+        const ap = atom.additionalProperties;
+        if (ap === false) return null;
+        if (ap !== undefined) this.c.fold.addToConj(c, ap, `${pointer}/additionalProperties`);
+      }
     }
-    for (const name of required) if (!names.includes(name)) names.push(name);
-    // dependentRequired (and draft-07 "dependencies" with name lists): trigger -> names it requires.
-    const dependencies: Array<[string, string[]]> = [];
+    return c;
+  }
+
+  /** dependentRequired (and draft-07 "dependencies" with name lists): trigger -> names it requires. Names
+   * not seen yet are appended to `names`. */
+  private dependencyLists(conj: Conj, names: string[]): Dependency[] {
+    const dependencies: Dependency[] = [];
     for (const atom of conj.atoms) {
       for (const kw of ['dependentRequired', 'dependencies'] as const) {
         const v = atom[kw];
@@ -112,36 +180,12 @@ export class ObjectLowering {
         }
       }
     }
-    // What a name brings in, transitively (a requires b, b requires c: a requires c).
-    const closureOf = (name: string): Set<string> => {
-      const out = new Set<string>();
-      const todo = [name];
-      while (todo.length) {
-        const n = todo.pop()!;
-        for (const [t, targets] of dependencies) if (t === n) for (const x of targets) if (!out.has(x)) { out.add(x); todo.push(x); }
-      }
-      out.delete(name);
-      return out;
-    };
-    // A required trigger makes everything it brings in required.
-    for (const name of [...required]) for (const x of closureOf(name)) required.add(x);
+    return dependencies;
+  }
 
-    const keyRule = this.propertyNamesRule(conj);
-    const props: PropertySpec[] = [];
-    for (const name of names) {
-      if (UNSAFE_KEYS.includes(name)) {
-        if (required.has(name)) throw new GrammarError('required', this.c.fold.ptr(conj.atoms[0]), `property ${JSON.stringify(name)} is never emitted (JavaScript objects take it as their prototype)`);
-        continue;
-      }
-      const c = keyRule.allows(name) ? valueConj(name, (p) => p.regex !== null && p.regex.test(name)) : null;
-      const isRequired = required.has(name);
-      const node = c === null ? -1 : this.c.nodeFor(c);
-      if (node < 0 || this.c.isEmptyNode(node)) {
-        if (isRequired) return undefined; // contradictory: a required property that can have no value
-        continue;
-      }
-      props.push({ name, keyTail: ENCODER.encode(JSON.stringify(name).slice(1)), node, required: isRequired });
-    }
+  /** The bitmasks the object frame tracks dependencies with (ObjectSpec.requiredBy / trackBit /
+   * needsBefore), or null when a required trigger brings in a property that cannot exist. */
+  private dependencyMasks(conj: Conj, props: PropertySpec[], dependencies: Dependency[]): DependencyMasks | null {
     const index = new Map(props.map((p, i) => [p.name, i]));
     const requiredBy = new Int32Array(props.length);
     const trackBit = new Int32Array(props.length);
@@ -157,11 +201,11 @@ export class ObjectLowering {
     for (const trigger of new Set(dependencies.map(([t]) => t))) {
       const t = index.get(trigger);
       if (t === undefined) continue; // the trigger can never be present
-      for (const target of closureOf(trigger)) {
+      for (const target of dependencyClosure(dependencies, trigger)) {
         const k = index.get(target);
         if (k === undefined) {
           // The trigger brings in a property that cannot exist: it cannot be present either.
-          if (props[t].required) return undefined;
+          if (props[t].required) return null;
           needsBefore[t] = -1;
         } else if (k < t) {
           // Earlier in the order: it must already be there when the trigger comes.
@@ -172,70 +216,51 @@ export class ObjectLowering {
         }
       }
     }
-    // One extra trailing zero: after an extra key, "last" is props.length.
-    const requiredAfter = new Int32Array(props.length + 2);
-    for (let i = props.length - 1; i >= 0; i--) requiredAfter[i] = requiredAfter[i + 1] + (props[i].required ? 1 : 0);
+    return { requiredBy, trackBit, needsBefore, bits };
+  }
 
-    // Extra keys: allowed when every atom allows them (by a pattern it has, or by additionalProperties).
-    let extraKey: StringSpec | null = null;
+  /** The string spec of additional keys (with the value node each key selects), or null when none may
+   * come. Allowed when every atom allows them (by a pattern it has, or by additionalProperties). */
+  private extraKeySpec(conj: Conj, patterns: KeyPattern[], names: string[], keyRule: KeyRule): StringSpec | null {
     const usable = patterns.filter((p) => p.parsed !== null);
     const allowed = (mask: number) => conj.atoms.every((atom) =>
-      usable.some((p, i) => p.atom === atom && (mask & (1 << i)) !== 0) || atomAllowsUnmatched(atom));
-    const anyExtra = conj.atoms.every((atom) => atomAllowsUnmatched(atom) || usable.some((p) => p.atom === atom));
-    if (anyExtra && maxProperties > 0 && keyRule.dfa !== null) {
-      let classified: { dfa: StringDfa; labels: Int32Array };
-      try {
-        classified = this.cachedKeyClassifier(keyRule.dfa, [...names, ...UNSAFE_KEYS], usable.map((p) => p.parsed!), allowed, conj);
-      } catch (e) {
-        if (e instanceof AutomatonTooLargeError) throw new GrammarError('patternProperties', this.c.fold.ptr(conj.atoms[0]), e.message);
-        throw e;
-      }
-      if (classified.dfa.minChars[0] < NO_ACCEPTING_PATH) {
-        const nodeByMask = new Map<number, number>();
-        const valueNodeByState = new Int32Array(classified.dfa.size).fill(-1);
-        let any = false;
-        for (let st = 0; st < classified.dfa.size; st++) {
-          const mask = classified.labels[st];
-          if (mask < 0) continue;
-          let node = nodeByMask.get(mask);
-          if (node === undefined) {
-            const c = valueConj(null, (p) => { const i = usable.indexOf(p); return i >= 0 && (mask & (1 << i)) !== 0; });
-            node = c === null ? -1 : this.c.nodeFor(c);
-            if (node >= 0 && this.c.isEmptyNode(node)) node = -1;
-            nodeByMask.set(mask, node);
-          }
-          valueNodeByState[st] = node;
-          if (node >= 0) any = true;
-        }
-        if (any) {
-          // States whose value schema is unsatisfiable must not accept: rebuild acceptance accordingly.
-          const accept = Uint8Array.from(classified.dfa.accept, (a, st) => (a && valueNodeByState[st] >= 0 ? 1 : 0));
-          const dfa = { ...classified.dfa, accept };
-          const { minLength, maxLength } = keyRule;
-          extraKey = {
-            id: this.c.grammar.strings.length, dfa, minLength, maxLength, counted: minLength > 0 || maxLength !== Infinity, valueNodeByState,
-          };
-          this.c.grammar.strings.push(extraKey);
-        }
-      }
+      usable.some((p, i) => p.atom === atom && (mask & (1 << i)) !== 0) || this.allowsUnmatched(atom));
+    const anyExtra = conj.atoms.every((atom) => this.allowsUnmatched(atom) || usable.some((p) => p.atom === atom));
+    if (!anyExtra || keyRule.dfa === null) return null;
+    let classified: { dfa: StringDfa; labels: Int32Array };
+    try {
+      classified = this.cachedKeyClassifier(keyRule.dfa, [...names, ...UNSAFE_KEYS], usable.map((p) => p.parsed!), allowed, conj);
+    } catch (e) {
+      if (e instanceof AutomatonTooLargeError) throw new GrammarError('patternProperties', this.c.fold.ptr(conj.atoms[0]), e.message);
+      throw e;
     }
-
-    // Contradictions that no choice of properties can satisfy.
-    const requiredCount = requiredAfter[0];
-    if (requiredCount > maxProperties) return undefined;
-    if (extraKey === null && props.length < minProperties) return undefined;
-    // Additional keys cannot be kept distinct from each other ({"a":1,"a":2} is one property), so with
-    // minProperties >= 2 an object takes at most one (pda.ts), and the declared ones must make up the rest.
-    if (extraKey !== null && minProperties >= 2 && props.length + 1 < minProperties) {
-      this.c.fold.refuse('minProperties', this.c.fold.ptr(conj.atoms[0]), `needs ${minProperties - props.length} additional keys; the grammar cannot keep additional keys distinct, so it allows one`);
-      if (this.c.lenient) return undefined;
+    if (classified.dfa.minChars[0] >= NO_ACCEPTING_PATH) return null;
+    const nodeByMask = new Map<number, number>();
+    const valueNodeByState = new Int32Array(classified.dfa.size).fill(-1);
+    let any = false;
+    for (let st = 0; st < classified.dfa.size; st++) {
+      const mask = classified.labels[st];
+      if (mask < 0) continue;
+      let node = nodeByMask.get(mask);
+      if (node === undefined) {
+        const c = this.valueConj(conj, patterns, null, (p) => { const i = usable.indexOf(p); return i >= 0 && (mask & (1 << i)) !== 0; });
+        node = c === null ? -1 : this.c.nodeFor(c);
+        if (node >= 0 && this.c.isEmptyNode(node)) node = -1;
+        nodeByMask.set(mask, node);
+      }
+      valueNodeByState[st] = node;
+      if (node >= 0) any = true;
     }
-    const spec: ObjectSpec = {
-      id: this.c.grammar.objects.length, props, requiredAfter, extraKey, minProperties, maxProperties, keyTries: new Map(),
-      requiredBy, trackBit, needsBefore, hasDependencies: bits > 0 || needsBefore.some((n) => n !== 0),
+    if (!any) return null;
+    // States whose value schema is unsatisfiable must not accept: rebuild acceptance accordingly.
+    const accept = Uint8Array.from(classified.dfa.accept, (a, st) => (a && valueNodeByState[st] >= 0 ? 1 : 0));
+    const dfa = { ...classified.dfa, accept };
+    const { minLength, maxLength } = keyRule;
+    const extraKey: StringSpec = {
+      id: this.c.grammar.strings.length, dfa, minLength, maxLength, counted: minLength > 0 || maxLength !== Infinity, valueNodeByState,
     };
-    this.c.grammar.objects.push(spec);
-    return spec.id;
+    this.c.grammar.strings.push(extraKey);
+    return extraKey;
   }
 
   /** keyClassifierDfa, memoised: a large schema compiles the same object shape in many conjunctions
@@ -257,7 +282,7 @@ export class ObjectLowering {
 
   /** propertyNames: every key must be a string its schemas accept. Declared names are checked one by
    * one; keys of additional properties get the schemas' automaton and length bounds. */
-  private propertyNamesRule(conj: Conj): { allows: (name: string) => boolean; dfa: StringDfa | null; minLength: number; maxLength: number } {
+  private propertyNamesRule(conj: Conj): KeyRule {
     const rules = keywordValues(conj, 'propertyNames');
     if (rules.length === 0) return { allows: () => true, dfa: freeStringDfa(), minLength: 0, maxLength: Infinity };
     const c: Conj = { atoms: [], split: new Set(), never: false };
@@ -289,6 +314,18 @@ export class ObjectLowering {
     };
     return { allows, dfa: spec.dfa, minLength: spec.minLength, maxLength: spec.maxLength };
   }
+}
+
+/** What a name brings in, transitively (a requires b, b requires c: a requires c). */
+function dependencyClosure(dependencies: Dependency[], name: string): Set<string> {
+  const out = new Set<string>();
+  const todo = [name];
+  while (todo.length) {
+    const n = todo.pop()!;
+    for (const [t, targets] of dependencies) if (t === n) for (const x of targets) if (!out.has(x)) { out.add(x); todo.push(x); }
+  }
+  out.delete(name);
+  return out;
 }
 
 function escapeRegex(text: string): string {
