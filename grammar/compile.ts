@@ -1,18 +1,23 @@
 // JSON Schema -> Grammar. A schema position is compiled as the conjunction of the schema objects that
 // apply there (the schema itself, what its $ref and allOf bring in), so allOf is merged rather than
 // approximated; anyOf/oneOf distribute over that conjunction into alternatives. Every conjunction is
-// compiled once (memoised), which is also what makes recursive schemas finite. The decisions about each
-// keyword are listed in grammar/README.md.
+// compiled once (memoised), which is also what makes recursive schemas finite. The conjunctions come from
+// schema-fold.ts, their typed keyword folds from constraints.ts; this file lowers them to grammar specs.
+// The decisions about each keyword are listed in grammar/README.md.
 
-import { GrammarError, pointerToken } from './errors.js';
+import { keywordValues, sizeBounds, type Conj, type Json } from './constraints.js';
+import { GrammarError } from './errors.js';
 import { lookupFormat } from './formats.js';
-import { Grammar, LiteralTrie, type Alternative, type ObjectSpec, type PropertySpec, type StringSpec, type ValueNode } from './grammar.js';
+import { Grammar, LiteralTrie, type Alternative, type ObjectSpec, type StringSpec, type ValueNode } from './grammar.js';
 import { FRAC_DIGITS, feasible, toGrid, type NumberSpec } from './number-range.js';
+import { ObjectLowering, type LoweringContext } from './lower-object.js';
 import { Pda } from './pda.js';
+import { removeUnproductive } from './productive.js';
 import { parsePattern, RegexSyntaxError, type ParsedPattern } from './regex.js';
+import { SchemaFolder, type TypeName } from './schema-fold.js';
 import { SchemaResources, detectDraft, type Draft } from './schema-resources.js';
 import {
-  AutomatonTooLargeError, freeStringDfa, intersectStringDfas, keyClassifierDfa, patternsDfa, type StringDfa,
+  AutomatonTooLargeError, NO_ACCEPTING_PATH, cachedPatternsDfa, freeStringDfa, intersectStringDfas, type StringDfa,
 } from './string-dfa.js';
 
 export interface CompileOptions {
@@ -32,32 +37,14 @@ export interface CompileOptions {
 
 export interface CompileResult { grammar: Grammar; warnings: string[] }
 
-/** Assertions a context-free grammar cannot enforce (or that we do not): refused, or warned when lenient. */
-const UNSUPPORTED = new Set(['not', 'if', 'then', 'else', 'maxContains',
-  'dependentSchemas', 'unevaluatedProperties', 'unevaluatedItems',
-  '$dynamicRef', '$recursiveRef']);
-
-const TYPES = ['null', 'boolean', 'object', 'array', 'string', 'number', 'integer'] as const;
-type TypeName = (typeof TYPES)[number];
-
-type Json = Record<string, unknown>;
-
-/** A conjunction: the schema objects that all apply, plus which anyOf/oneOf keywords were already split. */
-interface Conj { atoms: Json[]; split: Set<string>; never: boolean }
-
 const MAX_ALTERNATIVES = 256;
 /** Limits that keep compile time and stack depth bounded; beyond them the schema is refused. */
 const MAX_NESTING = 150;
-const MAX_CONJUNCT_CHAIN = 200;
 const MAX_ENUM_VALUES = 20_000;
-const MAX_KEY_STATES_BUILT = 500_000;
 const MAX_ENUM_BYTES = 1 << 20;
 /** Beyond these the grammar emits nothing of that kind: no decoding budget reaches such documents. */
 const MAX_EMITTED_MIN_LENGTH = 100_000;
 const MAX_EMITTED_MIN_ITEMS = 10_000;
-/** Keys that JavaScript objects treat as their prototype (obj[key] = v, spread, Object.assign): a
- * document with one does not survive being handled as an object, so they are never emitted. */
-const UNSAFE_KEYS = ['__proto__'];
 const ENCODER = new TextEncoder();
 
 export function compileGrammar(schema: unknown, options: CompileOptions = {}): CompileResult {
@@ -66,24 +53,15 @@ export function compileGrammar(schema: unknown, options: CompileOptions = {}): C
   return { grammar, warnings: compiler.warnings };
 }
 
-class Compiler {
-  readonly warnings: string[] = [];
-  private readonly grammar = new Grammar();
-  private readonly res: SchemaResources;
+class Compiler implements LoweringContext {
+  readonly grammar = new Grammar();
+  readonly fold: SchemaFolder;
   private readonly draft: Draft;
-  private readonly ids = new WeakMap<object, number>();
-  private nextId = 0;
   private readonly memo = new Map<string, number>();
-  private readonly warned = new Set<string>();
-  /** The schemas being expanded into the current conjunction (through $ref / allOf), to catch cycles. */
-  private readonly refPath: Json[] = [];
   /** How deep nodeFor is nested (schema nesting being compiled), bounded so the stack never overflows. */
   private depth = 0;
-  private readonly keyClassifiers = new Map<string, { dfa: StringDfa; labels: Int32Array }>();
-  private keyStatesBuilt = 0;
-  /** Why alternatives were dropped as impossible to emit (reported when nothing is left). */
-  private readonly dropped: GrammarError[] = [];
-  private readonly lenient: boolean;
+  readonly lenient: boolean;
+  private readonly objects = new ObjectLowering(this);
 
   constructor(private readonly schema: unknown, private readonly options: CompileOptions) {
     this.lenient = options.lenient ?? false;
@@ -91,161 +69,38 @@ class Compiler {
       throw new GrammarError('schema', '', 'invalid schema: a schema must be an object or a boolean');
     }
     this.draft = detectDraft(schema, options.defaultDraft ?? '2020-12');
-    this.res = new SchemaResources(schema, this.draft, options.schemas);
+    this.fold = new SchemaFolder(new SchemaResources(schema, this.draft, options.schemas), this.lenient);
     const ws = options.whitespace ?? 'compact';
     this.grammar.whitespace = ws === 'compact' ? 0 : Math.max(0, Math.floor(ws.pretty));
     this.grammar.schema = schema;
   }
 
+  get silentAdditionalProperties(): 'forbid' | 'allow' | undefined {
+    return this.options.silentAdditionalProperties;
+  }
+
+  get warnings(): string[] {
+    return this.fold.warnings;
+  }
+
   run(): Grammar {
-    const root = this.nodeFor(this.conjOf([this.schema]));
+    const root = this.nodeFor(this.fold.conjOf([this.schema]));
     const node = this.grammar.nodes[root];
-    if (node.alts.length === 0) throw this.dropped[0] ?? new GrammarError('schema', '', 'contradictory constraints: no JSON value satisfies the schema');
+    if (node.alts.length === 0) throw this.fold.dropped[0] ?? new GrammarError('schema', '', 'contradictory constraints: no JSON value satisfies the schema');
     this.grammar.root = root;
-    this.checkProductive();
+    removeUnproductive(this.grammar);
     return this.grammar;
   }
 
-  // ---------------------------------------------------------------- conjunctions
-  private ptr(schema: object): string {
-    return this.res.infoOf(schema).pointer;
-  }
-
-  private idOf(o: object): number {
-    let id = this.ids.get(o);
-    if (id === undefined) { id = this.nextId++; this.ids.set(o, id); }
-    return id;
-  }
-
-  private conjOf(schemas: unknown[], base?: Conj): Conj {
-    const conj: Conj = base
-      ? { atoms: [...base.atoms], split: new Set(base.split), never: base.never }
-      : { atoms: [], split: new Set(), never: false };
-    for (const s of schemas) this.addToConj(conj, s, '');
-    return conj;
-  }
-
-  private addToConj(conj: Conj, schema: unknown, fromPointer: string): void {
-    if (schema === true) return;
-    if (schema === false) { conj.never = true; return; }
-    if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) {
-      throw new GrammarError('schema', fromPointer, 'invalid schema: a subschema must be an object or a boolean');
-    }
-    const s = schema as Json;
-    const pointer = this.ptr(s);
-    if (this.refPath.includes(s)) {
-      // {"$ref": "#"}, allOf: [{"$ref": "#"}], a -> b -> a: a schema that is its own conjunct with no object
-      // or array in between says nothing finite, and ajv recurses forever validating against it.
-      throw new GrammarError('$ref', pointer, 'the schema refers back to itself through $ref/allOf with no object or array in between (infinite recursion)');
-    }
-    if (conj.atoms.includes(s)) return;
-    // Siblings of $ref apply too, as a conjunction. Before 2019-09 the specification says to ignore
-    // them, but ajv (and most validators) apply them: emitting what satisfies both readings is safe.
-    conj.atoms.push(s);
-    this.checkKeywords(s, pointer);
-    if (this.refPath.length > MAX_CONJUNCT_CHAIN) {
-      throw new GrammarError('$ref', pointer, `more than ${MAX_CONJUNCT_CHAIN} schemas chained through $ref/allOf at one position`);
-    }
-    this.refPath.push(s);
-    try {
-      if (s.$ref !== undefined) {
-        if (typeof s.$ref !== 'string') throw new GrammarError('$ref', pointer, 'invalid schema: $ref must be a string');
-        this.addToConj(conj, this.res.resolve(s.$ref, s), pointer + '/$ref');
-      }
-      if (s.allOf !== undefined) {
-        if (!Array.isArray(s.allOf) || s.allOf.length === 0) throw new GrammarError('allOf', pointer, 'invalid schema: allOf must be a non-empty array');
-        for (const sub of s.allOf) this.addToConj(conj, sub, pointer + '/allOf');
-      }
-    } finally {
-      this.refPath.pop();
-    }
-  }
-
-  private conjKey(conj: Conj): string {
-    if (conj.never) return 'never';
-    const ids = conj.atoms.map((a) => this.idOf(a)).sort((x, y) => x - y);
-    return ids.join(',') + '|' + [...conj.split].sort().join(',');
-  }
-
-  private refuse(keyword: string, pointer: string, reason: string): void {
-    const msg = new GrammarError(keyword, pointer, reason).message;
-    if (!this.lenient) throw new GrammarError(keyword, pointer, reason);
-    if (!this.warned.has(msg)) { this.warned.add(msg); this.warnings.push(msg); }
-  }
-
-  /** An alternative that cannot be emitted is left out; if nothing is left the schema is refused with
-   * the first such reason rather than a bare "contradictory". */
-  private drop(keyword: string, pointer: string, reason: string): void {
-    this.dropped.push(new GrammarError(keyword, pointer, reason));
-  }
-
-  private warn(keyword: string, pointer: string, reason: string): void {
-    const msg = new GrammarError(keyword, pointer, reason).message;
-    if (!this.warned.has(msg)) { this.warned.add(msg); this.warnings.push(msg); }
-  }
-
-  private checkKeywords(s: Json, pointer: string): void {
-    for (const k of Object.keys(s)) {
-      if (!UNSUPPORTED.has(k)) continue;
-      const v = s[k];
-      // Keywords that assert nothing in these forms are harmless.
-      if ((k === 'then' || k === 'else') && s.if === undefined) continue;
-      if (k === 'if' && s.then === undefined && s.else === undefined) continue;
-      this.refuse(k, pointer, 'not enforced by the grammar (lenient mode reports it; the final ajv check still applies)');
-    }
-    for (const k of ['contentMediaType', 'contentEncoding', 'contentSchema']) {
-      if (s[k] !== undefined) this.warn(k, pointer, 'an annotation: not enforced (ajv does not check it either)');
-    }
-    if (s.type !== undefined) {
-      const types = Array.isArray(s.type) ? s.type : [s.type];
-      for (const t of types) {
-        if (!TYPES.includes(t as TypeName)) throw new GrammarError('type', pointer, `invalid schema: unknown type ${JSON.stringify(t)}`);
-      }
-    }
-    for (const k of ['minLength', 'maxLength', 'minItems', 'maxItems', 'minProperties', 'maxProperties']) {
-      const v = s[k];
-      if (v !== undefined && (typeof v !== 'number' || v < 0 || !Number.isInteger(v))) {
-        throw new GrammarError(k, pointer, 'invalid schema: must be a non-negative integer');
-      }
-    }
-    for (const k of ['minimum', 'maximum']) {
-      if (s[k] !== undefined && (typeof s[k] !== 'number' || !Number.isFinite(s[k]))) throw new GrammarError(k, pointer, 'invalid schema: must be a number');
-    }
-    for (const k of ['exclusiveMinimum', 'exclusiveMaximum']) {
-      const v = s[k];
-      if (v !== undefined && typeof v !== 'boolean' && (typeof v !== 'number' || !Number.isFinite(v))) {
-        throw new GrammarError(k, pointer, 'invalid schema: must be a number (or a boolean in draft-04)');
-      }
-    }
-    if (s.multipleOf !== undefined && (typeof s.multipleOf !== 'number' || !(s.multipleOf > 0))) {
-      throw new GrammarError('multipleOf', pointer, 'invalid schema: must be a number > 0');
-    }
-    if (s.enum !== undefined && !Array.isArray(s.enum)) throw new GrammarError('enum', pointer, 'invalid schema: must be an array');
-    if (s.required !== undefined && (!Array.isArray(s.required) || s.required.some((r) => typeof r !== 'string'))) {
-      // draft-03 style "required": true on a property is not JSON Schema 4+.
-      throw new GrammarError('required', pointer, 'invalid schema: must be an array of property names');
-    }
-    for (const k of ['properties', 'patternProperties', '$defs', 'definitions']) {
-      const v = s[k];
-      if (v !== undefined && (typeof v !== 'object' || v === null || Array.isArray(v))) throw new GrammarError(k, pointer, 'invalid schema: must be an object');
-    }
-    for (const k of ['anyOf', 'oneOf']) {
-      const v = s[k];
-      if (v !== undefined && (!Array.isArray(v) || v.length === 0)) throw new GrammarError(k, pointer, 'invalid schema: must be a non-empty array');
-    }
-    if (s.pattern !== undefined && typeof s.pattern !== 'string') throw new GrammarError('pattern', pointer, 'invalid schema: must be a string');
-    if (s.format !== undefined && typeof s.format !== 'string') throw new GrammarError('format', pointer, 'invalid schema: must be a string');
-  }
-
   // ---------------------------------------------------------------- nodes
-  private nodeFor(conj: Conj): number {
-    const key = this.conjKey(conj);
+  nodeFor(conj: Conj): number {
+    const key = this.fold.conjKey(conj);
     const hit = this.memo.get(key);
     if (hit !== undefined) return hit;
     const node = this.grammar.newNode();
     this.memo.set(key, node.id);
     if (this.depth >= MAX_NESTING) {
-      throw new GrammarError('schema', this.ptr(conj.atoms[0] ?? {}), `nested more than ${MAX_NESTING} levels deep (objects, arrays and alternatives)`);
+      throw new GrammarError('schema', this.fold.ptr(conj.atoms[0] ?? {}), `nested more than ${MAX_NESTING} levels deep (objects, arrays and alternatives)`);
     }
     this.depth++;
     try {
@@ -263,14 +118,14 @@ class Compiler {
       for (const kw of ['anyOf', 'oneOf'] as const) {
         const branches = atom[kw];
         if (!Array.isArray(branches)) continue;
-        const tag = `${this.idOf(atom)}/${kw}`;
+        const tag = `${this.fold.idOf(atom)}/${kw}`;
         if (conj.split.has(tag)) continue;
-        const pointer = this.ptr(atom);
+        const pointer = this.fold.ptr(atom);
         const nodes: ValueNode[] = [];
         branches.forEach((branch, i) => {
-          const sub = this.conjOf([], conj);
+          const sub = this.fold.conjOf([], conj);
           sub.split.add(tag);
-          this.addToConj(sub, branch, `${pointer}/${kw}/${i}`);
+          this.fold.addToConj(sub, branch, `${pointer}/${kw}/${i}`);
           const n = this.grammar.nodes[this.nodeFor(sub)];
           if (n.pending) throw new GrammarError(kw, pointer, 'a branch refers back to this schema without any object or array in between (infinite recursion)');
           nodes.push(n);
@@ -289,7 +144,7 @@ class Compiler {
     for (let i = 0; i < nodes.length; i++) {
       for (let j = i + 1; j < nodes.length; j++) {
         if (!this.disjoint(nodes[i], nodes[j])) {
-          this.refuse('oneOf', pointer, `branches ${i} and ${j} can match the same value; the grammar cannot enforce "exactly one"`);
+          this.fold.refuse('oneOf', pointer, `branches ${i} and ${j} can match the same value; the grammar cannot enforce "exactly one"`);
           return;
         }
       }
@@ -338,7 +193,7 @@ class Compiler {
     return false;
   }
 
-  private literalsOf(trieId: number): string[] {
+  literalsOf(trieId: number): string[] {
     const trie = this.grammar.tries[trieId];
     const out: string[] = [];
     const walk = (node: number, prefix: number[]) => {
@@ -350,15 +205,10 @@ class Compiler {
   }
 
   // ---------------------------------------------------------------- one conjunction without anyOf
-  private all<T = unknown>(conj: Conj, keyword: string): Array<[Json, T]> {
-    const out: Array<[Json, T]> = [];
-    for (const a of conj.atoms) if (a[keyword] !== undefined) out.push([a, a[keyword] as T]);
-    return out;
-  }
 
   private allowedTypes(conj: Conj): Set<TypeName> {
     let types = new Set<TypeName>(['null', 'boolean', 'object', 'array', 'string', 'number']);
-    for (const [atom, t] of this.all<unknown>(conj, 'type')) {
+    for (const [atom, t] of keywordValues(conj, 'type')) {
       const listed = new Set<TypeName>((Array.isArray(t) ? t : [t]) as TypeName[]);
       if (atom.nullable === true) listed.add('null'); // OpenAPI 3.0
       const next = new Set<TypeName>();
@@ -394,7 +244,7 @@ class Compiler {
       if (spec !== undefined) alts.push({ kind: 'array', spec });
     }
     if (types.has('object')) {
-      const spec = this.objectSpec(conj);
+      const spec = this.objects.lower(conj);
       if (spec !== undefined) alts.push({ kind: 'object', spec });
     }
     return alts;
@@ -409,7 +259,7 @@ class Compiler {
   }
 
   /** enum/const values common to every atom, or undefined when none constrains. */
-  private enumValues(conj: Conj): unknown[] | undefined {
+  enumValues(conj: Conj): unknown[] | undefined {
     let values: unknown[] | undefined;
     for (const atom of conj.atoms) {
       const own: unknown[] | undefined = atom.const !== undefined ? [atom.const] : (atom.enum as unknown[] | undefined);
@@ -427,12 +277,12 @@ class Compiler {
    * its JSON spelling through the grammar of the rest). */
   private enumAlternatives(conj: Conj, values: unknown[], types: Set<TypeName>): Alternative[] {
     if (values.length > MAX_ENUM_VALUES) {
-      throw new GrammarError('enum', this.ptr(conj.atoms[0]), `more than ${MAX_ENUM_VALUES} values (${values.length}); the grammar refuses enums this large`);
+      throw new GrammarError('enum', this.fold.ptr(conj.atoms[0]), `more than ${MAX_ENUM_VALUES} values (${values.length}); the grammar refuses enums this large`);
     }
     let bytes = 0;
     for (const v of values) {
       bytes += JSON.stringify(v)?.length ?? 0;
-      if (bytes > MAX_ENUM_BYTES) throw new GrammarError('enum', this.ptr(conj.atoms[0]), `values spelled in more than ${MAX_ENUM_BYTES} bytes; the grammar refuses enums this large`);
+      if (bytes > MAX_ENUM_BYTES) throw new GrammarError('enum', this.fold.ptr(conj.atoms[0]), `values spelled in more than ${MAX_ENUM_BYTES} bytes; the grammar refuses enums this large`);
     }
     const restNode = this.grammar.newNode();
     restNode.alts = this.simpleAlternatives(conj, true);
@@ -457,13 +307,13 @@ class Compiler {
     let multiple: bigint | null = null;
     const floatDivisors: number[] = [];
     let fracCap = FRAC_DIGITS;
-    for (const [atom, m] of this.all<number>(conj, 'multipleOf')) {
+    for (const [atom, m] of keywordValues(conj, 'multipleOf')) {
       if (!Number.isInteger(m)) {
         // ajv decides with float division (0.07 / 0.01 is not an integer to it): emit numbers with at
         // most the divisor's decimals and accept exactly what ajv's test accepts.
         const decimals = decimalPlaces(m);
         if (decimals > FRAC_DIGITS) {
-          this.refuse('multipleOf', this.ptr(atom), `divisor ${m} has more than ${FRAC_DIGITS} decimals`);
+          this.fold.refuse('multipleOf', this.fold.ptr(atom), `divisor ${m} has more than ${FRAC_DIGITS} decimals`);
           continue;
         }
         floatDivisors.push(m);
@@ -474,7 +324,7 @@ class Compiler {
       multiple = multiple === null ? big : lcm(multiple, big);
       integer = true; // a multiple of an integer is an integer
     }
-    for (const [, f] of this.all<string>(conj, 'format')) {
+    for (const [, f] of keywordValues(conj, 'format')) {
       if (f === 'int32' || f === 'int64') integer = true;
     }
     if (multiple === 1n) multiple = null;
@@ -508,7 +358,7 @@ class Compiler {
     // The bounds may lie beyond the numbers the grammar emits (16 integer digits: minimum 2^60, 1e308):
     // then no number can start, which would be a dead end at decode time.
     if (spec.constrained && !['-', ...'0123456789'].some((c) => feasible(spec, c))) {
-      this.drop('minimum', this.ptr(conj.atoms[0]), 'no number with at most 16 integer and 15 fraction digits (what the grammar emits) satisfies the bounds');
+      this.fold.drop('minimum', this.fold.ptr(conj.atoms[0]), 'no number with at most 16 integer and 15 fraction digits (what the grammar emits) satisfies the bounds');
       return null;
     }
     this.grammar.numbers.push(spec);
@@ -516,30 +366,28 @@ class Compiler {
   }
 
   private stringSpec(conj: Conj): StringSpec | null {
-    let minLength = 0;
-    let maxLength = Infinity;
-    for (const [, v] of this.all<number>(conj, 'minLength')) minLength = Math.max(minLength, v);
-    for (const [, v] of this.all<number>(conj, 'maxLength')) maxLength = Math.min(maxLength, v);
+    const { min: minLength, max: lengthCap } = sizeBounds(conj, 'Length');
+    let maxLength = lengthCap;
     const dfas: StringDfa[] = [];
     const patterns: ParsedPattern[] = [];
-    for (const [atom, p] of this.all<string>(conj, 'pattern')) {
+    for (const [atom, p] of keywordValues(conj, 'pattern')) {
       const parsed = this.parsePatternAt(p, atom, 'pattern');
       if (parsed) patterns.push(parsed);
     }
-    for (const [atom, f] of this.all<string>(conj, 'format')) {
+    for (const [atom, f] of keywordValues(conj, 'format')) {
       const found = lookupFormat(f);
       if (found.kind === 'dfa') {
         dfas.push(found.dfa);
         if (found.maxLength !== undefined) maxLength = Math.min(maxLength, found.maxLength);
       } else if (found.kind === 'inexpressible') {
-        this.refuse('format', this.ptr(atom), `format "${f}" is not enforced by the grammar`);
+        this.fold.refuse('format', this.fold.ptr(atom), `format "${f}" is not enforced by the grammar`);
       } else if (found.kind === 'unknown') {
-        this.warn('format', this.ptr(atom), `unknown format "${f}" is an annotation (ajv ignores it too)`);
+        this.fold.warn('format', this.fold.ptr(atom), `unknown format "${f}" is an annotation (ajv ignores it too)`);
       }
     }
     if (minLength > maxLength) return null;
     if (minLength > MAX_EMITTED_MIN_LENGTH) {
-      this.drop('minLength', this.ptr(conj.atoms[0]), `minLength ${minLength} is beyond the ${MAX_EMITTED_MIN_LENGTH} characters the grammar emits in one string`);
+      this.fold.drop('minLength', this.fold.ptr(conj.atoms[0]), `minLength ${minLength} is beyond the ${MAX_EMITTED_MIN_LENGTH} characters the grammar emits in one string`);
       return null;
     }
     let dfa: StringDfa;
@@ -548,13 +396,13 @@ class Compiler {
       dfa = dfas.length ? intersectStringDfas(dfas) : freeStringDfa();
     } catch (e) {
       if (e instanceof AutomatonTooLargeError) {
-        const [atom] = this.all(conj, 'pattern')[0] ?? this.all(conj, 'format')[0] ?? [conj.atoms[0]];
-        throw new GrammarError('pattern', this.ptr(atom), e.message);
+        const [atom] = keywordValues(conj, 'pattern')[0] ?? keywordValues(conj, 'format')[0] ?? [conj.atoms[0]];
+        throw new GrammarError('pattern', this.fold.ptr(atom), e.message);
       }
       throw e;
     }
     // Some string must fit: the automaton accepts a length within the bounds.
-    if (dfa.minChars[0] >= 0x3fffffff || dfa.minChars[0] > maxLength || dfa.maxChars[0] < minLength) return null;
+    if (dfa.minChars[0] >= NO_ACCEPTING_PATH || dfa.minChars[0] > maxLength || dfa.maxChars[0] < minLength) return null;
     const spec: StringSpec = {
       id: this.grammar.strings.length, dfa, minLength, maxLength,
       counted: minLength > 0 || maxLength !== Infinity, valueNodeByState: null,
@@ -563,15 +411,15 @@ class Compiler {
     return spec;
   }
 
-  private parsePatternAt(source: string, atom: Json, keyword: string): ParsedPattern | null {
+  parsePatternAt(source: string, atom: Json, keyword: string): ParsedPattern | null {
     try {
       return parsePattern(source);
     } catch (e) {
       if (e instanceof RegexSyntaxError) {
         let valid = true;
         try { new RegExp(source, 'u'); } catch { valid = false; }
-        if (!valid) throw new GrammarError(keyword, this.ptr(atom), `invalid schema: ${JSON.stringify(source)} is not a valid regular expression`);
-        this.refuse(keyword, this.ptr(atom), `unsupported regular expression ${JSON.stringify(source)}: ${e.message}`);
+        if (!valid) throw new GrammarError(keyword, this.fold.ptr(atom), `invalid schema: ${JSON.stringify(source)} is not a valid regular expression`);
+        this.fold.refuse(keyword, this.fold.ptr(atom), `unsupported regular expression ${JSON.stringify(source)}: ${e.message}`);
         return null;
       }
       throw e;
@@ -580,27 +428,24 @@ class Compiler {
 
   // ---------------------------------------------------------------- arrays
   private arraySpec(conj: Conj): number | undefined {
-    let minItems = 0;
-    let maxItems = Infinity;
-    for (const [, v] of this.all<number>(conj, 'minItems')) minItems = Math.max(minItems, v);
-    for (const [, v] of this.all<number>(conj, 'maxItems')) maxItems = Math.min(maxItems, v);
+    let { min: minItems, max: maxItems } = sizeBounds(conj, 'Items');
     // Per atom: its tuple (prefixItems, or items as an array) and the schema for the rest.
     const views = conj.atoms.map((atom) => {
-      const pointer = this.ptr(atom);
+      const pointer = this.fold.ptr(atom);
       if (Array.isArray(atom.prefixItems)) return { tuple: atom.prefixItems as unknown[], rest: atom.items, pointer, restKw: 'items' };
       if (Array.isArray(atom.items)) return { tuple: atom.items as unknown[], rest: atom.additionalItems, pointer, restKw: 'additionalItems' };
       return { tuple: [] as unknown[], rest: atom.items, pointer, restKw: 'items' };
     });
     if (minItems > MAX_EMITTED_MIN_ITEMS && minItems <= maxItems) {
-      this.drop('minItems', this.ptr(conj.atoms[0]), `minItems ${minItems} is beyond the ${MAX_EMITTED_MIN_ITEMS} items the grammar emits in one array`);
+      this.fold.drop('minItems', this.fold.ptr(conj.atoms[0]), `minItems ${minItems} is beyond the ${MAX_EMITTED_MIN_ITEMS} items the grammar emits in one array`);
       return undefined;
     }
     const prefixLength = Math.max(0, ...views.map((v) => v.tuple.length));
     const itemConj = (index: number): Conj => {
       const c: Conj = { atoms: [], split: new Set(), never: false };
       for (const v of views) {
-        if (index < v.tuple.length) this.addToConj(c, v.tuple[index], `${v.pointer}/${index}`);
-        else if (v.rest !== undefined) this.addToConj(c, v.rest, `${v.pointer}/${v.restKw}`);
+        if (index < v.tuple.length) this.fold.addToConj(c, v.tuple[index], `${v.pointer}/${index}`);
+        else if (v.rest !== undefined) this.fold.addToConj(c, v.rest, `${v.pointer}/${v.restKw}`);
       }
       return c;
     };
@@ -627,7 +472,7 @@ class Compiler {
         uniqueTrie = literal.trie;
         maxItems = Math.min(maxItems, count);
       } else {
-        this.refuse('uniqueItems', this.ptr(uniqueAtom), 'enforced only for arrays whose items are one set of at most 31 literals (enum, const, booleans)');
+        this.fold.refuse('uniqueItems', this.fold.ptr(uniqueAtom), 'enforced only for arrays whose items are one set of at most 31 literals (enum, const, booleans)');
       }
     }
     // contains / minContains: each item may be drawn from "item and contains" (which counts) or from
@@ -637,15 +482,15 @@ class Compiler {
     const matchPrefix: number[] = [];
     let matchRest = -1;
     const containsAtoms = conj.atoms.filter((a) => a.contains !== undefined);
-    if (containsAtoms.length > 1) this.refuse('contains', this.ptr(containsAtoms[1]), 'more than one contains on one array');
+    if (containsAtoms.length > 1) this.fold.refuse('contains', this.fold.ptr(containsAtoms[1]), 'more than one contains on one array');
     else if (containsAtoms.length === 1) {
       const atom = containsAtoms[0];
       const min = typeof atom.minContains === 'number' && this.draft !== 'draft-07' && this.draft !== 'draft-06' ? atom.minContains : 1;
-      if (min > 0 && uniqueTrie >= 0) this.refuse('contains', this.ptr(atom), 'together with uniqueItems');
+      if (min > 0 && uniqueTrie >= 0) this.fold.refuse('contains', this.fold.ptr(atom), 'together with uniqueItems');
       else if (min > 0) {
         const withContains = (i: number): number => {
           const c = itemConj(i);
-          this.addToConj(c, atom.contains, `${this.ptr(atom)}/contains`);
+          this.fold.addToConj(c, atom.contains, `${this.fold.ptr(atom)}/contains`);
           const node = this.nodeFor(c);
           return this.isEmptyNode(node) ? -1 : node;
         };
@@ -663,319 +508,13 @@ class Compiler {
 
   /** Known empty (no alternatives). A node still being compiled counts as non-empty; productivity is
    * checked at the end. */
-  private isEmptyNode(id: number): boolean {
+  isEmptyNode(id: number): boolean {
     const n = this.grammar.nodes[id];
     return !n.pending && n.alts.length === 0;
-  }
-
-  // ---------------------------------------------------------------- objects
-  private objectSpec(conj: Conj): number | undefined {
-    let minProperties = 0;
-    let maxProperties = Infinity;
-    for (const [, v] of this.all<number>(conj, 'minProperties')) minProperties = Math.max(minProperties, v);
-    for (const [, v] of this.all<number>(conj, 'maxProperties')) maxProperties = Math.min(maxProperties, v);
-    const required = new Set<string>();
-    for (const [, r] of this.all<string[]>(conj, 'required')) for (const name of r) required.add(name);
-
-    // Patterns from every atom, numbered globally (a key's match mask is over these).
-    const patterns: Array<{ atom: Json; source: string; schema: unknown; parsed: ParsedPattern | null; regex: RegExp | null }> = [];
-    for (const atom of conj.atoms) {
-      const pp = atom.patternProperties as Json | undefined;
-      if (!pp) continue;
-      for (const [source, schema] of Object.entries(pp)) {
-        const parsed = this.parsePatternAt(source, atom, 'patternProperties');
-        let regex: RegExp | null = null;
-        try { regex = new RegExp(source, 'u'); } catch { /* reported by parsePatternAt */ }
-        patterns.push({ atom, source, schema, parsed, regex });
-      }
-    }
-    if (patterns.length > 24) throw new GrammarError('patternProperties', this.ptr(conj.atoms[0]), 'more than 24 patterns in one object');
-
-    // Where the schema is silent about additionalProperties but declares its properties, emit none.
-    const atomAllowsUnmatched = (atom: Json) => {
-      if (atom.additionalProperties === false) return false;
-      if (atom.additionalProperties === undefined && this.options.silentAdditionalProperties !== 'allow' &&
-        (atom.properties !== undefined || atom.patternProperties !== undefined)) return false;
-      return true;
-    };
-    // The schemas a property value must satisfy, or null when some atom forbids the name.
-    const valueConj = (name: string | null, matched: (p: (typeof patterns)[number]) => boolean): Conj | null => {
-      const c: Conj = { atoms: [], split: new Set(), never: false };
-      for (const atom of conj.atoms) {
-        const pointer = this.ptr(atom);
-        const props = atom.properties as Json | undefined;
-        let covered = false;
-        if (name !== null && props && Object.prototype.hasOwnProperty.call(props, name)) {
-          this.addToConj(c, props[name], `${pointer}/properties/${pointerToken(name)}`);
-          covered = true;
-        }
-        for (const p of patterns) {
-          if (p.atom === atom && matched(p)) {
-            this.addToConj(c, p.schema, `${pointer}/patternProperties/${pointerToken(p.source)}`);
-            covered = true;
-          }
-        }
-        if (!covered) {
-          const ap = atom.additionalProperties;
-          if (ap === false) return null;
-          if (ap !== undefined) this.addToConj(c, ap, `${pointer}/additionalProperties`);
-        }
-      }
-      return c;
-    };
-
-    // Declared properties, in order of first appearance, then required names declared nowhere.
-    const names: string[] = [];
-    for (const atom of conj.atoms) {
-      const props = atom.properties as Json | undefined;
-      if (props) for (const name of Object.keys(props)) if (!names.includes(name)) names.push(name);
-    }
-    for (const name of required) if (!names.includes(name)) names.push(name);
-    // dependentRequired (and draft-07 "dependencies" with name lists): trigger -> names it requires.
-    const dependencies: Array<[string, string[]]> = [];
-    for (const atom of conj.atoms) {
-      for (const kw of ['dependentRequired', 'dependencies'] as const) {
-        const v = atom[kw];
-        if (v === undefined) continue;
-        if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new GrammarError(kw, this.ptr(atom), 'invalid schema: must be an object');
-        for (const [trigger, targets] of Object.entries(v as Json)) {
-          if (!Array.isArray(targets)) {
-            this.refuse(kw, this.ptr(atom), `a schema dependency (${JSON.stringify(trigger)}) is not enforced: only lists of required names are`);
-            continue;
-          }
-          dependencies.push([trigger, targets as string[]]);
-          for (const name of [trigger, ...(targets as string[])]) if (!names.includes(name)) names.push(name);
-        }
-      }
-    }
-    // What a name brings in, transitively (a requires b, b requires c: a requires c).
-    const closureOf = (name: string): Set<string> => {
-      const out = new Set<string>();
-      const todo = [name];
-      while (todo.length) {
-        const n = todo.pop()!;
-        for (const [t, targets] of dependencies) if (t === n) for (const x of targets) if (!out.has(x)) { out.add(x); todo.push(x); }
-      }
-      out.delete(name);
-      return out;
-    };
-    // A required trigger makes everything it brings in required.
-    for (const name of [...required]) for (const x of closureOf(name)) required.add(x);
-
-    const keyRule = this.propertyNamesRule(conj);
-    const props: PropertySpec[] = [];
-    for (const name of names) {
-      if (UNSAFE_KEYS.includes(name)) {
-        if (required.has(name)) throw new GrammarError('required', this.ptr(conj.atoms[0]), `property ${JSON.stringify(name)} is never emitted (JavaScript objects take it as their prototype)`);
-        continue;
-      }
-      const c = keyRule.allows(name) ? valueConj(name, (p) => p.regex !== null && p.regex.test(name)) : null;
-      const isRequired = required.has(name);
-      const node = c === null ? -1 : this.nodeFor(c);
-      if (node < 0 || this.isEmptyNode(node)) {
-        if (isRequired) return undefined; // contradictory: a required property that can have no value
-        continue;
-      }
-      props.push({ name, keyTail: ENCODER.encode(JSON.stringify(name).slice(1)), node, required: isRequired });
-    }
-    const index = new Map(props.map((p, i) => [p.name, i]));
-    const requiredBy = new Int32Array(props.length);
-    const trackBit = new Int32Array(props.length);
-    const needsBefore = new Int32Array(props.length);
-    let bits = 0;
-    const bitOf = (i: number) => {
-      if (trackBit[i] === 0) {
-        if (bits >= 30) throw new GrammarError('dependentRequired', this.ptr(conj.atoms[0]), 'more than 30 properties take part in dependencies');
-        trackBit[i] = 1 << bits++;
-      }
-      return trackBit[i];
-    };
-    for (const trigger of new Set(dependencies.map(([t]) => t))) {
-      const t = index.get(trigger);
-      if (t === undefined) continue; // the trigger can never be present
-      for (const target of closureOf(trigger)) {
-        const k = index.get(target);
-        if (k === undefined) {
-          // The trigger brings in a property that cannot exist: it cannot be present either.
-          if (props[t].required) return undefined;
-          needsBefore[t] = -1;
-        } else if (k < t) {
-          // Earlier in the order: it must already be there when the trigger comes.
-          if (needsBefore[t] >= 0) needsBefore[t] |= bitOf(k);
-        } else {
-          // Later: required from the moment the trigger is emitted.
-          requiredBy[k] |= bitOf(t);
-        }
-      }
-    }
-    // One extra trailing zero: after an extra key, "last" is props.length.
-    const requiredAfter = new Int32Array(props.length + 2);
-    for (let i = props.length - 1; i >= 0; i--) requiredAfter[i] = requiredAfter[i + 1] + (props[i].required ? 1 : 0);
-
-    // Extra keys: allowed when every atom allows them (by a pattern it has, or by additionalProperties).
-    let extraKey: StringSpec | null = null;
-    const usable = patterns.filter((p) => p.parsed !== null);
-    const allowed = (mask: number) => conj.atoms.every((atom) =>
-      usable.some((p, i) => p.atom === atom && (mask & (1 << i)) !== 0) || atomAllowsUnmatched(atom));
-    const anyExtra = conj.atoms.every((atom) => atomAllowsUnmatched(atom) || usable.some((p) => p.atom === atom));
-    if (anyExtra && maxProperties > 0 && keyRule.dfa !== null) {
-      let classified: { dfa: StringDfa; labels: Int32Array };
-      try {
-        classified = this.cachedKeyClassifier(keyRule.dfa, [...names, ...UNSAFE_KEYS], usable.map((p) => p.parsed!), allowed, conj);
-      } catch (e) {
-        if (e instanceof AutomatonTooLargeError) throw new GrammarError('patternProperties', this.ptr(conj.atoms[0]), e.message);
-        throw e;
-      }
-      if (classified.dfa.minChars[0] < 0x3fffffff) {
-        const nodeByMask = new Map<number, number>();
-        const valueNodeByState = new Int32Array(classified.dfa.size).fill(-1);
-        let any = false;
-        for (let st = 0; st < classified.dfa.size; st++) {
-          const mask = classified.labels[st];
-          if (mask < 0) continue;
-          let node = nodeByMask.get(mask);
-          if (node === undefined) {
-            const c = valueConj(null, (p) => { const i = usable.indexOf(p); return i >= 0 && (mask & (1 << i)) !== 0; });
-            node = c === null ? -1 : this.nodeFor(c);
-            if (node >= 0 && this.isEmptyNode(node)) node = -1;
-            nodeByMask.set(mask, node);
-          }
-          valueNodeByState[st] = node;
-          if (node >= 0) any = true;
-        }
-        if (any) {
-          // States whose value schema is unsatisfiable must not accept: rebuild acceptance accordingly.
-          const accept = Uint8Array.from(classified.dfa.accept, (a, st) => (a && valueNodeByState[st] >= 0 ? 1 : 0));
-          const dfa = { ...classified.dfa, accept };
-          const { minLength, maxLength } = keyRule;
-          extraKey = {
-            id: this.grammar.strings.length, dfa, minLength, maxLength, counted: minLength > 0 || maxLength !== Infinity, valueNodeByState,
-          };
-          this.grammar.strings.push(extraKey);
-        }
-      }
-    }
-
-    // Contradictions that no choice of properties can satisfy.
-    const requiredCount = requiredAfter[0];
-    if (requiredCount > maxProperties) return undefined;
-    if (extraKey === null && props.length < minProperties) return undefined;
-    // Additional keys cannot be kept distinct from each other ({"a":1,"a":2} is one property), so with
-    // minProperties >= 2 an object takes at most one (pda.ts), and the declared ones must make up the rest.
-    if (extraKey !== null && minProperties >= 2 && props.length + 1 < minProperties) {
-      this.refuse('minProperties', this.ptr(conj.atoms[0]), `needs ${minProperties - props.length} additional keys; the grammar cannot keep additional keys distinct, so it allows one`);
-      if (this.lenient) return undefined;
-    }
-    const spec: ObjectSpec = {
-      id: this.grammar.objects.length, props, requiredAfter, extraKey, minProperties, maxProperties, keyTries: new Map(),
-      requiredBy, trackBit, needsBefore, hasDependencies: bits > 0 || needsBefore.some((n) => n !== 0),
-    };
-    this.grammar.objects.push(spec);
-    return spec.id;
-  }
-
-  /** keyClassifierDfa, memoised: a large schema compiles the same object shape in many conjunctions
-   * (a 1 MB real-world schema spent 85 s rebuilding them). The total of states built is bounded. */
-  private cachedKeyClassifier(base: StringDfa, excluded: string[], patterns: ParsedPattern[], allowed: (mask: number) => boolean,
-    conj: Conj): { dfa: StringDfa; labels: Int32Array } {
-    const masks = patterns.length <= 10 ? Array.from({ length: 1 << patterns.length }, (_, m) => (allowed(m) ? 1 : 0)).join('') : null;
-    const key = masks === null ? null : `${this.idOf(base)}|${JSON.stringify([...excluded].sort())}|${JSON.stringify(patterns)}|${masks}`;
-    const hit = key === null ? undefined : this.keyClassifiers.get(key);
-    if (hit) return hit;
-    const made = keyClassifierDfa(base, excluded, patterns, allowed);
-    this.keyStatesBuilt += made.dfa.size;
-    if (this.keyStatesBuilt > MAX_KEY_STATES_BUILT) {
-      throw new GrammarError('properties', this.ptr(conj.atoms[0]), `too large: the key automata of its objects need more than ${MAX_KEY_STATES_BUILT} states in all`);
-    }
-    if (key !== null) this.keyClassifiers.set(key, made);
-    return made;
-  }
-
-  /** propertyNames: every key must be a string its schemas accept. Declared names are checked one by
-   * one; keys of additional properties get the schemas' automaton and length bounds. */
-  private propertyNamesRule(conj: Conj): { allows: (name: string) => boolean; dfa: StringDfa | null; minLength: number; maxLength: number } {
-    const rules = this.all<unknown>(conj, 'propertyNames');
-    if (rules.length === 0) return { allows: () => true, dfa: freeStringDfa(), minLength: 0, maxLength: Infinity };
-    const c: Conj = { atoms: [], split: new Set(), never: false };
-    for (const [atom, pn] of rules) this.addToConj(c, pn, `${this.ptr(atom)}/propertyNames`);
-    if (c.never) return { allows: () => false, dfa: null, minLength: 0, maxLength: Infinity };
-    // Keys are strings: the rule is the string part of the propertyNames conjunction.
-    const node = this.grammar.nodes[this.nodeFor(c)];
-    if (node.pending) throw new GrammarError('propertyNames', this.ptr(rules[0][0]), 'a recursive propertyNames schema is not supported');
-    const stringAlts = node.alts.filter((a) => a.kind === 'string');
-    const literalAlts = node.alts.filter((a) => a.kind === 'literal');
-    if (this.enumValues(c) !== undefined) {
-      // enum / const: exactly the listed names, as a pattern of alternatives.
-      const names = literalAlts.flatMap((a) => this.literalsOf((a as { trie: number }).trie))
-        .filter((l) => l.startsWith('"')).map((l) => JSON.parse(l) as string);
-      const dfa = names.length ? cachedPatternsDfa([parsePattern(`^(?:${names.map(escapeRegex).join('|')})$`)]) : null;
-      return { allows: (name) => names.includes(name), dfa, minLength: 0, maxLength: Infinity };
-    }
-    if (stringAlts.length !== 1) {
-      if (stringAlts.length === 0) return { allows: () => false, dfa: null, minLength: 0, maxLength: Infinity };
-      throw new GrammarError('propertyNames', this.ptr(rules[0][0]), 'alternatives (anyOf/oneOf) of string rules are not supported');
-    }
-    const spec = this.grammar.strings[(stringAlts[0] as { spec: number }).spec];
-    const allows = (name: string) => {
-      const length = Array.from(name).length;
-      if (length < spec.minLength || length > spec.maxLength) return false;
-      let q = 0;
-      for (const b of ENCODER.encode(JSON.stringify(name).slice(1, -1))) { q = spec.dfa.trans[q * 256 + b]; if (q < 0) return false; }
-      return spec.dfa.accept[q] === 1;
-    };
-    return { allows, dfa: spec.dfa, minLength: spec.minLength, maxLength: spec.maxLength };
-  }
-
-  // ---------------------------------------------------------------- productivity
-  /** A recursive schema must let every value finish (a tree whose children are required forever has no
-   * finite instance). Nodes that cannot produce a finite value are removed; a required use of one is a
-   * contradiction. */
-  private checkProductive(): void {
-    const g = this.grammar;
-    const productive = new Uint8Array(g.nodes.length);
-    const altProductive = (alt: Alternative): boolean => {
-      switch (alt.kind) {
-        case 'literal': case 'string': case 'number': return true;
-        case 'array': {
-          const a = g.arrays[alt.spec];
-          for (let i = 0; i < a.minItems; i++) {
-            const n = i < a.prefix.length ? a.prefix[i] : a.rest;
-            if (n < 0 || !productive[n]) return false;
-          }
-          if (a.containsMin > 0 && ![...a.matchPrefix, a.matchRest].some((n) => n >= 0 && productive[n])) return false;
-          return true;
-        }
-        case 'object': {
-          const o = g.objects[alt.spec];
-          return o.props.every((p) => !p.required || productive[p.node]) &&
-            (o.minProperties <= o.props.filter((p) => productive[p.node]).length || o.extraKey !== null);
-        }
-      }
-    };
-    let changed = true;
-    while (changed) {
-      changed = false;
-      for (const n of g.nodes) {
-        if (!productive[n.id] && n.alts.some(altProductive)) { productive[n.id] = 1; changed = true; }
-      }
-    }
-    if (!productive[g.root]) throw new GrammarError('$ref', '', 'contradictory constraints: the recursion never ends (no finite document satisfies the schema)');
-    for (const n of g.nodes) n.alts = n.alts.filter(altProductive);
   }
 }
 
 // ---------------------------------------------------------------- helpers
-const patternCache = new Map<string, StringDfa>();
-function cachedPatternsDfa(patterns: ParsedPattern[]): StringDfa {
-  const key = JSON.stringify(patterns);
-  let dfa = patternCache.get(key);
-  if (!dfa) {
-    dfa = patternsDfa(patterns);
-    if (patternCache.size > 500) patternCache.clear();
-    patternCache.set(key, dfa);
-  }
-  return dfa;
-}
 
 /** Decimal places of a JS number as written (1.5 -> 1, 0.0001 -> 4, 1e-8 -> 8). */
 function decimalPlaces(x: number): number {
@@ -984,9 +523,6 @@ function decimalPlaces(x: number): number {
   return Math.max(0, frac - Number(exp ?? 0));
 }
 
-function escapeRegex(text: string): string {
-  return text.replace(/[\\^$.*+?()[\]{}|\/-]/g, '\\$&');
-}
 
 function gcd(a: bigint, b: bigint): bigint {
   while (b) [a, b] = [b, a % b];

@@ -21,15 +21,66 @@ const QUOTE = 0x22, COLON = 0x3a, COMMA = 0x2c, LBRACE = 0x7b, RBRACE = 0x7d, LB
 const WS_BYTES = [0x20, 0x0a];
 const NO_BYTES: number[] = [];
 
-/** One stack: the top frame's fields plus the stack below. Field meaning depends on kind:
- *  Value:   node = value node.
- *  Literal: node = trie, a = trie node.
- *  String:  node = string spec, a = DFA state, b = characters so far (when counted), c = 1 for an extra key.
- *  Number:  node = number spec, a = phase, b/c/d = digits in integer/fraction/exponent, s = text (when constrained).
- *  Object:  node = object spec, a = phase, b = last property index + 1, c = properties so far,
- *           d = key-trie node (InKey) / property index (AfterKey, AfterColon) / value node (AfterExtraKey...),
- *           e = whitespace bytes in the current gap.
- *  Array:   node = array spec, a = phase, b = items so far, e = whitespace bytes in the current gap. */
+/** The fields of each frame kind (what the named constructors take; the Stack readers give them back).
+ *  `node` is the value node (Value), trie (Literal) or spec (String, Number, Object, Array). */
+export interface LiteralFields {
+  /** Node of the literal trie reached so far. */
+  trieNode: number;
+  /** In a uniqueItems array: the literals (payload bits) the array has used already. */
+  usedLiterals: number;
+  /** Set for a uniqueItems array's item: the literal must be one the array has not used. */
+  unique: boolean;
+}
+export interface StringFields {
+  /** DFA state over the bytes of the string content. */
+  dfaState: number;
+  /** Characters so far (only when the spec counts them). */
+  chars: number;
+  /** The string is an additional key of the object below (its end tells the object the key's value schema). */
+  extraKey: boolean;
+}
+export interface NumberFields {
+  phase: NumPhase;
+  intDigits: number;
+  fracDigits: number;
+  expDigits: number;
+  /** The text so far, kept only when the spec has a range or multipleOf (else ''). */
+  text: string;
+}
+export interface ObjectFields {
+  phase: Obj;
+  /** Index of the last declared property emitted (-1: none yet; props.length after an additional key). */
+  last: number;
+  /** Properties so far. */
+  count: number;
+  /** Key-trie node (InKey), property index (AfterKey, AfterColon) or value node (AfterExtraKey, AfterExtraColon). */
+  key: number;
+  /** Whitespace bytes in the current gap. */
+  ws: number;
+  /** Bitmask of the dependency triggers emitted (ObjectSpec.trackBit); the compiler refuses more than 30, so
+   *  it is a small non-negative int32. */
+  deps: number;
+}
+export interface ArrayFields {
+  phase: Arr;
+  /** Items so far (clamped once past every bound that depends on it). */
+  items: number;
+  /** uniqueItems over literals: the literals (payload bits) used so far. */
+  usedLiterals: number;
+  /** contains: items so far that matched, capped at containsMin. */
+  matched: number;
+  /** Whitespace bytes in the current gap. */
+  ws: number;
+}
+
+/** One stack: the top frame plus the stack below. The frame is a flat record (slots a..f, s) so that it
+ * hash-conses with one key string; build frames with Pda's named constructors (objectFrame(...)) and read
+ * them with the named readers below, whose meaning depends on `kind`:
+ *  Literal: a = trie node, b = used literals, c = 1 when unique.
+ *  String:  a = DFA state, b = characters so far, c = 1 for an extra key.
+ *  Number:  a = phase, b/c/d = digits in integer/fraction/exponent, s = text.
+ *  Object:  a = phase, b = last property index + 1, c = properties so far, d = key, e = whitespace, f = deps.
+ *  Array:   a = phase, b = items so far, c = used literals, d = contains matches, e = whitespace. */
 export class Stack {
   /** Filled lazily: the stacks reachable by ending frames that may end here (epsilon closure). */
   closure: Stack[] | null = null;
@@ -37,14 +88,57 @@ export class Stack {
     readonly id: number,
     readonly kind: Kind,
     readonly node: number,
-    readonly a: number,
-    readonly b: number,
-    readonly c: number,
-    readonly d: number,
-    readonly e: number,
-    readonly s: string,
+    private readonly a: number,
+    private readonly b: number,
+    private readonly c: number,
+    private readonly d: number,
+    private readonly e: number,
+    private readonly f: number,
+    private readonly s: string,
     readonly parent: Stack | null,
   ) {}
+
+  /** The hash-consing key of a frame over `parent`: every slot, separated so no two frames collide. */
+  static key(kind: Kind, node: number, a: number, b: number, c: number, d: number, e: number, f: number, s: string, parent: Stack | null): string {
+    return `${kind},${node},${a},${b},${c},${d},${e},${f},${s},${parent ? parent.id : -1}`;
+  }
+
+  /** This frame's key over another stack. */
+  keyOver(parent: Stack | null): string {
+    return Stack.key(this.kind, this.node, this.a, this.b, this.c, this.d, this.e, this.f, this.s, parent);
+  }
+
+  /** This frame over another stack (detach() puts it over a Hole), as stack `id`. */
+  withParent(id: number, parent: Stack | null): Stack {
+    return new Stack(id, this.kind, this.node, this.a, this.b, this.c, this.d, this.e, this.f, this.s, parent);
+  }
+
+  // Literal
+  get trieNode(): number { return this.a; }
+  get unique(): boolean { return this.c === 1; }
+  // Literal, Array
+  get usedLiterals(): number { return this.kind === Kind.Literal ? this.b : this.c; }
+  // String
+  get dfaState(): number { return this.a; }
+  get chars(): number { return this.b; }
+  get extraKey(): boolean { return this.c === 1; }
+  // Number, Object, Array
+  get phase(): number { return this.a; }
+  // Number
+  get intDigits(): number { return this.b; }
+  get fracDigits(): number { return this.c; }
+  get expDigits(): number { return this.d; }
+  get text(): string { return this.s; }
+  // Object
+  get last(): number { return this.b - 1; }
+  get count(): number { return this.c; }
+  get key(): number { return this.d; }
+  get deps(): number { return this.f; }
+  // Object, Array
+  get ws(): number { return this.e; }
+  // Array
+  get items(): number { return this.b; }
+  get matched(): number { return this.d; }
 }
 
 const UNKNOWN_STEPS = new Int32Array(256).fill(-1);
@@ -103,10 +197,10 @@ export class Pda {
 
   constructor(readonly grammar: Grammar, rootNode = grammar.root) {
     this.empty = this.intern([]);
-    this.done = this.stack(Kind.Done, 0, 0, 0, 0, 0, 0, '', null);
-    this.hole = this.stack(Kind.Hole, 0, 0, 0, 0, 0, 0, '', null);
-    this.holeHit = this.stack(Kind.HoleHit, 0, 0, 0, 0, 0, 0, '', null);
-    this.initial = this.intern([this.stack(Kind.Value, rootNode, 0, 0, 0, 0, 0, '', this.done)]);
+    this.done = this.stack(Kind.Done, 0, 0, 0, 0, 0, 0, 0, '', null);
+    this.hole = this.stack(Kind.Hole, 0, 0, 0, 0, 0, 0, 0, '', null);
+    this.holeHit = this.stack(Kind.HoleHit, 0, 0, 0, 0, 0, 0, 0, '', null);
+    this.initial = this.intern([this.valueFrame(rootNode, this.done)]);
   }
 
   /** True when the caches have grown past their budget and the owner should start a fresh Pda. */
@@ -114,14 +208,50 @@ export class Pda {
     return this.stackIds.size > MAX_STACKS;
   }
 
-  stack(kind: Kind, node: number, a: number, b: number, c: number, d: number, e: number, s: string, parent: Stack | null): Stack {
-    const key = `${kind},${node},${a},${b},${c},${d},${e},${s},${parent ? parent.id : -1}`;
+  /** The hash-consed stack with these raw slots (see Stack); callers use the named constructors below. */
+  private stack(kind: Kind, node: number, a: number, b: number, c: number, d: number, e: number, f: number, s: string, parent: Stack | null): Stack {
+    const key = Stack.key(kind, node, a, b, c, d, e, f, s, parent);
     let st = this.stackIds.get(key);
     if (!st) {
-      st = new Stack(this.stackIds.size, kind, node, a, b, c, d, e, s, parent);
+      st = new Stack(this.stackIds.size, kind, node, a, b, c, d, e, f, s, parent);
       this.stackIds.set(key, st);
     }
     return st;
+  }
+
+  /** The hash-consed stack of frame `s` over `parent`. */
+  private rebase(s: Stack, parent: Stack | null): Stack {
+    const key = s.keyOver(parent);
+    let st = this.stackIds.get(key);
+    if (!st) {
+      st = s.withParent(this.stackIds.size, parent);
+      this.stackIds.set(key, st);
+    }
+    return st;
+  }
+
+  valueFrame(node: number, parent: Stack): Stack {
+    return this.stack(Kind.Value, node, 0, 0, 0, 0, 0, 0, '', parent);
+  }
+
+  literalFrame(trie: number, f: LiteralFields, parent: Stack): Stack {
+    return this.stack(Kind.Literal, trie, f.trieNode, f.usedLiterals, f.unique ? 1 : 0, 0, 0, 0, '', parent);
+  }
+
+  stringFrame(spec: number, f: StringFields, parent: Stack): Stack {
+    return this.stack(Kind.String, spec, f.dfaState, f.chars, f.extraKey ? 1 : 0, 0, 0, 0, '', parent);
+  }
+
+  numberFrame(spec: number, f: NumberFields, parent: Stack): Stack {
+    return this.stack(Kind.Number, spec, f.phase, f.intDigits, f.fracDigits, f.expDigits, 0, 0, f.text, parent);
+  }
+
+  objectFrame(spec: number, f: ObjectFields, parent: Stack): Stack {
+    return this.stack(Kind.Object, spec, f.phase, f.last + 1, f.count, f.key, f.ws, f.deps, '', parent);
+  }
+
+  arrayFrame(spec: number, f: ArrayFields, parent: Stack): Stack {
+    return this.stack(Kind.Array, spec, f.phase, f.items, f.usedLiterals, f.matched, f.ws, 0, '', parent);
   }
 
   intern(stacks: Stack[]): StackSet {
@@ -166,7 +296,7 @@ export class Pda {
   /** The top frame of `s` alone, over a Hole: what it accepts without looking below (context-free
    * tokens) is the same for every stack with this top, so masks can be shared across parents. */
   detach(s: Stack): StackSet {
-    return this.intern([this.stack(s.kind, s.node, s.a, s.b, s.c, s.d, s.e, s.s, this.hole)]);
+    return this.intern([this.rebase(s, this.hole)]);
   }
 
   /** A superset of the first bytes an object, array or value frame can take on its own, or null when
@@ -177,25 +307,25 @@ export class Pda {
     switch (s.kind) {
       case Kind.Value: return this.valueStart(s.node);
       case Kind.Object:
-        switch (s.a) {
+        switch (s.phase) {
           case Obj.Open: return [QUOTE, RBRACE, ...ws];
           case Obj.KeyNext: return [QUOTE, ...ws];
           case Obj.InKey: {
-            const trie = this.keyTrie(g.objects[s.node], s.b - 1, s.c, s.s === '' ? 0 : Number(s.s));
-            return trie ? [...trie.next[s.d].keys()] : [];
+            const trie = this.keyTrie(g.objects[s.node], s.last, s.count, s.deps);
+            return trie ? [...trie.next[s.key].keys()] : [];
           }
           case Obj.AfterKey: case Obj.AfterExtraKey: return [COLON, ...ws];
-          case Obj.AfterColon: return [...this.valueStart(g.objects[s.node].props[s.d].node), ...ws];
-          case Obj.AfterExtraColon: return [...this.valueStart(s.d), ...ws];
+          case Obj.AfterColon: return [...this.valueStart(g.objects[s.node].props[s.key].node), ...ws];
+          case Obj.AfterExtraColon: return [...this.valueStart(s.key), ...ws];
           case Obj.AfterValue: return [COMMA, RBRACE, ...ws];
           default: return null;
         }
       case Kind.Array: {
-        const item = this.itemNode(s.node, s.b);
+        const item = this.itemNode(s.node, s.items);
         const spec = g.arrays[s.node];
-        const match = spec.containsMin > 0 && item >= 0 ? (s.b < spec.prefix.length ? spec.matchPrefix[s.b] : spec.matchRest) : -1;
+        const match = spec.containsMin > 0 && item >= 0 ? (s.items < spec.prefix.length ? spec.matchPrefix[s.items] : spec.matchRest) : -1;
         const starts = item >= 0 ? [...this.valueStart(item), ...(match >= 0 ? this.valueStart(match) : NO_BYTES)] : NO_BYTES;
-        switch (s.a) {
+        switch (s.phase) {
           case Arr.Open: return [RBRACKET, ...starts, ...ws];
           case Arr.AfterValue: return [COMMA, RBRACKET, ...ws];
           case Arr.Next: return [...starts, ...ws];
@@ -315,9 +445,9 @@ export class Pda {
    * the literal as used. */
   private resumeAfter(s: Stack): Stack {
     const parent = s.parent!;
-    if (s.kind !== Kind.Literal || s.c !== 1 || parent.kind !== Kind.Array) return parent;
-    const used = parent.c | (1 << this.grammar.tries[s.node].payload[s.a]);
-    return this.stack(Kind.Array, parent.node, parent.a, parent.b, used, parent.d, parent.e, parent.s, parent.parent);
+    if (s.kind !== Kind.Literal || !s.unique || parent.kind !== Kind.Array) return parent;
+    const used = parent.usedLiterals | (1 << this.grammar.tries[s.node].payload[s.trieNode]);
+    return this.arrayFrame(parent.node, { phase: parent.phase, items: parent.items, usedLiterals: used, matched: parent.matched, ws: parent.ws }, parent.parent!);
   }
 
   private readonly literalMasks = new Map<number, Int32Array>();
@@ -344,13 +474,13 @@ export class Pda {
     const g = this.grammar;
     switch (s.kind) {
       case Kind.Literal: {
-        const p = g.tries[s.node].payload[s.a];
-        return p >= 0 && (s.c !== 1 || (s.b & (1 << p)) === 0);
+        const p = g.tries[s.node].payload[s.trieNode];
+        return p >= 0 && (!s.unique || (s.usedLiterals & (1 << p)) === 0);
       }
       case Kind.Number: {
-        if (!isCompletePhase(s.a)) return false;
+        if (!isCompletePhase(s.phase)) return false;
         const spec = g.numbers[s.node];
-        return !spec.constrained || acceptsValue(spec, s.s);
+        return !spec.constrained || acceptsValue(spec, s.text);
       }
       default: return false;
     }
@@ -363,11 +493,11 @@ export class Pda {
       case Kind.Hole: case Kind.HoleHit: out.push(this.holeHit); return;
       case Kind.Value: this.startValue(s.node, s.parent!, byte, out); return;
       case Kind.Literal: {
-        const child = this.grammar.tries[s.node].next[s.a].get(byte);
+        const child = this.grammar.tries[s.node].next[s.trieNode].get(byte);
         if (child === undefined) return;
         // In a uniqueItems array, only towards literals the array has not used yet.
-        if (s.c === 1 && (this.literalMask(s.node)[child] & ~s.b) === 0) return;
-        out.push(this.stack(Kind.Literal, s.node, child, s.b, s.c, 0, 0, '', s.parent));
+        if (s.unique && (this.literalMask(s.node)[child] & ~s.usedLiterals) === 0) return;
+        out.push(this.literalFrame(s.node, { trieNode: child, usedLiterals: s.usedLiterals, unique: s.unique }, s.parent!));
         return;
       }
       case Kind.String: this.consumeString(s, byte, out); return;
@@ -384,11 +514,11 @@ export class Pda {
       switch (alt.kind) {
         case 'literal': {
           const child = g.tries[alt.trie].next[0].get(byte);
-          if (child !== undefined) out.push(this.stack(Kind.Literal, alt.trie, child, 0, 0, 0, 0, '', parent));
+          if (child !== undefined) out.push(this.literalFrame(alt.trie, { trieNode: child, usedLiterals: 0, unique: false }, parent));
           break;
         }
         case 'string':
-          if (byte === QUOTE) out.push(this.stack(Kind.String, alt.spec, 0, 0, 0, 0, 0, '', parent));
+          if (byte === QUOTE) out.push(this.stringFrame(alt.spec, { dfaState: 0, chars: 0, extraKey: false }, parent));
           break;
         case 'number': {
           const spec = g.numbers[alt.spec];
@@ -396,14 +526,14 @@ export class Pda {
           if (phase < 0) break;
           const text = spec.constrained ? String.fromCharCode(byte) : '';
           if (spec.constrained && !feasible(spec, text)) break;
-          out.push(this.stack(Kind.Number, alt.spec, phase, phase === NumPhase.Int ? 1 : 0, 0, 0, 0, text, parent));
+          out.push(this.numberFrame(alt.spec, { phase, intDigits: phase === NumPhase.Int ? 1 : 0, fracDigits: 0, expDigits: 0, text }, parent));
           break;
         }
         case 'object':
-          if (byte === LBRACE) out.push(this.stack(Kind.Object, alt.spec, Obj.Open, 0, 0, 0, 0, '', parent));
+          if (byte === LBRACE) out.push(this.objectFrame(alt.spec, { phase: Obj.Open, last: -1, count: 0, key: 0, ws: 0, deps: 0 }, parent));
           break;
         case 'array':
-          if (byte === LBRACKET) out.push(this.stack(Kind.Array, alt.spec, Arr.Open, 0, 0, 0, 0, '', parent));
+          if (byte === LBRACKET) out.push(this.arrayFrame(alt.spec, { phase: Arr.Open, items: 0, usedLiterals: 0, matched: 0, ws: 0 }, parent));
           break;
       }
     }
@@ -412,10 +542,10 @@ export class Pda {
   /** The stack after the closing quote of string frame `s` ended in DFA state `q`. */
   private closed(s: Stack, q: number): Stack {
     const parent = s.parent!;
-    if (s.c !== 1) return parent;
+    if (!s.extraKey) return parent;
     // The end of an extra key: the object learns which value schema the key selected.
     const valueNode = this.grammar.strings[s.node].valueNodeByState![q];
-    return this.stack(Kind.Object, parent.node, Obj.AfterExtraKey, parent.b, parent.c, valueNode, 0, parent.s, parent.parent);
+    return this.objectFrame(parent.node, { phase: Obj.AfterExtraKey, last: parent.last, count: parent.count, key: valueNode, ws: 0, deps: parent.deps }, parent.parent!);
   }
 
   /** The set right after string frame `top` closes in DFA state `q` (the caller checked it may). */
@@ -437,14 +567,15 @@ export class Pda {
     const spec = this.grammar.strings[s.node];
     const dfa = spec.dfa;
     // A raw quote inside the content only ever continues an escape (\"); otherwise it closes.
-    if (byte === QUOTE && dfa.trans[s.a * 256 + QUOTE] < 0) {
-      if (!dfa.accept[s.a] || s.b < spec.minLength) return;
-      out.push(this.closed(s, s.a));
+    const q = s.dfaState;
+    if (byte === QUOTE && dfa.trans[q * 256 + QUOTE] < 0) {
+      if (!dfa.accept[q] || s.chars < spec.minLength) return;
+      out.push(this.closed(s, q));
       return;
     }
-    const t = dfa.trans[s.a * 256 + byte];
+    const t = dfa.trans[q * 256 + byte];
     if (t < 0) return;
-    let count = s.b;
+    let count = s.chars;
     if (spec.counted) {
       if (dfa.boundary[t]) count++;
       if (count + dfa.minChars[t] > spec.maxLength) return;
@@ -452,23 +583,23 @@ export class Pda {
       // Past minLength only the upper bound matters: forget the exact count when unbounded above.
       if (spec.maxLength === Infinity && count > spec.minLength) count = spec.minLength;
     }
-    out.push(this.stack(Kind.String, s.node, t, count, s.c, 0, 0, '', s.parent));
+    out.push(this.stringFrame(s.node, { dfaState: t, chars: count, extraKey: s.extraKey }, s.parent!));
   }
 
   private consumeNumber(s: Stack, byte: number, out: Stack[]): void {
     const spec = this.grammar.numbers[s.node];
-    const phase = lexStep(spec, s.a, s.b, s.c, s.d, byte);
+    const phase = lexStep(spec, s.phase, s.intDigits, s.fracDigits, s.expDigits, byte);
     if (phase < 0) return;
     const digit = byte >= 0x30 && byte <= 0x39;
-    const b = s.b + (digit && (phase === NumPhase.Int || phase === NumPhase.Zero || phase === NumPhase.NegZero) ? 1 : 0);
-    const c = s.c + (digit && phase === NumPhase.Frac ? 1 : 0);
-    const d = s.d + (digit && phase === NumPhase.Exp ? 1 : 0);
+    const intDigits = s.intDigits + (digit && (phase === NumPhase.Int || phase === NumPhase.Zero || phase === NumPhase.NegZero) ? 1 : 0);
+    const fracDigits = s.fracDigits + (digit && phase === NumPhase.Frac ? 1 : 0);
+    const expDigits = s.expDigits + (digit && phase === NumPhase.Exp ? 1 : 0);
     let text = '';
     if (spec.constrained) {
-      text = s.s + String.fromCharCode(byte);
+      text = s.text + String.fromCharCode(byte);
       if (!feasible(spec, text)) return;
     }
-    out.push(this.stack(Kind.Number, s.node, phase, b, c, d, 0, text, s.parent));
+    out.push(this.numberFrame(s.node, { phase, intDigits, fracDigits, expDigits, text }, s.parent!));
   }
 
   // ------------------------------------------------------------------ objects
@@ -524,60 +655,60 @@ export class Pda {
   private consumeObject(s: Stack, byte: number, out: Stack[]): void {
     const g = this.grammar;
     const spec = g.objects[s.node];
-    const last = s.b - 1;
-    const count = s.c;
-    const ws = (byte === 0x20 || byte === 0x0a) && s.e < g.whitespace;
-    // The emitted-dependency mask rides in the string field ('' = 0).
-    const mask = s.s === '' ? 0 : Number(s.s);
-    const obj = (phase: number, b: number, c: number, d: number, e: number, parent: Stack | null, m = s.s) =>
-      this.stack(Kind.Object, s.node, phase, b, c, d, e, m, parent);
-    switch (s.a) {
+    const last = s.last;
+    const count = s.count;
+    const deps = s.deps;
+    const ws = (byte === 0x20 || byte === 0x0a) && s.ws < g.whitespace;
+    const parent = s.parent!;
+    // This object in another phase; what is not given carries over (key and whitespace reset).
+    const obj = (phase: Obj, key = 0, wsBytes = 0) => this.objectFrame(s.node, { phase, last, count, key, ws: wsBytes, deps }, parent);
+    switch (s.phase) {
       case Obj.Open:
       case Obj.KeyNext: {
-        if (ws) { out.push(obj(s.a, s.b, s.c, 0, s.e + 1, s.parent)); return; }
-        if (byte === RBRACE && s.a === Obj.Open && this.canClose(spec, last, count, mask)) { out.push(s.parent!); return; }
+        if (ws) { out.push(obj(s.phase, 0, s.ws + 1)); return; }
+        if (byte === RBRACE && s.phase === Obj.Open && this.canClose(spec, last, count, deps)) { out.push(parent); return; }
         if (byte === QUOTE) {
-          if (this.keyTrie(spec, last, count, mask)) out.push(obj(Obj.InKey, s.b, s.c, 0, 0, s.parent));
-          if (this.extraKeyAllowed(spec, last, count, mask)) {
-            const below = obj(Obj.ExtraKeyPending, s.b, s.c, 0, 0, s.parent);
-            out.push(this.stack(Kind.String, spec.extraKey!.id, 0, 0, 1, 0, 0, '', below));
+          if (this.keyTrie(spec, last, count, deps)) out.push(obj(Obj.InKey));
+          if (this.extraKeyAllowed(spec, last, count, deps)) {
+            const below = obj(Obj.ExtraKeyPending);
+            out.push(this.stringFrame(spec.extraKey!.id, { dfaState: 0, chars: 0, extraKey: true }, below));
           }
         }
         return;
       }
       case Obj.InKey: {
-        const trie = this.keyTrie(spec, last, count, mask)!;
-        const child = trie.next[s.d].get(byte);
+        const trie = this.keyTrie(spec, last, count, deps)!;
+        const child = trie.next[s.key].get(byte);
         if (child === undefined) return;
         const prop = trie.payload[child];
         // Key tails end with the closing quote, which never occurs raw inside a key: a payload means the
         // key is complete.
-        if (prop >= 0) out.push(obj(Obj.AfterKey, s.b, s.c, prop, 0, s.parent));
-        else out.push(obj(Obj.InKey, s.b, s.c, child, 0, s.parent));
+        if (prop >= 0) out.push(obj(Obj.AfterKey, prop));
+        else out.push(obj(Obj.InKey, child));
         return;
       }
       case Obj.AfterKey:
       case Obj.AfterExtraKey: {
-        if (ws) { out.push(obj(s.a, s.b, s.c, s.d, s.e + 1, s.parent)); return; }
-        if (byte === COLON) out.push(obj(s.a === Obj.AfterKey ? Obj.AfterColon : Obj.AfterExtraColon, s.b, s.c, s.d, 0, s.parent));
+        if (ws) { out.push(obj(s.phase, s.key, s.ws + 1)); return; }
+        if (byte === COLON) out.push(obj(s.phase === Obj.AfterKey ? Obj.AfterColon : Obj.AfterExtraColon, s.key));
         return;
       }
       case Obj.AfterColon:
       case Obj.AfterExtraColon: {
-        if (ws) { out.push(obj(s.a, s.b, s.c, s.d, s.e + 1, s.parent)); return; }
-        const extra = s.a === Obj.AfterExtraColon;
-        const newLast = extra ? spec.props.length : s.d;
-        const valueNode = extra ? s.d : spec.props[s.d].node;
-        const bit = extra ? 0 : spec.trackBit[s.d];
-        const resume = obj(Obj.AfterValue, newLast + 1, count + 1, 0, 0, s.parent, bit ? String(mask | bit) : s.s);
+        if (ws) { out.push(obj(s.phase, s.key, s.ws + 1)); return; }
+        const extra = s.phase === Obj.AfterExtraColon;
+        const newLast = extra ? spec.props.length : s.key;
+        const valueNode = extra ? s.key : spec.props[s.key].node;
+        const bit = extra ? 0 : spec.trackBit[s.key];
+        const resume = this.objectFrame(s.node, { phase: Obj.AfterValue, last: newLast, count: count + 1, key: 0, ws: 0, deps: deps | bit }, parent);
         this.startValue(valueNode, resume, byte, out);
         return;
       }
       case Obj.AfterValue: {
-        if (ws) { out.push(obj(s.a, s.b, s.c, 0, s.e + 1, s.parent)); return; }
-        if (byte === RBRACE && this.canClose(spec, last, count, mask)) { out.push(s.parent!); return; }
-        if (byte === COMMA && (this.keyTrie(spec, last, count, mask) || this.extraKeyAllowed(spec, last, count, mask))) {
-          out.push(obj(Obj.KeyNext, s.b, s.c, 0, 0, s.parent));
+        if (ws) { out.push(obj(s.phase, 0, s.ws + 1)); return; }
+        if (byte === RBRACE && this.canClose(spec, last, count, deps)) { out.push(parent); return; }
+        if (byte === COMMA && (this.keyTrie(spec, last, count, deps) || this.extraKeyAllowed(spec, last, count, deps))) {
+          out.push(obj(Obj.KeyNext));
         }
         return;
       }
@@ -594,15 +725,16 @@ export class Pda {
   private consumeArray(s: Stack, byte: number, out: Stack[]): void {
     const g = this.grammar;
     const spec = g.arrays[s.node];
-    const count = s.b;
-    const ws = (byte === 0x20 || byte === 0x0a) && s.e < g.whitespace;
-    const arr = (phase: number, b: number, e: number, parent: Stack | null) =>
-      this.stack(Kind.Array, s.node, phase, b, s.c, s.d, e, '', parent);
-    switch (s.a) {
+    const count = s.items;
+    const ws = (byte === 0x20 || byte === 0x0a) && s.ws < g.whitespace;
+    const parent = s.parent!;
+    const arr = (phase: Arr, items: number, matched: number, wsBytes: number) =>
+      this.arrayFrame(s.node, { phase, items, usedLiterals: s.usedLiterals, matched, ws: wsBytes }, parent);
+    switch (s.phase) {
       case Arr.Open:
       case Arr.Next: {
-        if (ws) { out.push(arr(s.a, count, s.e + 1, s.parent)); return; }
-        if (byte === RBRACKET && s.a === Arr.Open && count >= spec.minItems && s.d >= spec.containsMin) { out.push(s.parent!); return; }
+        if (ws) { out.push(arr(s.phase, count, s.matched, s.ws + 1)); return; }
+        if (byte === RBRACKET && s.phase === Arr.Open && count >= spec.minItems && s.matched >= spec.containsMin) { out.push(parent); return; }
         const item = this.itemNode(s.node, count);
         if (item >= 0) {
           // Past every bound that depends on it, the exact count no longer matters for the future.
@@ -610,30 +742,30 @@ export class Pda {
           if (spec.containsMin > 0) {
             // Room left after this item must cover the matches still owed.
             const room = spec.maxItems - (count + 1);
-            if (spec.containsMin - s.d <= room) {
-              this.startValue(item, this.stack(Kind.Array, s.node, Arr.AfterValue, next, s.c, s.d, 0, '', s.parent), byte, out);
+            if (spec.containsMin - s.matched <= room) {
+              this.startValue(item, arr(Arr.AfterValue, next, s.matched, 0), byte, out);
             }
             const match = count < spec.prefix.length ? spec.matchPrefix[count] : spec.matchRest;
-            const d = Math.min(s.d + 1, spec.containsMin);
-            if (match >= 0 && spec.containsMin - d <= room) {
-              this.startValue(match, this.stack(Kind.Array, s.node, Arr.AfterValue, next, s.c, d, 0, '', s.parent), byte, out);
+            const matched = Math.min(s.matched + 1, spec.containsMin);
+            if (match >= 0 && spec.containsMin - matched <= room) {
+              this.startValue(match, arr(Arr.AfterValue, next, matched, 0), byte, out);
             }
             return;
           }
-          const resume = this.stack(Kind.Array, s.node, Arr.AfterValue, next, s.c, 0, 0, '', s.parent);
+          const resume = arr(Arr.AfterValue, next, 0, 0);
           if (spec.uniqueTrie >= 0) {
             const child = g.tries[spec.uniqueTrie].next[0].get(byte);
-            if (child !== undefined && (this.literalMask(spec.uniqueTrie)[child] & ~s.c) !== 0) {
-              out.push(this.stack(Kind.Literal, spec.uniqueTrie, child, s.c, 1, 0, 0, '', resume));
+            if (child !== undefined && (this.literalMask(spec.uniqueTrie)[child] & ~s.usedLiterals) !== 0) {
+              out.push(this.literalFrame(spec.uniqueTrie, { trieNode: child, usedLiterals: s.usedLiterals, unique: true }, resume));
             }
           } else this.startValue(item, resume, byte, out);
         }
         return;
       }
       case Arr.AfterValue: {
-        if (ws) { out.push(arr(s.a, count, s.e + 1, s.parent)); return; }
-        if (byte === RBRACKET && count >= spec.minItems && s.d >= spec.containsMin) { out.push(s.parent!); return; }
-        if (byte === COMMA && this.itemNode(s.node, count) >= 0) out.push(arr(Arr.Next, count, 0, s.parent));
+        if (ws) { out.push(arr(s.phase, count, s.matched, s.ws + 1)); return; }
+        if (byte === RBRACKET && count >= spec.minItems && s.matched >= spec.containsMin) { out.push(parent); return; }
+        if (byte === COMMA && this.itemNode(s.node, count) >= 0) out.push(arr(Arr.Next, count, s.matched, 0));
         return;
       }
     }

@@ -19,13 +19,18 @@ export interface StringDfa {
   readonly trans: Int32Array;
   readonly accept: Uint8Array;
   readonly boundary: Uint8Array;
-  /** Per state: fewest characters still needed to reach an accepting state (boundary states only). */
+  /** Per state: fewest characters still needed to reach an accepting state (boundary states only);
+   * NO_ACCEPTING_PATH when none can be reached. */
   readonly minChars: Int32Array;
   /** Per state: most characters an accepting path can still take, Infinity when it can loop. */
   readonly maxChars: Float64Array;
   /** True when every state accepts and loops on every string byte: a free string (fast paths apply). */
   readonly isFree: boolean;
 }
+
+/** minChars of a state from which no accepting state can be reached: larger than any real distance,
+ * and small enough that adding a character count to it stays an exact int32. */
+export const NO_ACCEPTING_PATH = 0x3fffffff;
 
 export class AutomatonTooLargeError extends Error {}
 
@@ -403,7 +408,7 @@ function charDistances(dfa: { size: number; trans: Int32Array; accept: Uint8Arra
     }
     charSucc.push([...out]);
   }
-  const minChars = new Int32Array(n).fill(0x3fffffff);
+  const minChars = new Int32Array(n).fill(NO_ACCEPTING_PATH);
   const queue: number[] = [];
   const preds: number[][] = Array.from({ length: n }, () => []);
   for (let s = 0; s < n; s++) for (const t of charSucc[s]) preds[t].push(s);
@@ -522,4 +527,18 @@ export function keyClassifierDfa(base: StringDfa, excluded: string[], patterns: 
   }
   const out = finish({ trans: Int32Array.from(trans), accept, boundary, size, labels });
   return { dfa: out, labels: out.labels! };
+}
+
+const patternCache = new Map<string, StringDfa>();
+
+/** patternsDfa, memoised across compilations (schemas repeat the same patterns). */
+export function cachedPatternsDfa(patterns: ParsedPattern[]): StringDfa {
+  const key = JSON.stringify(patterns);
+  let dfa = patternCache.get(key);
+  if (!dfa) {
+    dfa = patternsDfa(patterns);
+    if (patternCache.size > 500) patternCache.clear();
+    patternCache.set(key, dfa);
+  }
+  return dfa;
 }
