@@ -7,6 +7,7 @@ import type { Grammar, StringSpec } from './grammar.js';
 import { Kind, Pda, type StackSet } from './pda.js';
 import type { TokenVocabulary, TrieLayout } from './token-trie.js';
 import { freeStringDfa, type StringDfa } from './string-dfa.js';
+import { addToken } from '../tokenizer/token-set.js';
 
 export class MaskRuntime {
   pda: Pda;
@@ -85,7 +86,7 @@ export class MaskRuntime {
     if (!(value instanceof CompositeMask)) return value;
     scratch.set(value.own);
     const extra = value.extra;
-    for (let j = 0; j < extra.length; j++) { const id = extra[j]; scratch[id >>> 5] |= 1 << (id & 31); }
+    for (let j = 0; j < extra.length; j++) { const id = extra[j]; addToken(scratch, id); }
     return scratch;
   }
 
@@ -113,7 +114,7 @@ export class MaskRuntime {
       let ownIds: Int32Array | undefined = Int32Array.from(ids);
       if (ids.length > 1024) {
         own = new Uint32Array(this.vocab.words);
-        for (const id of ids) own[id >>> 5] |= 1 << (id & 31);
+        for (const id of ids) addToken(own, id);
         ownIds = undefined;
       }
       part = { own, ownIds, dependent };
@@ -263,7 +264,7 @@ export class MaskRuntime {
       }
       states[d] = t;
       counts[d] = count;
-      for (let k = tokStart[i], e = tokStart[i + 1]; k < e; k++) { const id = tokIds[k]; own[id >>> 5] |= 1 << (id & 31); }
+      for (let k = tokStart[i], e = tokStart[i + 1]; k < e; k++) { const id = tokIds[k]; addToken(own, id); }
       i++;
     }
     return { own, dependent };
@@ -358,7 +359,7 @@ export class MaskRuntime {
         const node = this.rootChild[b];
         if (node < 0) continue;
         for (let i = node; i < trie.nodeEnd[node]; i++) {
-          for (let t = trie.tokenStart[i], e = trie.tokenStart[i + 1]; t < e; t++) { const id = trie.tokenIds[t]; bits[id >>> 5] |= 1 << (id & 31); }
+          for (let t = trie.tokenStart[i], e = trie.tokenStart[i + 1]; t < e; t++) { const id = trie.tokenIds[t]; addToken(bits, id); }
         }
       }
       this.firstByteBits.set(key, bits);
@@ -416,7 +417,7 @@ export class MaskRuntime {
         }
       }
       sets[d] = next;
-      if (out) for (let k = tokStart[i], e = tokStart[i + 1]; k < e; k++) { const id = tokIds[k]; out[id >>> 5] |= 1 << (id & 31); }
+      if (out) for (let k = tokStart[i], e = tokStart[i + 1]; k < e; k++) { const id = tokIds[k]; addToken(out, id); }
       else for (let k = tokStart[i], e = tokStart[i + 1]; k < e; k++) collect!.push(tokIds[k]);
       i++;
     }
