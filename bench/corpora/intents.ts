@@ -3,18 +3,7 @@
 // chunks, verbatim. Held out: SNIPS validate_*, SLURP test (devel is for training), HWU64 fold 1 (its 10
 // folds are disjoint samples). SLURP/HWU64 overlap is removed in corpora.ts.
 import type { ReadText } from './ner.js';
-import type { Converted, Labelled, SlotSpec, SlotValue } from './types.js';
-
-function inventoryOf(records: Labelled[]): Map<string, SlotSpec[]> {
-  const inv = new Map<string, SlotSpec[]>();
-  for (const r of records) {
-    const slots = inv.get(r.group) ?? [];
-    for (const v of r.values) if (!slots.some((s) => s.slot === v.slot)) slots.push({ slot: v.slot });
-    inv.set(r.group, slots);
-  }
-  for (const slots of inv.values()) slots.sort((a, b) => (a.slot < b.slot ? -1 : a.slot > b.slot ? 1 : 0));
-  return inv;
-}
+import { inventoryOf, type Converted, type Labelled, type SlotSpec, type SlotValue } from './types.js';
 
 export const SNIPS_INTENTS = ['AddToPlaylist', 'BookRestaurant', 'GetWeather', 'PlayMusic', 'RateBook', 'SearchCreativeWork', 'SearchScreeningEvent'];
 

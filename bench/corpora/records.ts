@@ -4,7 +4,7 @@
 // Held out: E2E test-fixed.csv (devel is for training); usaddress test_labeled.xml + us50_test_tagged.xml;
 // probablepeople test_labeled.xml.
 import type { ReadText } from './ner.js';
-import type { Converted, Labelled, SlotSpec, SlotValue } from './types.js';
+import { inventoryOf, type Converted, type Labelled, type SlotSpec, type SlotValue } from './types.js';
 
 /** Rows of a CSV with a header line: fields may be quoted ("" inside quotes is one quote). */
 export function parseCsv(content: string): Array<Record<string, string>> {
@@ -94,17 +94,6 @@ export function xmlTokens(content: string, itemTag: string, groupOf: (labels: st
     out.push({ text, group: groupOf(runs.map((r) => r.label)), values });
   }
   return out;
-}
-
-function inventoryOf(records: Labelled[]): Map<string, SlotSpec[]> {
-  const inv = new Map<string, SlotSpec[]>();
-  for (const r of records) {
-    const slots = inv.get(r.group) ?? [];
-    for (const v of r.values) if (!slots.some((s) => s.slot === v.slot)) slots.push({ slot: v.slot });
-    inv.set(r.group, slots);
-  }
-  for (const slots of inv.values()) slots.sort((a, b) => (a.slot < b.slot ? -1 : a.slot > b.slot ? 1 : 0));
-  return inv;
 }
 
 export function usaddress(read: ReadText): Converted {

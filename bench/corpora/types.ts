@@ -55,3 +55,15 @@ export interface CorpusExample {
   text: string;
   gold: Record<string, unknown>;
 }
+
+/** The slots each group's texts state, sorted by name: the inventory when a corpus has no schema of its own. */
+export function inventoryOf(records: Labelled[]): Map<string, SlotSpec[]> {
+  const inv = new Map<string, SlotSpec[]>();
+  for (const r of records) {
+    const slots = inv.get(r.group) ?? [];
+    for (const v of r.values) if (!slots.some((s) => s.slot === v.slot)) slots.push({ slot: v.slot });
+    inv.set(r.group, slots);
+  }
+  for (const slots of inv.values()) slots.sort((a, b) => (a.slot < b.slot ? -1 : a.slot > b.slot ? 1 : 0));
+  return inv;
+}

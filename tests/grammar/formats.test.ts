@@ -6,16 +6,8 @@ import { fullFormats } from 'ajv-formats/dist/formats.js';
 import { ENFORCED_FORMATS, lookupFormat } from '../../grammar/formats.js';
 import type { StringDfa } from '../../grammar/string-dfa.js';
 import { mulberry32 } from '../../random/prng.js';
+import { dfaAccepts } from './dfa-run.js';
 
-const encoder = new TextEncoder();
-function accepts(dfa: StringDfa, s: string): boolean {
-  let state = 0;
-  for (const b of encoder.encode(JSON.stringify(s).slice(1, -1))) {
-    state = dfa.trans[state * 256 + b];
-    if (state < 0) return false;
-  }
-  return dfa.accept[state] === 1;
-}
 
 function ajvAccepts(name: string, s: string): boolean {
   const f = (fullFormats as Record<string, unknown>)[name];
@@ -66,7 +58,7 @@ describe('format automata', () => {
     let accepted = 0;
     for (let i = 0; i < 3000; i++) {
       const s = fill(SHAPES[name][i % SHAPES[name].length], next);
-      const mine = accepts(dfa, s), ajv = ajvAccepts(name, s);
+      const mine = dfaAccepts(dfa, s), ajv = ajvAccepts(name, s);
       if (mine) accepted++;
       if (mine && !ajv) expect({ name, s, ajv }).toEqual({ name, s, ajv: true });
       if (EXACT.has(name) && ajv && !mine) expect({ name, s, grammar: mine }).toEqual({ name, s, grammar: true });
@@ -76,11 +68,11 @@ describe('format automata', () => {
 
   it('dates know leap years', () => {
     const date = dfaOf('date');
-    expect(accepts(date, '2000-02-29')).toBe(true);
-    expect(accepts(date, '2024-02-29')).toBe(true);
-    expect(accepts(date, '1900-02-29')).toBe(false);
-    expect(accepts(date, '2023-02-29')).toBe(false);
-    expect(accepts(date, '2023-04-31')).toBe(false);
+    expect(dfaAccepts(date, '2000-02-29')).toBe(true);
+    expect(dfaAccepts(date, '2024-02-29')).toBe(true);
+    expect(dfaAccepts(date, '1900-02-29')).toBe(false);
+    expect(dfaAccepts(date, '2023-02-29')).toBe(false);
+    expect(dfaAccepts(date, '2023-04-31')).toBe(false);
   });
 
   it('sorts the formats it cannot express from those that carry no constraint', () => {

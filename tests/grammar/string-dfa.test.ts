@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { parsePattern } from '../../grammar/regex.js';
 import { freeStringDfa, intersectStringDfas, patternsDfa, type StringDfa } from '../../grammar/string-dfa.js';
 import { mulberry32 } from '../../random/prng.js';
+import { dfaAccepts } from './dfa-run.js';
 
 const ALPHABET = ['a', 'b', 'é', '"', '\n', '7'];
 const ATOMS = ['a', 'b', 'é', '"', '\\n', '.', '[ab]', '[^a]', '\\d', '\\w', '[é-ê]', '\\s'];
@@ -34,15 +35,6 @@ function allStrings(maxLen: number): string[] {
   return out;
 }
 
-const encoder = new TextEncoder();
-function dfaAccepts(dfa: StringDfa, s: string): boolean {
-  let state = 0;
-  for (const b of encoder.encode(JSON.stringify(s).slice(1, -1))) {
-    state = dfa.trans[state * 256 + b];
-    if (state < 0) return false;
-  }
-  return dfa.accept[state] === 1;
-}
 
 function everyStateLive(dfa: StringDfa): boolean {
   const live = new Uint8Array(dfa.size);
@@ -99,7 +91,7 @@ describe('string DFAs', () => {
     for (const s of STRINGS) expect(dfaAccepts(free, s)).toBe(true);
     // \u0061 is a legal JSON spelling of "a" but not the canonical one: the grammar never emits it.
     let state = 0;
-    for (const b of encoder.encode('\\u0061')) { state = state < 0 ? -1 : free.trans[state * 256 + b]; }
+    for (const b of new TextEncoder().encode('\\u0061')) { state = state < 0 ? -1 : free.trans[state * 256 + b]; }
     expect(state < 0 || free.accept[state] === 0).toBe(true);
   });
 
