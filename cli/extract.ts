@@ -4,6 +4,7 @@
 // to the file), so an interrupted run loses nothing finished and a rerun skips the ids already there.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { defaultModelDir } from '../engine/default-model-node.js';
 import { loadModelFromPath } from '../engine/load-model-node.js';
 import type { Model } from '../engine/model.js';
 import { TextTooLongError } from '../extract/errors.js';
@@ -15,7 +16,6 @@ import { tokenizerFromJson } from '../tokenizer/index.js';
 import { intFlag, numberFlag, parseFlags, UsageError } from '../cmdline/flags.js';
 import { BatchFileError, BatchOutput, parseInputDocs, stripBom, type InputDoc } from './batch-files.js';
 import { THREADS_HELP, threadsFlag } from './threads.js';
-import { packageRoot } from '../cmdline/package-root.js';
 
 /** Exit codes of extract and eval (0 success, 1 unexpected failure, 2 bad flags, as every command). */
 export const EXIT = {
@@ -60,7 +60,7 @@ export function reportError(command: string, e: unknown): number {
 
 /** The bundled default model: models/default/ as a GGUF file in it, or as a Hugging Face folder. */
 export function defaultModelPath(): string {
-  const dir = join(packageRoot(), 'models', 'default');
+  const dir = defaultModelDir();
   if (existsSync(dir) && statSync(dir).isDirectory()) {
     const gguf = ['model.gguf', ...readdirSafe(dir).filter((f) => f.endsWith('.gguf')).sort()].find((f) => existsSync(join(dir, f)));
     if (gguf) return join(dir, gguf);
