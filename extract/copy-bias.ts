@@ -70,12 +70,14 @@ export class CopySource {
     this.spanStarts = [...new Set([...this.stringStarts, ...afterEscapes])].sort((a, b) => a - b)
       .filter((i) => opensSpan(this.stringBytes[i]));
     this.digitStarts = this.stringStarts.filter((i) => isDigit(this.stringBytes[i]));
-    // Digits, '.', '-' kept; a ',' between digits dropped (thousands separators); anything else a space.
+    // Digits, '.', '-' kept; a ',' that separates thousands dropped; anything else a space. A comma is a
+    // thousands separator only before exactly three digits: "17,85" (a decimal comma, read as 17.85 by
+    // normalizedValues) must not become 1785, nor "2,3" 23.
     const raw = UTF8.encode([text, ...extra.numbers].join(' '));
     const out: number[] = [];
     for (let i = 0; i < raw.length; i++) {
       const b = raw[i];
-      if (b === COMMA && i > 0 && isDigit(raw[i - 1]) && i + 1 < raw.length && isDigit(raw[i + 1])) continue;
+      if (b === COMMA && i > 0 && isDigit(raw[i - 1]) && isThousandsGroup(raw, i + 1)) continue;
       const decimalPoint = b === 0x2e && i + 1 < raw.length && isDigit(raw[i + 1]);
       out.push(isDigit(b) || decimalPoint || b === 0x2d ? b : 0x20);
     }
@@ -91,6 +93,11 @@ export class CopySource {
     }
     this.numbers = [...numbers];
   }
+}
+
+/** Whether bytes[i..] are exactly three digits, then no further digit. */
+function isThousandsGroup(bytes: Uint8Array, i: number): boolean {
+  return i + 3 <= bytes.length && isDigit(bytes[i]) && isDigit(bytes[i + 1]) && isDigit(bytes[i + 2]) && !(i + 3 < bytes.length && isDigit(bytes[i + 3]));
 }
 
 type Mode = 'none' | 'string' | 'number';

@@ -2,7 +2,9 @@
 // become ISO 8601 ("the 3rd of June 2026" -> 2026-06-03), 12-hour clock times become 24-hour HH:MM
 // ("6:10 p.m." -> 18:10), phone numbers get the hyphenated North American form ("(555) 123-4567" ->
 // 555-123-4567), number words and ordinals become digits ("twenty-five" -> 25, "second" -> 2),
-// and amounts with zero cents lose them ("1,707,000.00" -> 1707000).
+// amounts with zero cents lose them ("1,707,000.00" -> 1707000), and decimal commas become points
+// ("€17,85" -> 17.85, "1.203,17" -> 1203.17; only with one or two digits after the comma, since "1,500"
+// is a thousands separator far more often).
 //
 // Why: the copy bias (copy-bias.ts) favours values that are spans of the text, but a schema that asks for
 // `format: date` or an integer wants a form the text may not contain. A model of a few million parameters
@@ -24,6 +26,8 @@ const CLOCK_12H = /\b(\d{1,2})(?::(\d{2}))?\s*([ap])\.?\s?m\b\.?/gi;
 // North American numbers as (555) 123-4567, 555.123.4567 or 555 123 4567: also offered as 555-123-4567.
 const PHONE = /(?<![\d-])\(?(\d{3})\)?[-. ]?(\d{3})[-. ](\d{4})(?![\d-])/g;
 const ZERO_CENTS = /\b(\d{1,3}(?:,\d{3})+|\d+)\.0+\b/g;
+// A decimal comma, with optional dots between thousands: not inside a longer run of digits and separators.
+const DECIMAL_COMMA = /(?<![\d.,])(\d{1,3}(?:\.\d{3})+|\d+),(\d{1,2})(?![\d]|[.,]\d)/g;
 
 const UNITS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven',
   'twelve', 'thirteen', 'fourteen', 'fifteen', 'sixteen', 'seventeen', 'eighteen', 'nineteen'];
@@ -51,7 +55,8 @@ export interface NormalizedValues {
   /** String values: ISO dates, 24-hour times and hyphenated phone numbers, in order of appearance, without
    * repeats. */
   strings: string[];
-  /** Number values, as JSON numbers would be written: from number words, ordinals and zero-cent amounts. */
+  /** Number values, as JSON numbers would be written: from number words, ordinals, zero-cent amounts and
+   * decimal commas. */
   numbers: string[];
 }
 
@@ -81,5 +86,6 @@ export function normalizedValues(text: string): NormalizedValues {
   }
   for (const m of text.matchAll(ORDINAL_WORD)) numbers.add(String(ORDINALS.indexOf(m[1].toLowerCase()) + 1));
   for (const m of text.matchAll(ZERO_CENTS)) numbers.add(m[1].replace(/,/g, ''));
+  for (const m of text.matchAll(DECIMAL_COMMA)) numbers.add(String(Number(`${m[1].replace(/\./g, '')}.${m[2]}`)));
   return { strings: [...strings], numbers: [...numbers] };
 }

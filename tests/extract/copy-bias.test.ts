@@ -28,6 +28,12 @@ describe('CopySource', () => {
     expect(ascii(s.numberBytes)).toBe(`${' '.repeat(28)}1995.50${' '.repeat(7)}7 `);
     expect(s.numberStarts.map((p) => ascii(s.numberBytes.subarray(p, p + 3)))).toEqual(['199', '7 ']);
   });
+
+  it('drops a comma between digits only before a group of exactly three digits', () => {
+    // "17,85" is a decimal comma (offered as 17.85 by the normalized forms), never the number 1785.
+    const s = new CopySource('EUR 17,85 or 1,203 or 2,3');
+    expect(s.numbers).toEqual(['17', '85', '1203', '2', '3', '17.85', '2.3']);
+  });
 });
 
 describe('CopyTracker', () => {

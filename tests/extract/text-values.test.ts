@@ -35,6 +35,12 @@ describe('normalizedValues', () => {
     expect(normalizedValues('$1,707,000.00 and 49.0 kg, not 2.05 or 3.50').numbers).toEqual(['1707000', '49']);
     expect(normalizedValues('someone often tenders').numbers).toEqual([]); // words inside words are not numbers
   });
+
+  it('reads decimal commas (one or two digits after the comma) as decimal points', () => {
+    expect(normalizedValues('Total: €17,85 (incl. €1,50 fee); 1.203,17 SEK; 2,5 kg').numbers).toEqual(['17.85', '1.5', '1203.17', '2.5']);
+    // Three digits after a comma are thousands; digit runs around other separators are left alone.
+    expect(normalizedValues('EUR 1,203.17 and 1,500 and 3,141,592 and 12,34,56').numbers).toEqual([]);
+  });
 });
 
 describe('CopySource with normalized forms', () => {
