@@ -89,7 +89,7 @@ const HELP = `usage: jsonlm bench memory --model PATH [--ctx N] [--prompt-tokens
 Loads PATH (GGUF, HF folder, llama2.c .bin) as int8 one stage at a time and prints, after each stage, the
 process's resident memory (anonymous, file-backed, peak), the WebAssembly memory committed and touched,
 V8's heap and other ArrayBuffers. Linux only. Defaults: --ctx 208, --prompt-tokens 128, --gen-tokens 64
-(what bench decode --vs-llama-cpp runs).`;
+(the context bench decode --vs-llama-cpp gives a 128 + 64 run: prompt + decode + 16).`;
 
 export async function run(args: string[]): Promise<number> {
   const { values: v, positionals } = parseFlags(args, {
