@@ -2,7 +2,7 @@
 // alone. Browser-safe at the top level like decode.ts (Node modules are imported inside the functions).
 import type { DecodeBenchResult, MeasureOptions } from './decode-result.js';
 
-/** Bundles a child entry (decode.ts's measurePreset + the engine, nothing else) into a temporary .mjs;
+/** Bundles a child entry (decode.ts's measurement + the engine and its Node file loader, nothing else) into a temporary .mjs;
  * undefined when esbuild or the TypeScript sources are not available (an installed package without dev
  * dependencies), in which case the CLI is the child. */
 export async function leanChild(): Promise<string | undefined> {
@@ -14,10 +14,20 @@ export async function leanChild(): Promise<string | undefined> {
     const { fileURLToPath } = await import('node:url');
     const root = fileURLToPath(new URL('..', import.meta.url));
     if (!existsSync(join(root, 'bench/decode.ts'))) return undefined;
-    const contents = `import { measurePreset } from './bench/decode.ts';
+    // A model file loads as the CLI's --child does (loadModelFromPath, int8), timed the same way.
+    const contents = `import { measureModel, measurePreset } from './bench/decode.ts';
+import { loadModelFromPath } from './engine/load-model-node.ts';
 const a = process.argv.slice(2), get = (f) => a[a.indexOf(f) + 1];
-const r = await measurePreset(get('--preset'), { promptTokens: Number(get('--prompt-tokens')), genTokens: Number(get('--gen-tokens')),
-  ctx: a.includes('--ctx') ? Number(get('--ctx')) : undefined, threads: a.includes('--threads') ? Number(get('--threads')) : undefined });
+const opts = { promptTokens: Number(get('--prompt-tokens')), genTokens: Number(get('--gen-tokens')),
+  ctx: a.includes('--ctx') ? Number(get('--ctx')) : undefined, threads: a.includes('--threads') ? Number(get('--threads')) : undefined };
+let r;
+if (a.includes('--model')) {
+  const t0 = performance.now();
+  const model = await loadModelFromPath(get('--model'), { dtype: 'q8', contextLength: opts.ctx, threads: opts.threads });
+  r = measureModel(get('--model'), model, performance.now() - t0, opts);
+} else {
+  r = await measurePreset(get('--preset'), opts);
+}
 process.stdout.write(JSON.stringify(r) + '\\n');`;
     const out = await build({ stdin: { contents, resolveDir: root, loader: 'ts' }, bundle: true, format: 'esm', platform: 'node',
       target: 'node20', write: false, logLevel: 'silent' });

@@ -276,10 +276,10 @@ export async function run(args: string[]): Promise<number> {
   if (v.browser) {
     results = await runInChromium(names, opts);
   } else {
-    // Presets run in a lean child (just the engine and this file, bundled on the fly) when esbuild and the
-    // sources are at hand, so peak RSS is the engine's and not the CLI's other dependencies' (ajv, the
-    // tokenizers, jinja: ~5 MiB); otherwise, and for --model, the child is the CLI itself.
-    const lean = v.model ? undefined : await leanChild();
+    // Each model runs in a lean child (just the engine, its file loader and this file, bundled on the fly)
+    // when esbuild and the sources are at hand, so peak RSS is the engine's and not the CLI's other
+    // modules' (ajv and the CLI's code: ~15 MiB, see bench memory); otherwise the child is the CLI itself.
+    const lean = await leanChild();
     for (const name of names) {
       for (const threads of threadList) {
         results.push(await measureInChild(name, !!v.model, { ...opts, threads }, lean));

@@ -4,10 +4,10 @@
 // the spread (min..max) over the rounds, beside each engine's own medians. Both prefill a P-token prompt
 // and decode G tokens (llama-bench's decode starts from an empty context, jsonlm's after the prompt: a few
 // percent in llama.cpp's favour at these lengths).
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { UsageError } from '../cmdline/flags.js';
-import { measureInChild } from './decode-child.js';
+import { leanChild, measureInChild } from './decode-child.js';
 import type { DecodeBenchResult } from './decode-result.js';
 import {
   cacheRoot, cpuModel, ensureLlamaBench, llamaCppCommit, randomGguf, runLlamaBench, type LlamaBenchResult,
@@ -56,12 +56,19 @@ export async function compareWithLlamaCpp(o: CompareOptions): Promise<number> {
   const cells: Cell[] = [];
   for (const preset of o.presets) for (const threads of o.threads) cells.push({ preset, threads, llama: [], jsonlm: [] });
   const opts = { promptTokens: o.promptTokens, genTokens: o.genTokens, ctx: o.promptTokens + o.genTokens + 16 };
-  for (let r = 0; r < o.rounds; r++) {
-    for (const c of cells) {
-      c.llama.push(await runLlamaBench(bench, files[c.preset], c.threads, o.promptTokens, o.genTokens));
-      c.jsonlm.push(await measureInChild(files[c.preset], true, { ...opts, threads: c.threads }));
-      log(`round ${r + 1}/${o.rounds}: ${c.preset} ${c.threads}T done`);
+  // jsonlm runs in a lean child (the engine and its file loader, not the CLI's other modules), as llama-bench
+  // is llama.cpp's engine without its CLI; where it cannot be bundled the CLI is the child.
+  const lean = await leanChild();
+  try {
+    for (let r = 0; r < o.rounds; r++) {
+      for (const c of cells) {
+        c.llama.push(await runLlamaBench(bench, files[c.preset], c.threads, o.promptTokens, o.genTokens));
+        c.jsonlm.push(await measureInChild(files[c.preset], true, { ...opts, threads: c.threads }, lean));
+        log(`round ${r + 1}/${o.rounds}: ${c.preset} ${c.threads}T done`);
+      }
     }
+  } finally {
+    if (lean) rmSync(lean, { force: true });
   }
 
   const cpu = cpuModel();
@@ -96,13 +103,14 @@ export async function compareWithLlamaCpp(o: CompareOptions): Promise<number> {
   const line = (cells: string[]) => '| ' + cells.map((x, i) => x.padEnd(w[i])).join(' | ') + ' |';
   console.log(`CPU: ${cpu}; llama.cpp ${commit} (llama-bench, -march=native); jsonlm on ${process.version}; ` +
     `random Q8_0 weights, prompt ${o.promptTokens}, decode ${o.genTokens}, ${o.rounds} interleaved rounds; ` +
-    'ratios are per-round jsonlm / llama.cpp, median (min..max); RSS ratio: lower is better');
+    'ratios are per-round jsonlm / llama.cpp, median (min..max); RSS ratio: lower is better; ' +
+    `jsonlm's RSS: ${lean ? 'Node + the engine (lean child)' : 'Node + the whole CLI'}`);
   console.log([line(head), '|' + w.map((n) => '-'.repeat(n + 2)).join('|') + '|', ...rows.map(line)].join('\n'));
   if (o.json) {
     mkdirSync(dirname(o.json), { recursive: true });
     writeFileSync(o.json, JSON.stringify({
       suite: 'decode-vs-llama-cpp', date: new Date().toISOString(), cpu, node: process.version, llamaCpp: commit,
-      promptTokens: o.promptTokens, genTokens: o.genTokens, rounds: o.rounds, results: report,
+      promptTokens: o.promptTokens, genTokens: o.genTokens, rounds: o.rounds, jsonlmChild: lean ? 'lean' : 'cli', results: report,
     }, null, 2) + '\n');
     console.log(`wrote ${o.json}`);
   }

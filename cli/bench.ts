@@ -6,6 +6,7 @@ const SUITES: Record<string, () => Promise<{ run(args: string[]): Promise<number
   decode: () => import('../bench/decode.js'),
   grammar: () => import('../bench/grammar.js'),
   load: () => import('../bench/load.js'),
+  memory: () => import('../bench/memory.js'),
   serve: () => import('../bench/serve.js'),
 };
 

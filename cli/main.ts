@@ -12,7 +12,7 @@ const COMMANDS: Record<string, Command> = {
   convert: { summary: 'convert a GGUF / HF folder / llama2.c model to GGUF', load: () => import('../cmdline/convert.js') },
   serve: { summary: 'local HTTP server: OpenAI-style chat completions with a JSON Schema, /v1/extract', load: () => import('./serve.js') },
   'sample-schema': { summary: 'draw random documents under a schema grammar (fuzzer)', load: () => import('./sample-schema.js') },
-  bench: { summary: 'benchmarks: kernels | decode | grammar | load | serve', load: () => import('./bench.js') },
+  bench: { summary: 'benchmarks: kernels | decode | grammar | load | memory | serve', load: () => import('./bench.js') },
 };
 
 function usage(): string {

@@ -1,12 +1,13 @@
 // Every jsonlm tokenizer is the same object around a different text encoder: a table of each id's exact
 // bytes and special flag, the BOS/EOS ids, and (maybe) a chat template. This file builds that object once.
 import { decodeIds } from './decode.js';
+import type { PieceTable } from './piece-table.js';
 import type { ChatRenderer } from './chat-template.js';
 import type { ChatMessage, DecodeOptions, EncodeOptions, Tokenizer } from './tokenizer.js';
 
 export interface TokenizerParts {
-  /** Every id's exact bytes, index = id. */
-  pieces: Uint8Array[];
+  /** Every id's exact bytes. */
+  pieces: PieceTable;
   /** Control/special ids, index = id. */
   special: boolean[];
   bosId: number | undefined;
@@ -24,12 +25,12 @@ export function assembleTokenizer(parts: TokenizerParts): Tokenizer {
   const { pieces, special, bosId, eosIds, addBos, encodeText, chat } = parts;
   const decodeRules = { pieces, special, bosId, stripDummyPrefix: parts.stripDummyPrefix };
   const checkId = (id: number): void => {
-    if (!Number.isInteger(id) || id < 0 || id >= pieces.length) {
-      throw new RangeError(`token id ${id} is outside the vocabulary (size ${pieces.length})`);
+    if (!pieces.has(id)) {
+      throw new RangeError(`token id ${id} is outside the vocabulary (size ${pieces.size})`);
     }
   };
   const tokenizer: Tokenizer = {
-    vocabSize: pieces.length,
+    vocabSize: pieces.size,
     bosId,
     eosIds,
     dummyPrefix: parts.stripDummyPrefix,
@@ -42,10 +43,10 @@ export function assembleTokenizer(parts: TokenizerParts): Tokenizer {
     decode(ids: readonly number[], options?: DecodeOptions): string {
       return decodeIds(ids, decodeRules, options?.skipSpecialTokens ?? false, options?.precedingIds);
     },
-    /** The table's own array: callers must not modify it. */
+    /** A view of the table's own bytes: callers must not modify it. */
     tokenBytes(id: number): Uint8Array {
       checkId(id);
-      return pieces[id];
+      return pieces.get(id);
     },
     isSpecial(id: number): boolean {
       checkId(id);

@@ -1,10 +1,11 @@
 // Turning ids back into text the same way for every tokenizer: concatenate each token's exact bytes,
 // then UTF-8-decode once, so a character split across tokens (byte-level BPE, SentencePiece byte
 // fallback) comes out whole. Bytes that never complete a character decode to U+FFFD.
+import type { PieceTable } from './piece-table.js';
 
 export interface DecodeRules {
   /** Every id's exact bytes (special tokens: their text form). */
-  pieces: readonly Uint8Array[];
+  pieces: PieceTable;
   special: readonly boolean[];
   bosId: number | undefined;
   /** SentencePiece-style tokenizers put a space in front of the text ("dummy prefix"); decoding drops it
@@ -28,8 +29,8 @@ export function decodeIds(ids: readonly number[], rules: DecodeRules, skipSpecia
   const firstId = offset > 0 ? precedingIds[0] : ids[0];
   for (let i = 0; i < ids.length; i++) {
     const id = ids[i];
-    const piece = rules.pieces[id];
-    if (piece === undefined) throw new RangeError(`token id ${id} is outside the vocabulary (size ${rules.pieces.length})`);
+    if (!rules.pieces.has(id)) throw new RangeError(`token id ${id} is outside the vocabulary (size ${rules.pieces.size})`);
+    const piece = rules.pieces.get(id);
     if (skipSpecialTokens && rules.special[id]) continue;
     let bytes = piece;
     if (rules.stripDummyPrefix && opensText(offset + i, firstId, rules.bosId) && !rules.special[id] && bytes.length > 0 && bytes[0] === SPACE) {

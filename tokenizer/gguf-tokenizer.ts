@@ -4,6 +4,7 @@
 // `GgufFile.metadata`; this file reads it and never touches the file itself.
 import { Tokenizer as HfTokenizer } from '@huggingface/tokenizers';
 import { assembleTokenizer } from './assemble.js';
+import { PieceTableBuilder } from './piece-table.js';
 import { byteLevelToBytes } from './byte-level.js';
 import { bpePreTokenizer } from './bpe-pre-tokenizers.js';
 import { chooseChatRenderer } from './chat-template.js';
@@ -73,7 +74,7 @@ function byteLevelBpe(metadata: ReadonlyMap<string, unknown>, vocab: GgufVocab):
 
   const vocabObject: Record<string, number> = {};
   const added: { id: number; content: string; special: boolean; normalized: boolean }[] = [];
-  const pieces: Uint8Array[] = new Array(tokens.length);
+  const pieces = new PieceTableBuilder(tokens.length);
   const special: boolean[] = new Array(tokens.length).fill(false);
   for (let id = 0; id < tokens.length; id++) {
     const text = tokens[id];
@@ -83,10 +84,10 @@ function byteLevelBpe(metadata: ReadonlyMap<string, unknown>, vocab: GgufVocab):
     // and spells them as plain text; every other token is in byte-level spelling.
     if (type === TokenType.Control || type === TokenType.UserDefined || type === TokenType.Unknown) {
       added.push({ id, content: text, special: type !== TokenType.UserDefined, normalized: false });
-      pieces[id] = UTF8.encode(text);
+      pieces.set(id, UTF8.encode(text));
       special[id] = type !== TokenType.UserDefined;
     } else {
-      pieces[id] = byteLevelToBytes(text) ?? UTF8.encode(text);
+      pieces.set(id, byteLevelToBytes(text) ?? UTF8.encode(text));
     }
   }
   const tokenizerJson = {
@@ -111,7 +112,7 @@ function byteLevelBpe(metadata: ReadonlyMap<string, unknown>, vocab: GgufVocab):
   }
   const textToId = new Map<string, number>(added.map((t) => [t.content, t.id]));
   return assembleTokenizer({
-    pieces,
+    pieces: pieces.build(),
     special,
     bosId: vocab.bosId,
     eosIds: vocab.eosIds,
@@ -136,7 +137,7 @@ function sentencePiece(metadata: ReadonlyMap<string, unknown>, vocab: GgufVocab)
 
   const idOf = new Map<string, number>();
   const byteIds = new Int32Array(256).fill(-1);
-  const pieces: Uint8Array[] = new Array(tokens.length);
+  const pieces = new PieceTableBuilder(tokens.length);
   const special: boolean[] = new Array(tokens.length).fill(false);
   const specials: { text: string; id: number }[] = [];
   for (let id = 0; id < tokens.length; id++) {
@@ -147,11 +148,11 @@ function sentencePiece(metadata: ReadonlyMap<string, unknown>, vocab: GgufVocab)
     const byte = /^<0x([0-9A-Fa-f]{2})>$/.exec(text);
     if (byte) byteIds[parseInt(byte[1], 16)] = id;
     if (type === TokenType.Byte && byte) {
-      pieces[id] = Uint8Array.of(parseInt(byte[1], 16));
+      pieces.set(id, Uint8Array.of(parseInt(byte[1], 16)));
     } else if (type === TokenType.Normal || type === TokenType.Unused || type === TokenType.Byte) {
-      pieces[id] = UTF8.encode(text.replaceAll(METASPACE, ' '));
+      pieces.set(id, UTF8.encode(text.replaceAll(METASPACE, ' ')));
     } else {
-      pieces[id] = UTF8.encode(text);
+      pieces.set(id, UTF8.encode(text));
     }
     if (type === TokenType.Control || type === TokenType.Unknown) special[id] = true;
     if (type === TokenType.Control || type === TokenType.UserDefined || type === TokenType.Unknown) specials.push({ text, id });
@@ -159,7 +160,7 @@ function sentencePiece(metadata: ReadonlyMap<string, unknown>, vocab: GgufVocab)
   const spmVocab: SpmVocab = { idOf, scores, byteIds, unknownId: vocab.unknownId };
 
   return assembleTokenizer({
-    pieces,
+    pieces: pieces.build(),
     special,
     bosId: vocab.bosId,
     eosIds: vocab.eosIds,

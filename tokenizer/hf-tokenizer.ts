@@ -3,6 +3,7 @@
 // does not give: every id's exact bytes, BOS/EOS policy, and the chat template.
 import { Tokenizer as HfTokenizer } from '@huggingface/tokenizers';
 import { assembleTokenizer } from './assemble.js';
+import { PieceTableBuilder } from './piece-table.js';
 import { byteLevelToBytes } from './byte-level.js';
 import { chooseChatRenderer } from './chat-template.js';
 import { defaultBosId, endOfGenerationIds } from './special-tokens.js';
@@ -60,24 +61,24 @@ export function tokenizerFromJson(tokenizerJson: string | object, tokenizerConfi
   let vocabSize = baseVocab.length;
   for (const t of added) vocabSize = Math.max(vocabSize, t.id + 1);
   const spelling = spellingOf(json);
-  const pieces: Uint8Array[] = new Array(vocabSize);
+  const pieces = new PieceTableBuilder(vocabSize);
   const special: boolean[] = new Array(vocabSize).fill(false);
   const textToId = new Map<string, number>();
   for (let id = 0; id < baseVocab.length; id++) {
     const text = baseVocab[id];
     if (text === undefined) continue;
-    pieces[id] = pieceBytes(text, spelling);
+    pieces.set(id, pieceBytes(text, spelling));
     textToId.set(text, id);
   }
   // Added tokens are matched in raw text before pre-tokenization, so their content is plain text,
   // not byte-level spelling.
   for (const token of added) {
-    pieces[token.id] = UTF8.encode(token.content);
+    pieces.set(token.id, UTF8.encode(token.content));
     special[token.id] = token.special === true;
     textToId.set(token.content, token.id);
   }
   for (let id = 0; id < vocabSize; id++) {
-    if (pieces[id] === undefined) throw new Error(`tokenizer.json has no token for id ${id} (ids must be contiguous)`);
+    if (!pieces.has(id)) throw new Error(`tokenizer.json has no token for id ${id} (ids must be contiguous)`);
   }
   const idOf = (text: string) => textToId.get(text);
 
@@ -89,7 +90,7 @@ export function tokenizerFromJson(tokenizerJson: string | object, tokenizerConfi
   const eosId = eosText !== undefined ? requireToken(idOf, eosText, 'eos_token') : undefined;
 
   return assembleTokenizer({
-    pieces,
+    pieces: pieces.build(),
     special,
     bosId,
     eosIds: endOfGenerationIds([eosId, ...configEos], idOf),

@@ -5,6 +5,7 @@
 // then the same score-based merges as llama.cpp's SentencePiece tokenizer (spm.ts), and a character
 // that is not a token becomes its UTF-8 bytes as the "<0xXX>" tokens.
 import { assembleTokenizer } from './assemble.js';
+import { PieceTableBuilder } from './piece-table.js';
 import { chooseChatRenderer } from './chat-template.js';
 import { spmEncode, type SpmVocab } from './spm.js';
 import type { Tokenizer } from './tokenizer.js';
@@ -56,7 +57,7 @@ export function tokenizerFromLlama2c(bytes: Uint8Array, vocabSize?: number): Tok
   const textDecoder = new TextDecoder('utf-8');
   const idOf = new Map<string, number>();
   const byteIds = new Int32Array(256).fill(-1);
-  const pieces: Uint8Array[] = new Array(stored.length);
+  const pieces = new PieceTableBuilder(stored.length);
   const special: boolean[] = new Array(stored.length).fill(false);
   for (let id = 0; id < stored.length; id++) {
     const text = textDecoder.decode(stored[id]);
@@ -66,15 +67,15 @@ export function tokenizerFromLlama2c(bytes: Uint8Array, vocabSize?: number): Tok
     const byte = /^<0x([0-9A-Fa-f]{2})>$/.exec(text);
     if (byte && id >= CONTROL_IDS) {
       byteIds[parseInt(byte[1], 16)] = id;
-      pieces[id] = Uint8Array.of(parseInt(byte[1], 16));
+      pieces.set(id, Uint8Array.of(parseInt(byte[1], 16)));
     } else {
-      pieces[id] = stored[id];
+      pieces.set(id, stored[id]);
     }
     special[id] = id < CONTROL_IDS;
   }
   const spmVocab: SpmVocab = { idOf, scores, byteIds, unknownId: 0 };
   return assembleTokenizer({
-    pieces,
+    pieces: pieces.build(),
     special,
     bosId: LLAMA2C_BOS,
     eosIds: [LLAMA2C_EOS],
