@@ -82,7 +82,8 @@ let touchSink: v128 = i32x4.splat(0);
  * prepared once per group for all 32 rows, four prefetch streams, the next 8-row block of each stream
  * touched ahead: 8 rows * 16 bytes per group step = two cache lines). */
 // @ts-ignore: decorator
-@inline function rows8x4(out: usize, w: usize, s: usize, xq: usize, xs: usize, groups: i32, qd: i32, nstreams: i32, ahead: usize): void {
+@inline function rows8x4(out: usize, w: usize, s: usize, xq: usize, xs: usize, groups: i32, qd: i32, nstreams: i32, ahead: usize,
+  aheadS: usize): void {
   const rb = <usize>groups << 4, sstride = <usize>groups << 2;
   const b4 = 4 * rb, s4 = 4 * sstride;
   const dq = <usize>qd * rb, ds = <usize>qd * sstride, dout = <usize>qd << 2;
@@ -94,6 +95,10 @@ let touchSink: v128 = i32x4.splat(0);
     if (nstreams == 4) {
       const tp = w + ahead + (<usize>g << 7);
       t = touch2(touch2(touch2(touch2(t, tp), tp + dq), tp + 2 * dq), tp + 3 * dq);
+      // The next block's scales too (8 rows * 4 bytes per group = 32 bytes a step): they are a fifth of
+      // the bytes here, and untouched they arrived late.
+      const ts = s + aheadS + (<usize>g << 5);
+      t = v128.or(v128.or(t, v128.or(v128.load(ts), v128.load(ts + ds))), v128.or(v128.load(ts + 2 * ds), v128.load(ts + 3 * ds)));
     }
     const xp = xq + (<usize>g << 5);
     const x0 = v128.load(xp), x1 = v128.load(xp, 16);
@@ -172,10 +177,11 @@ function rowsFrom(out: usize, w: usize, s: usize, xq: usize, xs: usize, rows: i3
   const qd = (rows >> 5) << 3;
   let r = 0;
   for (; r < qd; r += 8) {
-    rows8x4(out + (<usize>r << 2), w + <usize>r * rb, s + (<usize>(r * groups) << 2), xq, xs, groups, qd, 4, r + 8 < qd ? rb << 3 : 0);
+    rows8x4(out + (<usize>r << 2), w + <usize>r * rb, s + (<usize>(r * groups) << 2), xq, xs, groups, qd, 4, r + 8 < qd ? rb << 3 : 0,
+      r + 8 < qd ? <usize>groups << 5 : 0);
   }
   r = qd << 2;
-  for (; r + 8 <= rows; r += 8) rows8x4(out + (<usize>r << 2), w + <usize>r * rb, s + (<usize>(r * groups) << 2), xq, xs, groups, 0, 1, 0);
+  for (; r + 8 <= rows; r += 8) rows8x4(out + (<usize>r << 2), w + <usize>r * rb, s + (<usize>(r * groups) << 2), xq, xs, groups, 0, 1, 0, 0);
   for (; r + 4 <= rows; r += 4) rows4(out + (<usize>r << 2), w + <usize>r * rb, s + (<usize>(r * groups) << 2), xq, xs, groups);
   for (; r < rows; r++) store<f32>(out + (<usize>r << 2), row1(w + <usize>r * rb, s + (<usize>(r * groups) << 2), xq, xs, groups));
 }
