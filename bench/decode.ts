@@ -39,7 +39,7 @@ const HELP = `usage: jsonlm bench decode [--preset smollm-135m|smollm-360m | --m
   --threads N[,M..]    worker threads for the int8 products, each count measured in turn (default: the
                        cores available; logits are identical for any count)
 
-  --vs-llama-cpp       compare with llama.cpp on the same random Q8_0 GGUF files (135M and 360M shapes,
+  --vs-llama-cpp       compare with llama.cpp on the same random GGUF files (135M and 360M shapes,
                        1 and 2 threads, interleaved rounds; ratios with medians and spread). Builds llama.cpp
                        once from the source bundled in the npm package node-llama-cpp (not a dependency):
   --node-llama-cpp DIR   where node-llama-cpp is installed (or $NODE_LLAMA_CPP)
@@ -47,6 +47,8 @@ const HELP = `usage: jsonlm bench decode [--preset smollm-135m|smollm-360m | --m
                          $XDG_CACHE_HOME/jsonlm or ~/.cache/jsonlm)
   --llama-cpp-dir DIR    an existing llama.cpp checkout with build/bin/llama-bench (default: CACHE/llama.cpp)
   --rounds N             interleaved rounds (default 5)
+  --types LIST           weight types, each its own GGUF file (default q8_0; q8_0,q4_0 adds Q4_0, which
+                         jsonlm keeps packed at 4 bits per weight)
   --threads LIST         thread counts to compare, for both engines (default 1,2)`;
 
 /** Seeded random int8 weights (group 32) placed directly in kernel memory. */
@@ -226,10 +228,10 @@ export async function run(args: string[]): Promise<number> {
     'gen-tokens': { type: 'string' }, ctx: { type: 'string' }, json: { type: 'string' }, child: { type: 'boolean' },
     browser: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
     'vs-llama-cpp': { type: 'boolean' }, 'node-llama-cpp': { type: 'string' }, cache: { type: 'string' },
-    'llama-cpp-dir': { type: 'string' }, rounds: { type: 'string' }, threads: { type: 'string' },
+    'llama-cpp-dir': { type: 'string' }, rounds: { type: 'string' }, threads: { type: 'string' }, types: { type: 'string' },
   });
   if (v.help) { console.log(HELP); return 0; }
-  const vsOnly = ['node-llama-cpp', 'cache', 'llama-cpp-dir', 'rounds'] as const;
+  const vsOnly = ['node-llama-cpp', 'cache', 'llama-cpp-dir', 'rounds', 'types'] as const;
   for (const f of vsOnly) if (v[f] !== undefined && !v['vs-llama-cpp']) throw new UsageError(`--${f} goes with --vs-llama-cpp`);
   const promptTokens = intFlag(v['prompt-tokens'], 'prompt-tokens', 128, 1);
   const genTokens = intFlag(v['gen-tokens'], 'gen-tokens', 128, 1);
@@ -241,10 +243,10 @@ export async function run(args: string[]): Promise<number> {
   }
   if (v['vs-llama-cpp']) {
     if (v.model || v.browser || v.child) throw new UsageError('--vs-llama-cpp runs its own GGUF files in Node: drop --model/--browser');
-    const { compareWithLlamaCpp, parseThreadList } = await import('./vs-llama-cpp.js');
+    const { compareWithLlamaCpp, parseThreadList, parseTypeList } = await import('./vs-llama-cpp.js');
     return compareWithLlamaCpp({
       presets: v.preset ?? Object.keys(PRESETS), promptTokens, genTokens, rounds: intFlag(v.rounds, 'rounds', 5, 1),
-      threads: parseThreadList(v.threads ?? '1,2'), cache: v.cache, llamaCppDir: v['llama-cpp-dir'], nodeLlamaCpp: v['node-llama-cpp'],
+      threads: parseThreadList(v.threads ?? '1,2'), types: parseTypeList(v.types ?? 'q8_0'), cache: v.cache, llamaCppDir: v['llama-cpp-dir'], nodeLlamaCpp: v['node-llama-cpp'],
       json: v.json,
     });
   }

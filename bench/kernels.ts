@@ -16,6 +16,9 @@ import {
   attentionF64, matvecF64, matvecQ8F32, q8Shape, rmsnormF64, ropeF64, softmaxF64,
 } from '../kernels/reference.js';
 import { mulberry32Unit } from '../random/prng.js';
+import { benchWholeModelQ4 } from './kernels-q4.js';
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
 interface Row {
   kernel: string;
@@ -309,12 +312,17 @@ export async function run(args: string[]): Promise<number> {
     `every matrix once): decode ${whole.decodePassesPerS.toFixed(1)} passes/s; ` +
     `prefill of ${whole.prefillTokens} tokens (matmul_q8_tiled, no LM head) ${whole.prefillTokensPerS.toFixed(0)} tokens/s ` +
     `(${(whole.prefillTokensPerS / whole.decodePassesPerS).toFixed(1)}x decode per token)`);
+  const q4 = benchWholeModelQ4(k, (name, fn) => measure(name, fn, { budgetMs: quick ? 300 : 1500, minIterations: 3 }), quick ? 8 : 32);
+  console.log(`whole-model pass, 4-bit (the same shapes as Q4Matrix, ${q4.q4WeightMiB.toFixed(0)} MiB against ${q4.q8WeightMiB.toFixed(0)} MiB, ` +
+    `${q4.rounds} alternating rounds): decode ${fmt(median(q4.q4DecodePassesPerS), 1)} vs ${fmt(median(q4.q8DecodePassesPerS), 1)} passes/s ` +
+    `(q4/q8 ${q4.decodeRatio.toFixed(2)}x), prefill of ${q4.prefillTokens} tokens (matmul_q4) ${fmt(median(q4.q4PrefillTokensPerS), 0)} vs ` +
+    `${fmt(median(q4.q8PrefillTokensPerS), 0)} tokens/s (${q4.prefillRatio.toFixed(2)}x)`);
   console.log(`kernels: ${k.relaxedSimd ? 'relaxed-SIMD build (int8 dot of the decode matvec: i32x4.relaxed_dot_i8x16_i7x16_add_s)' : 'plain SIMD build'}; one thread`);
   const file = values.json ?? 'bench/results/kernels.json';
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, JSON.stringify({
     suite: 'kernels', date: new Date().toISOString(), quick, clock: values.clock, node: process.versions.node, arch: process.arch,
-    cpu: cpus()[0]?.model, cores: cpus().length, loadAverage: load, relaxedSimd: k.relaxedSimd, rows, wholeModel135M: whole,
+    cpu: cpus()[0]?.model, cores: cpus().length, loadAverage: load, relaxedSimd: k.relaxedSimd, rows, wholeModel135M: whole, wholeModel135MQ4: q4,
   }, null, 2) + '\n');
   console.log(`\nwrote ${file}`);
   return 0;

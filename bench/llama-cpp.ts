@@ -80,17 +80,23 @@ export function llamaCppCommit(dir: string): string {
   return r.status === 0 ? r.stdout.trim() : 'unknown';
 }
 
-/** A seeded random-weight Q8_0 GGUF at a SmolLM preset's shapes (the default model's tokenizer, padded to the
- * preset's vocabulary, so llama.cpp loads it), written once into the cache. */
-export async function randomGguf(dir: string, preset: string, seed: number, log: (s: string) => void): Promise<string> {
-  const file = join(dir, `random-${preset}-${seed}-q8_0.gguf`);
+/** Weight types both engines are compared on (`jsonlm convert --type`, which writes what llama-quantize
+ * --pure writes). */
+export const COMPARED_TYPES = ['q8_0', 'q4_0'] as const;
+export type ComparedType = typeof COMPARED_TYPES[number];
+
+/** A seeded random-weight GGUF (Q8_0, or Q4_0: every matrix, as llama-quantize --pure) at a SmolLM preset's
+ * shapes (the default model's tokenizer, padded to the preset's vocabulary, so llama.cpp loads it), written
+ * once into the cache. */
+export async function randomGguf(dir: string, preset: string, seed: number, log: (s: string) => void, type: ComparedType = 'q8_0'): Promise<string> {
+  const file = join(dir, `random-${preset}-${seed}-${type}.gguf`);
   if (existsSync(file) && statSync(file).size > 0) return file;
   mkdirSync(dir, { recursive: true });
   const tokenizer = new URL('../models/default/tokenizer.json', import.meta.url).pathname;
   const tmp = `${file}.partial-${process.pid}`;
   log(`writing ${file}`);
   const { run: convert } = await import('../cmdline/convert.js');
-  const code = await convert([`random:${preset}:${seed}`, tmp, '--type', 'q8_0', '--tokenizer', tokenizer]);
+  const code = await convert([`random:${preset}:${seed}`, tmp, '--type', type, '--tokenizer', tokenizer]);
   if (code !== 0) throw new Error(`could not write ${file} (convert exit ${code})`);
   renameSync(tmp, file);
   return file;

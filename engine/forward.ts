@@ -4,7 +4,7 @@
 // kernel reads and writes which buffer.
 import type { Kernels, Ptr } from '../kernels/kernels.js';
 import { tokenSetWords } from '../tokenizer/token-set.js';
-import type { Matrix, ModelWeights } from '../weights/model-weights.js';
+import { Q4_GROUP, type Matrix, type ModelWeights } from '../weights/model-weights.js';
 import type { LlamaConfig } from '../weights/config.js';
 import type { KvCache } from './kv-cache.js';
 import type { RunState } from './run-state.js';
@@ -46,10 +46,11 @@ function matmul(ctx: ForwardContext, products: [Ptr, Matrix][], inp: Input): voi
     if (w.cols !== inp.cols) throw new Error(`internal: matrix expects ${w.cols} inputs, activation has ${inp.cols}`);
   }
   const pool = ctx.kernels.pool;
-  if (pool && products.every(([, w]) => w.kind === 'q8')) {
+  if (pool && products.every(([, w]) => w.kind !== 'f32')) {
     const jobs = products.map(([out, w]) => {
-      const m = w as Extract<Matrix, { kind: 'q8' }>;
-      return { out, wq: m.q, ws: m.scales, rows: m.rows, cols: m.cols, group: m.group };
+      const m = w as Exclude<Matrix, { kind: 'f32' }>;
+      return m.kind === 'q4' ? { out, wq: m.q, ws: m.scales, rows: m.rows, cols: m.cols, group: Q4_GROUP, packed4: true }
+        : { out, wq: m.q, ws: m.scales, rows: m.rows, cols: m.cols, group: m.group };
     });
     if (inp.ntok === 1) pool.matvecQ8(jobs, s.xq, s.xs);
     else pool.matmulQ8(jobs, s.xq, s.xs, inp.ntok);
@@ -59,6 +60,9 @@ function matmul(ctx: ForwardContext, products: [Ptr, Matrix][], inp: Input): voi
     if (w.kind === 'f32') {
       if (inp.ntok === 1) k.matvec_f32(out, w.data, inp.x, w.rows, w.cols);
       else k.matmul_f32(out, w.data, inp.x, w.rows, w.cols, inp.ntok);
+    } else if (w.kind === 'q4') {
+      if (inp.ntok === 1) k.matvec_q4(out, w.q, w.scales, s.xq, s.xs, w.rows, w.cols);
+      else k.matmul_q4(out, w.q, w.scales, s.xq, s.xs, w.rows, w.cols, inp.ntok, s.mmScratch, s.mmScratchBytes);
     } else {
       if (inp.ntok === 1) k.matvec_q8(out, w.q, w.scales, s.xq, s.xs, w.rows, w.cols, w.group);
       else k.matmul_q8_tiled(out, w.q, w.scales, s.xq, s.xs, w.rows, w.cols, w.group, inp.ntok, s.mmScratch, s.mmScratchBytes);
@@ -66,12 +70,15 @@ function matmul(ctx: ForwardContext, products: [Ptr, Matrix][], inp: Input): voi
   }
 }
 
-/** Copies (f32) or dequantizes (q8) one row of the token embedding into `out`. */
+/** Copies (f32) or dequantizes (q8, q4) one row of the token embedding into `out`. */
 function embed(ctx: ForwardContext, out: Ptr, token: number): void {
   const e = ctx.weights.tokenEmbedding;
   if (e.kind === 'f32') {
     const mem = ctx.kernels.u8(0, ctx.kernels.memory.buffer.byteLength);
     mem.copyWithin(out, e.data + token * e.cols * 4, e.data + (token + 1) * e.cols * 4);
+  } else if (e.kind === 'q4') {
+    const groups = Math.ceil(e.cols / Q4_GROUP);
+    ctx.kernels.exports.dequantize_rows_q4(e.q + token * groups * 16, e.scales + token * groups * 4, 1, e.cols, out);
   } else {
     const groups = Math.ceil(e.cols / e.group);
     ctx.kernels.exports.dequantize_rows_q8(e.q + token * groups * e.group, e.scales + token * groups * 4, 1, e.cols, e.group, out);
@@ -133,18 +140,21 @@ export function forward(ctx: ForwardContext, cache: KvCache, tokens: ArrayLike<n
   k.rmsnorm(s.xb, s.x + first * c.dim * 4, w.finalNorm, c.dim, c.normEps, rows);
   input(ctx, s.xb, c.dim, rows);
   const head = w.output;
-  const groups = head.kind === 'q8' ? Math.ceil(head.cols / head.group) : 0;
+  const headGroup = head.kind === 'q8' ? head.group : Q4_GROUP;
+  const groups = head.kind === 'f32' ? 0 : Math.ceil(head.cols / headGroup);
   // The LM head row by row of vocabulary, over [start, end) only: with an allowed-token set the rows of
   // excluded tokens are skipped (their logits are MASKED_LOGIT, exactly what a mask would leave).
   const headRange = (out: Ptr, t: number, start: number, end: number) => {
     if (head.kind === 'f32') {
       k.matvec_f32(out + start * 4, head.data + start * head.cols * 4, s.xb + t * c.dim * 4, end - start, head.cols);
     } else {
-      const job = { out: out + start * 4, wq: head.q + start * groups * head.group, ws: head.scales + start * groups * 4,
-        rows: end - start, cols: head.cols, group: head.group };
-      const xq = s.xq + t * groups * head.group, xs = s.xs + t * groups * 4;
+      const packed4 = head.kind === 'q4';
+      const job = { out: out + start * 4, wq: head.q + start * groups * (packed4 ? 16 : headGroup), ws: head.scales + start * groups * 4,
+        rows: end - start, cols: head.cols, group: headGroup, packed4 };
+      const xq = s.xq + t * groups * headGroup, xs = s.xs + t * groups * 4;
       // A short run of allowed rows is not worth waking the workers for.
       if (kernels.pool && job.rows >= 256) kernels.pool.matvecQ8([job], xq, xs);
+      else if (packed4) k.matvec_q4(job.out, job.wq, job.ws, xq, xs, job.rows, job.cols);
       else k.matvec_q8(job.out, job.wq, job.ws, xq, xs, job.rows, job.cols, job.group);
     }
   };

@@ -14,6 +14,8 @@ export interface LoadModelOptions extends ModelOptions {
   /** 'q8' (default): int8 matrices (Q8_0 GGUF tensors as they are, others quantized at load in groups of
    * 32); 'f32': float32 matrices (Q8_0 tensors dequantized). */
   dtype?: 'q8' | 'f32';
+  /** GGUF Q4_0 matrices with dtype 'q8': 'packed' (default) 4 bits per weight, 'int8' expanded (same logits). */
+  q4_0?: 'packed' | 'int8';
   /** Use this tokenizer instead of the one the model file carries. */
   tokenizer?: Tokenizer;
   /** Threads for the int8 products (default 1); logits are bit-identical for any count. Needs a `workerHost`
@@ -57,7 +59,7 @@ export async function loadModel(source: ModelSource, options: LoadModelOptions =
   const kernels = await Kernels.create({
     threads, host: options.workerHost ?? defaultWorkerHost(), relaxedSimd: options.relaxedSimd,
   });
-  const weights = placeLayout(layout, kernels, { dtype: options.dtype ?? 'q8' });
+  const weights = placeLayout(layout, kernels, { dtype: options.dtype ?? 'q8', q4_0: options.q4_0 });
   const tokenizer = options.tokenizer ?? tokenizerFromSource(layout.tokenizerSource);
   return new Model(kernels, weights, tokenizer, { ...options, extractionHints: options.extractionHints ?? layout.hints });
 }

@@ -2,7 +2,7 @@
 // kernels' memory: activation scratch sized for one prefill chunk, the quantized-activation buffers, the
 // RoPE tables and one row of logits. Plain offsets, like llama2.c's RunState.
 import type { Kernels, Ptr } from '../kernels/kernels.js';
-import type { Matrix, ModelWeights } from '../weights/model-weights.js';
+import { Q4_GROUP, type Matrix, type ModelWeights, type Q4Matrix } from '../weights/model-weights.js';
 import type { LlamaConfig } from '../weights/config.js';
 
 /** Prompt tokens per batched pass; longer prompts run in chunks of this size. */
@@ -35,9 +35,14 @@ function q8Group(weights: ModelWeights): number {
   const all: Matrix[] = [weights.tokenEmbedding, weights.output];
   for (const l of weights.layers) all.push(l.wq, l.wk, l.wv, l.wo, l.wGate, l.wUp, l.wDown);
   // The embedding is only dequantized row by row, never multiplied with activations.
-  const groups = new Set(all.slice(1).filter((m) => m.kind === 'q8').map((m) => (m as { group: number }).group));
+  const groups = new Set(all.slice(1).filter((m) => m.kind !== 'f32').map((m) => (m.kind === 'q4' ? Q4_GROUP : (m as { group: number }).group)));
   if (groups.size > 1) throw new Error(`int8 matrices with different group sizes (${[...groups].join(', ')}) are not supported`);
   return groups.size ? [...groups][0] : 0;
+}
+
+/** The layer matrices kept as Q4 (the LM head runs token by token, never through the prefill GEMM). */
+function layerQ4(weights: ModelWeights): Q4Matrix[] {
+  return weights.layers.flatMap((l) => [l.wq, l.wk, l.wv, l.wo, l.wGate, l.wUp, l.wDown]).filter((m): m is Q4Matrix => m.kind === 'q4');
 }
 
 export function createRunState(kernels: Kernels, config: LlamaConfig, weights: ModelWeights,
@@ -61,14 +66,16 @@ export function createRunState(kernels: Kernels, config: LlamaConfig, weights: M
     logits: f32(vocabSize),
   };
   if (group && maxChunk > 1) {
-    s.mmScratchBytes = kernels.exports.matmul_q8_scratch_bytes(maxCols, group, maxChunk);
+    // Q4 matrices are expanded to int8 for prefill, in the same scratch: room for the largest one too.
+    const q4Bytes = (ntok: number) => Math.max(0, ...layerQ4(weights).map((m) => kernels.exports.matmul_q4_scratch_bytes(m.rows, m.cols, ntok)));
+    s.mmScratchBytes = Math.max(kernels.exports.matmul_q8_scratch_bytes(maxCols, group, maxChunk), q4Bytes(maxChunk));
     s.mmScratch = kernels.alloc(s.mmScratchBytes);
     // With worker threads each thread takes a share of a chunk's tokens, in its own scratch (thread 0, the
     // caller, reuses mmScratch).
     const pool = kernels.pool;
     if (pool) {
       const share = Math.ceil(maxChunk / pool.threads);
-      const bytes = kernels.exports.matmul_q8_scratch_bytes(maxCols, group, share);
+      const bytes = Math.max(kernels.exports.matmul_q8_scratch_bytes(maxCols, group, share), q4Bytes(share));
       pool.setScratch(0, s.mmScratch, s.mmScratchBytes);
       for (let i = 1; i < pool.threads; i++) pool.setScratch(i, kernels.alloc(bytes), bytes);
     }

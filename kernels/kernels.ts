@@ -48,6 +48,18 @@ export interface KernelExports {
     scratch: Ptr, scratchBytes: number): void;
   /** Scratch bytes for matmul_q8_tiled to take `ntok` tokens in one pass. */
   matmul_q8_scratch_bytes(cols: number, group: number, ntok: number): number;
+  /** matvec_q8 over a Q4Matrix (packed nibbles, group 32; weights/model-weights.ts): bit-identical to
+   * matvec_q8 over its int8 expansion (unpack_q4_rows) with the same scales. */
+  matvec_q4(out: Ptr, w: Ptr, ws: Ptr, xq: Ptr, xs: Ptr, rows: number, cols: number): void;
+  /** out[t*rows + r] for ntok tokens; bit-identical to matvec_q4 per token. Uses `scratch` (see
+   * matmul_q4_scratch_bytes) to expand the matrix for the tiled GEMM; with less, or < 4 tokens, token by token. */
+  matmul_q4(out: Ptr, w: Ptr, ws: Ptr, xq: Ptr, xs: Ptr, rows: number, cols: number, ntok: number, scratch: Ptr, scratchBytes: number): void;
+  /** Scratch bytes for matmul_q4 to take `ntok` tokens through the GEMM. */
+  matmul_q4_scratch_bytes(rows: number, cols: number, ntok: number): number;
+  /** Q4 nibbles -> int8 q [rows * ceil(cols/32)*32] (weight = nibble - 8), the Q8Matrix layout, group 32. */
+  unpack_q4_rows(w: Ptr, rows: number, cols: number, q: Ptr): void;
+  /** f32 out[rows * cols] = (nibble - 8) * scale (the bits dequantize_rows_q8 gives for the expansion). */
+  dequantize_rows_q4(w: Ptr, ws: Ptr, rows: number, cols: number, out: Ptr): void;
   /** out[r] = W[r,:] . x, W f32 [rows, cols]. */
   matvec_f32(out: Ptr, w: Ptr, x: Ptr, rows: number, cols: number): void;
   /** out[t*rows + r] = W[r,:] . x_t; bit-identical to matvec_f32 per token. */

@@ -24,12 +24,13 @@ export interface WorkerData {
   index: number;
 }
 
-/** One int8 product: out = W . x (rows of W, each `cols` wide in groups of `group`). */
-export interface Q8Job { out: Ptr; wq: Ptr; ws: Ptr; rows: number; cols: number; group: number }
+/** One int8 product: out = W . x (rows of W, each `cols` wide in groups of `group`). With `packed4`, W is a
+ * Q4Matrix (nibbles at wq, group 32) and runs matvec_q4 / matmul_q4. */
+export interface Q8Job { out: Ptr; wq: Ptr; ws: Ptr; rows: number; cols: number; group: number; packed4?: boolean }
 
 // Control block layout (i32 slots). The worker functions below are stringified into the worker's script,
 // so they use these offsets as literals; keep both in step.
-const GEN = 0, DONE = 1, OP = 2, NJOBS = 3, ERR = 4, XQ = 6, XS = 7, NTOK = 8, NTHREADS = 9, JOBS = 16, JOB_SLOTS = 6;
+const GEN = 0, DONE = 1, OP = 2, NJOBS = 3, ERR = 4, XQ = 6, XS = 7, NTOK = 8, NTHREADS = 9, JOBS = 16, JOB_SLOTS = 7;
 const SCRATCH = 48, MAX_JOBS = 4;
 /** Most threads a pool takes (the control block's scratch table). */
 export const MAX_THREADS = 64;
@@ -44,19 +45,23 @@ export const MIN_PARALLEL_MACS = 1 << 18;
 function kernelsShare(k: any, c: Int32Array, i: number, n: number): void {
   const op = c[2], jobs = c[3], xq = c[6], xs = c[7];
   for (let j = 0; j < jobs; j++) {
-    const b = 16 + j * 6;
-    const out = c[b], wq = c[b + 1], ws = c[b + 2], rows = c[b + 3], cols = c[b + 4], group = c[b + 5];
+    const b = 16 + j * 7;
+    const out = c[b], wq = c[b + 1], ws = c[b + 2], rows = c[b + 3], cols = c[b + 4], group = c[b + 5], packed4 = c[b + 6];
     const groups = ((cols + group - 1) / group) | 0, rowStride = groups * group;
     if (op === 1) {
       // Rows in blocks of 32 (the kernel's widest step), as even as that allows.
       const chunk = Math.ceil(rows / n / 32) * 32;
       const r0 = Math.min(rows, i * chunk), r1 = Math.min(rows, r0 + chunk);
-      if (r1 > r0) k.matvec_q8(out + r0 * 4, wq + r0 * rowStride, ws + r0 * groups * 4, xq, xs, r1 - r0, cols, group);
+      if (r1 > r0 && packed4) k.matvec_q4(out + r0 * 4, wq + r0 * groups * 16, ws + r0 * groups * 4, xq, xs, r1 - r0, cols);
+      else if (r1 > r0) k.matvec_q8(out + r0 * 4, wq + r0 * rowStride, ws + r0 * groups * 4, xq, xs, r1 - r0, cols, group);
     } else {
       const ntok = c[8];
       const chunk = Math.ceil(ntok / n);
       const t0 = Math.min(ntok, i * chunk), t1 = Math.min(ntok, t0 + chunk);
-      if (t1 > t0) {
+      if (t1 > t0 && packed4) {
+        k.matmul_q4(out + t0 * rows * 4, wq, ws, xq + t0 * rowStride, xs + t0 * groups * 4, rows, cols, t1 - t0,
+          c[48 + 2 * i], c[48 + 2 * i + 1]);
+      } else if (t1 > t0) {
         k.matmul_q8_tiled(out + t0 * rows * 4, wq, ws, xq + t0 * rowStride, xs + t0 * groups * 4, rows, cols, group, t1 - t0,
           c[48 + 2 * i], c[48 + 2 * i + 1]);
       }
@@ -136,7 +141,7 @@ export class ThreadPool {
     for (let j0 = 0; j0 < jobs.length; j0 += MAX_JOBS) {
       const batch = jobs.slice(j0, j0 + MAX_JOBS);
       c[OP] = op; c[NJOBS] = batch.length; c[XQ] = xq; c[XS] = xs; c[NTOK] = ntok; c[ERR] = 0;
-      batch.forEach((b, j) => c.set([b.out, b.wq, b.ws, b.rows, b.cols, b.group], JOBS + j * JOB_SLOTS));
+      batch.forEach((b, j) => c.set([b.out, b.wq, b.ws, b.rows, b.cols, b.group, b.packed4 ? 1 : 0], JOBS + j * JOB_SLOTS));
       const macs = batch.reduce((sum, b) => sum + b.rows * b.cols, 0) * ntok;
       if (macs < this.minParallelMacs) { kernelsShare(this.exports, c, 0, 1); continue; }
       Atomics.store(c, DONE, 0);

@@ -28,6 +28,9 @@ export interface LoadOptions {
   dtype?: 'q8' | 'f32';
   /** Quantization group for matrices quantized at load (default 32). */
   group?: number;
+  /** GGUF Q4_0 matrices: 'packed' (default) kept at 4 bits per weight (matvec_q4), 'int8' expanded to the
+   * int8 layout; both give the same logits, bit for bit. */
+  q4_0?: 'packed' | 'int8';
 }
 
 export interface LoadedWeights { config: LlamaConfig; weights: ModelWeights; tokenizerSource: TokenizerSource; hints: ExtractionHints }
@@ -73,7 +76,8 @@ export function hfSourceFromFiles(name: string, files: Record<string, ArrayBuffe
 
 /** Places a layout's tensors into kernel memory. */
 export function placeLayout(layout: ModelLayout, kernels: Kernels, options: LoadOptions = {}): ModelWeights {
-  const place: PlaceOptions = { dtype: options.dtype ?? 'q8', group: options.group ?? 32 };
+  const place: PlaceOptions = { dtype: options.dtype ?? 'q8', group: options.group ?? 32, q4_0: options.q4_0 ?? 'packed' };
+  if (place.q4_0 !== 'packed' && place.q4_0 !== 'int8') throw new Error(`loadWeights: q4_0 must be 'packed' or 'int8', got '${String(place.q4_0)}'`);
   if (!Number.isInteger(place.group) || place.group <= 0 || place.group % 16 !== 0) {
     throw new Error(`loadWeights: group must be a positive multiple of 16, got ${place.group}`);
   }

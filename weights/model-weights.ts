@@ -23,7 +23,23 @@ export interface F32Matrix {
   data: Ptr;
 }
 
-export type Matrix = Q8Matrix | F32Matrix;
+/** A [rows, cols] matrix of 4-bit weights (GGUF Q4_0's values), kept packed for the kernels (matvec_q4):
+ * group 32, weight = nibble - 8.
+ *  - q: u8[rows * groupsPerRow * 16]: per row and group, 16 bytes whose low nibbles are columns 0..15 of
+ *    the group and high nibbles columns 16..31 (Q4_0's block without its scale); padding nibbles are 8
+ *  - scales: f32[rows * groupsPerRow], groupsPerRow = ceil(cols / 32), as in Q8Matrix */
+export interface Q4Matrix {
+  kind: 'q4';
+  rows: number;
+  cols: number;
+  q: Ptr;
+  scales: Ptr;
+}
+
+/** The group of a Q4Matrix (Q4_0's block). */
+export const Q4_GROUP = 32;
+
+export type Matrix = Q8Matrix | Q4Matrix | F32Matrix;
 
 export interface LayerWeights {
   attnNorm: Ptr; // f32[dim]

@@ -11,11 +11,19 @@ import { tensorCols, tensorRows, type TensorReader } from './tensor-read.js';
 import { Q8_0_BLOCK } from './ggml-types.js';
 import { WeightsFormatError } from './byte-source.js';
 import { hasInt8Blocks } from './ggml-quants.js';
+import { isPlacedAsQ4, placeQ4Matrix, q4PlacementBytes } from './place-q4.js';
 
 export interface PlaceOptions {
   dtype: 'q8' | 'f32';
   /** Group size for matrices quantized at load (default 32). Q8_0 / llama2.c Q8 tensors keep theirs. */
   group: number;
+  /** GGUF Q4_0 matrices with dtype 'q8': 'packed' (default) as Q4Matrix, 4 bits per weight; 'int8'
+   * expanded to the int8 layout (the same values and logits, twice the bytes). */
+  q4_0?: 'packed' | 'int8';
+}
+
+function keepsQ4(ref: TensorRef, options: PlaceOptions): boolean {
+  return options.dtype === 'q8' && (options.q4_0 ?? 'packed') === 'packed' && isPlacedAsQ4(ref);
 }
 
 /** Int8 sources whose groups fit the kernels' layout (whole groups inside each row, a multiple of 16
@@ -117,6 +125,7 @@ export function placeQ8Matrix(k: Kernels, reader: TensorReader, ref: TensorRef, 
 export function placementBytes(ref: TensorRef, options: PlaceOptions): { kept: number; scratch: number } {
   const rows = tensorRows(ref), cols = tensorCols(ref);
   if (ref.shape.length === 1 || options.dtype === 'f32') return { kept: rows * cols * 4 + 64, scratch: 0 };
+  if (keepsQ4(ref, options)) return { kept: q4PlacementBytes(ref), scratch: 0 };
   const enc = ref.encoding;
   const copied = isCopiedAsInt8(ref);
   const g = !copied ? options.group : enc.kind === 'Q8_GROUPS' ? enc.group : Q8_0_BLOCK;
@@ -125,5 +134,6 @@ export function placementBytes(ref: TensorRef, options: PlaceOptions): { kept: n
 }
 
 export function placeMatrix(k: Kernels, reader: TensorReader, ref: TensorRef, options: PlaceOptions): Matrix {
+  if (keepsQ4(ref, options)) return placeQ4Matrix(k, ref);
   return options.dtype === 'f32' ? placeF32Matrix(k, reader, ref) : placeQ8Matrix(k, reader, ref, options.group);
 }

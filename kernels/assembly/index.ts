@@ -3,6 +3,7 @@
 export { expf, logf, sinf, cosf } from './math';
 export { quantize_rows_q8, dequantize_rows_q8, f32_to_f16_bits, f16_bits_to_f32 } from './quant';
 export { matvec_q8, matmul_q8, matmul_q8_tiled, matmul_q8_scratch_bytes } from './matvec-q8';
+export { matvec_q4, matmul_q4, matmul_q4_scratch_bytes, unpack_q4_rows, dequantize_rows_q4 } from './matvec-q4';
 export { matvec_f32, matmul_f32 } from './matvec-f32';
 export { rmsnorm } from './norm';
 export { rope_table, rope } from './rope';

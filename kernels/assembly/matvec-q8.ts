@@ -32,7 +32,7 @@ import { checkGroup } from './checks';
 
 /** [sum(a0), sum(a1), sum(a2), sum(a3)]: a 4x4 transpose folded into adds. */
 // @ts-ignore: decorator
-@inline function hsum4(a0: v128, a1: v128, a2: v128, a3: v128): v128 {
+@inline export function hsum4(a0: v128, a1: v128, a2: v128, a3: v128): v128 {
   const u0 = i32x4.add(i32x4.shuffle(a0, a1, 0, 1, 4, 5), i32x4.shuffle(a0, a1, 2, 3, 6, 7));
   const u1 = i32x4.add(i32x4.shuffle(a2, a3, 0, 1, 4, 5), i32x4.shuffle(a2, a3, 2, 3, 6, 7));
   return i32x4.add(i32x4.shuffle(u0, u1, 0, 2, 4, 6), i32x4.shuffle(u0, u1, 1, 3, 5, 7));
@@ -45,7 +45,7 @@ import { checkGroup } from './checks';
 
 /** Scales of rows r..r+3 at one group (row stride `sstride` bytes) as one vector. */
 // @ts-ignore: decorator
-@inline function scales4(s: usize, sstride: usize): v128 {
+@inline export function scales4(s: usize, sstride: usize): v128 {
   let v = v128.load32_zero(s);
   v = v128.load32_lane(s + sstride, v, 1);
   v = v128.load32_lane(s + 2 * sstride, v, 2);
@@ -54,7 +54,7 @@ import { checkGroup } from './checks';
 
 /** The f32 step of the documented order for four outputs: (scale * xs) * f32(dot), to be added to acc. */
 // @ts-ignore: decorator
-@inline function term4(ws4: v128, xs: v128, dots: v128): v128 {
+@inline export function term4(ws4: v128, xs: v128, dots: v128): v128 {
   return f32x4.mul(f32x4.mul(ws4, xs), f32x4.convert_i32x4_s(dots));
 }
 

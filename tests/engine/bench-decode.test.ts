@@ -31,6 +31,8 @@ describe('bench decode', () => {
     await expect(run(['--rounds', '3'])).rejects.toThrow(/--rounds goes with --vs-llama-cpp/);
     await expect(run(['--vs-llama-cpp', '--model', 'x.gguf'])).rejects.toThrow(/--vs-llama-cpp runs its own GGUF files/);
     await expect(run(['--vs-llama-cpp', '--rounds', '0'])).rejects.toThrow(/--rounds must be >= 1/);
+    await expect(run(['--types', 'q4_0'])).rejects.toThrow(/--types goes with --vs-llama-cpp/);
+    await expect(run(['--vs-llama-cpp', '--types', 'q8_0,q3_k'])).rejects.toThrow(/--types takes a comma-separated list of q8_0, q4_0, got 'q8_0,q3_k'/);
   });
 
   it('--vs-llama-cpp says how to get llama.cpp when none is built and no node-llama-cpp is given', async () => {

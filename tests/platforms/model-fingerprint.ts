@@ -28,6 +28,10 @@ export const SAME_AS: Record<string, string> = {
   'model/random-q8-plain': 'model/random-q8',
   'model/random-q8-threads2': 'model/random-q8',
   'model/random-q8-threads4': 'model/random-q8',
+  // GGUF Q4_0 kept packed (matvec_q4/matmul_q4) gives the int8 expansion's bits, on any kernels and threads.
+  'model/random-q4_0-int8': 'model/random-q4_0-gguf',
+  'model/random-q4_0-plain': 'model/random-q4_0-gguf',
+  'model/random-q4_0-threads2': 'model/random-q4_0-gguf',
 };
 
 /** The seeded random model: weights/random-model.ts's TINY config (2 layers, 4 q / 2 kv heads, vocab 288)
@@ -59,7 +63,7 @@ async function extractEntry(rec: Recorder, name: string, model: () => Promise<Mo
 }
 
 async function modelEntry(rec: Recorder, name: string, source: () => ModelSource, dtype: 'q8' | 'f32',
-  options: { threads?: number; workerHost?: WorkerHost; relaxedSimd?: boolean } = {}): Promise<void> {
+  options: { threads?: number; workerHost?: WorkerHost; relaxedSimd?: boolean; q4_0?: 'packed' | 'int8' } = {}): Promise<void> {
   await rec.entry(name, async () => {
     const model = await loadModel(source(), { dtype, contextLength: 64, ...options });
     const k = model.kernels;
@@ -116,5 +120,20 @@ export async function modelFingerprints(rec: Recorder, inputs: ModelInputs): Pro
         { threads, workerHost: inputs.workerHost });
     }
     await extractEntry(rec, 'extract/random-q8', () => loadModel(modelSourceFromBytes(f32, 'random-f32.gguf'), { dtype: 'q8' }));
+  }
+
+  // The same random model as GGUF Q4_0 (every matrix, as llama-quantize --pure writes it).
+  let q40Gguf: Uint8Array | undefined;
+  await rec.entry('weights/random-q4_0-gguf', async () => {
+    const sink = new MemorySink();
+    writeModelGguf(randomModel({ config: { ...TINY, contextLength: 1024 }, seed: RANDOM_SEED }), sink, 'q4_0');
+    return (q40Gguf = sink.bytes());
+  });
+  if (q40Gguf) {
+    const q40 = q40Gguf, source = () => modelSourceFromBytes(q40, 'random-q4_0.gguf');
+    await modelEntry(rec, 'model/random-q4_0-gguf', source, 'q8');
+    await modelEntry(rec, 'model/random-q4_0-int8', source, 'q8', { q4_0: 'int8' });
+    await modelEntry(rec, 'model/random-q4_0-plain', source, 'q8', { relaxedSimd: false });
+    await modelEntry(rec, 'model/random-q4_0-threads2', source, 'q8', { threads: 2, workerHost: inputs.workerHost });
   }
 }

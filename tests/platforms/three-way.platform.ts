@@ -17,6 +17,7 @@ const KERNEL_ENTRIES = [
 const MODEL_ENTRIES = [
   'model/stories260K-f32', 'model/stories260K-q8', 'extract/stories260K-q8',
   'weights/random-gguf', 'model/random-f32', 'model/random-q8', 'model/random-q8_0-gguf', 'extract/random-q8',
+  'weights/random-q4_0-gguf', 'model/random-q4_0-gguf',
   ...Object.keys(SAME_AS),
 ];
 const EXPECTED = [...KERNEL_ENTRIES, ...MODEL_ENTRIES].sort();

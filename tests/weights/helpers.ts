@@ -4,9 +4,19 @@ import type { Kernels } from '../../kernels/kernels.js';
 import type { Matrix, ModelWeights } from '../../weights/model-weights.js';
 import { expectedTensors, layerTensorNames } from '../../weights/model-layout.js';
 
-/** The f32 values a placed matrix stands for (q8: q * scale per group, computed in f64 then rounded). */
+/** The f32 values a placed matrix stands for (q8: q * scale per group, q4: (nibble - 8) * scale; computed in f64 then rounded). */
 export function matrixValues(k: Kernels, m: Matrix): Float32Array {
   if (m.kind === 'f32') return k.f32(m.data, m.rows * m.cols).slice();
+  if (m.kind === 'q4') { // packed nibbles, group 32: (nibble - 8) * scale
+    const perRow = Math.ceil(m.cols / 32);
+    const q = k.u8(m.q, m.rows * perRow * 16), s = k.f32(m.scales, m.rows * perRow);
+    const out = new Float32Array(m.rows * m.cols);
+    for (let r = 0; r < m.rows; r++) for (let c = 0; c < m.cols; c++) {
+      const g = Math.floor(c / 32), i = c % 32, byte = q[(r * perRow + g) * 16 + (i % 16)];
+      out[r * m.cols + c] = ((i < 16 ? byte & 15 : byte >> 4) - 8) * s[r * perRow + g];
+    }
+    return out;
+  }
   const perRow = Math.ceil(m.cols / m.group), stride = perRow * m.group;
   const q = k.i8(m.q, m.rows * stride), s = k.f32(m.scales, m.rows * perRow);
   const out = new Float32Array(m.rows * m.cols);

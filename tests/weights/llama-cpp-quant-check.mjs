@@ -141,7 +141,9 @@ try {
   // --pure: every matrix (token_embd too, which is otherwise Q6_K) in the one type.
   for (const ftype of ['Q4_0', 'Q5_0', 'IQ4_NL', 'IQ4_XS', 'Q4_K_S']) files.push({ name: `${ftype} --pure`, args: ['--pure', ftype] });
   // ONLY_WRITERS=1 skips the logits part (for checking writers quickly).
-  for (const { name, args } of process.env.ONLY_WRITERS ? [] : files) {
+  // ONLY_FILES=Q4_0,Q4_0 --pure: just those files.
+  const only = process.env.ONLY_FILES?.split(',');
+  for (const { name, args } of process.env.ONLY_WRITERS ? [] : files.filter((f) => !only || only.includes(f.name))) {
     const path = join(dir, `${name.replace(/\W+/g, '_')}.gguf`);
     execFileSync(join(llamaCpp, 'build/bin/llama-quantize'), [...args.slice(0, -1), f32Path, path, args[args.length - 1]], { stdio: 'ignore' });
     const bytes = new Uint8Array(readFileSync(path));
@@ -151,6 +153,12 @@ try {
     const q = compare(ref, refF32);
     const int8 = await J.loadModel(J.modelSourceFromBytes(bytes, `${name}.gguf`), { dtype: 'q8' });
     const c = compare(tokenLists.map((t) => int8.logitsAll(t)), ref);
+    if (types.Q4_0) { // Q4_0 matrices load packed (matvec_q4) by default: the int8 expansion must give the same bits
+      const expanded = await J.loadModel(J.modelSourceFromBytes(bytes, `${name}.gguf`), { dtype: 'q8', q4_0: 'int8' });
+      const a = tokenLists.flatMap((t) => int8.logitsAll(t)), b = tokenLists.flatMap((t) => expanded.logitsAll(t));
+      const same = a.every((row, i) => Buffer.from(row.buffer, row.byteOffset, row.byteLength).equals(Buffer.from(b[i].buffer, b[i].byteOffset, b[i].byteLength)));
+      check(`${name} Q4_0 packed (${int8.weights.layers[0].wq.kind}) and int8-expanded loads: logits bit-identical at ${a.length} positions`, same);
+    }
     const asF32 = await J.loadModel(J.modelSourceFromBytes(bytes, `${name}.gguf`), { dtype: 'f32' });
     const cf = compare(tokenLists.map((t) => asF32.logitsAll(t)), ref);
     const exact = Object.keys(types).every((t) => exactTypes.has(t));
