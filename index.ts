@@ -15,7 +15,7 @@ export {
 export {
   loadModel, Model, Session, Sampler, Prng, ContextOverflowError, TokenIdError, NoTokenAllowedError, NonFiniteLogitsError,
   type LlamaConfig, type RopeStyle, type LoadModelOptions, type SamplingOptions, type GenerateOptions,
-  type GenerateResult, type GeneratedToken, type FinishReason, type LogitsProcessor,
+  type GenerateResult, type GeneratedToken, type FinishReason, type LogitsProcessor, type KvCacheType,
 } from './engine/index.js';
 // The bundled default model: browsers fetch it from where the page serves models/default (or pass bytes).
 export { loadDefaultModel, DefaultModelError, type DefaultModelFrom } from './engine/default-model.js';
