@@ -56,6 +56,7 @@ export function attention_f16(out: usize, q: usize, kCache: usize, vCache: usize
   const kf = scratch + <usize>f16ScratchOffset(positions);
   const vf = kf + <usize>positions * headBytes;
   const invSqrt: f32 = <f32>1.0 / sqrt<f32>(<f32>headDim);
+  touchRows(kCache, vCache, positions, halfRow);
   for (let kh = 0; kh < nKvHeads; kh++) {
     const off = <usize>(kh * headDim) << 1;
     for (let p = 0; p < positions; p++) {
