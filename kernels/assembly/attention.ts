@@ -31,9 +31,10 @@ export function attention(out: usize, q: usize, kCache: usize, vCache: usize, nt
   }
 }
 
-/** Bytes of scratch attention_f16 needs for `positions` cached positions (pos0 + ntok). */
-export function attention_f16_scratch_bytes(positions: i32, headDim: i32): i32 {
-  return f16ScratchOffset(positions) + 2 * positions * headDim * 4;
+/** Bytes of scratch attention_f16 needs for `positions` cached positions (pos0 + ntok); in f64, so that an
+ * absurd context length asks the allocator for too much instead of wrapping around. */
+export function attention_f16_scratch_bytes(positions: i32, headDim: i32): f64 {
+  return Math.ceil(<f64>positions * 4 / 16) * 16 + 2 * <f64>positions * <f64>headDim * 4;
 }
 
 // @ts-ignore: decorator
