@@ -1,7 +1,8 @@
 // The KV cache: per layer, keys and values [contextLength, nKvHeads * headDim], row = position, as f32 or
 // as IEEE binary16 (half the memory; llama.cpp's default). f32: the K/V projections write straight into it.
 // f16: they write an f32 chunk that is rounded (to nearest even) into the cache, and attention reads the
-// halves widened exactly to f32, with the same f32 operations as over an f32 cache (kernels/assembly/attention.ts). It also remembers which token ids it holds, so a new
+// halves widened exactly to f32, then runs the same f32 operations as over an f32 cache
+// (kernels/assembly/attention.ts). It also remembers which token ids it holds, so a new
 // prompt that shares a prefix with the previous one (the instruction + schema of every extraction)
 // only runs the model over what differs.
 // Memory: allocated once, never cleared. Fresh WebAssembly pages are zero and not resident until
