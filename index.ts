@@ -13,7 +13,7 @@ export {
 
 // Engine: models, sessions (KV-cache reuse), sampling, generation.
 export {
-  loadModel, Model, Session, Sampler, Prng, ContextOverflowError, TokenIdError, NoTokenAllowedError, NonFiniteLogitsError,
+  loadModel, Model, Session, Sampler, Prng, ContextOverflowError, KvCacheRangeError, TokenIdError, NoTokenAllowedError, NonFiniteLogitsError,
   type LlamaConfig, type RopeStyle, type LoadModelOptions, type SamplingOptions, type GenerateOptions,
   type GenerateResult, type GeneratedToken, type FinishReason, type LogitsProcessor, type KvCacheType,
 } from './engine/index.js';

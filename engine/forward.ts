@@ -6,7 +6,7 @@ import type { Kernels, Ptr } from '../kernels/kernels.js';
 import { tokenSetWords } from '../tokenizer/token-set.js';
 import type { Matrix, ModelWeights } from '../weights/model-weights.js';
 import type { LlamaConfig } from '../weights/config.js';
-import type { KvCache } from './kv-cache.js';
+import { KvCacheRangeError, type KvCache } from './kv-cache.js';
 import type { RunState } from './run-state.js';
 import { MASKED_LOGIT } from './masked-logit.js';
 
@@ -113,8 +113,9 @@ export function forward(ctx: ForwardContext, cache: KvCache, tokens: ArrayLike<n
 
     // Causal grouped-query attention of each new token over cache rows 0..its own position.
     if (f16) {
-      k.f32_to_f16_rows(kRows, cache.keys[l] + pos0 * kvDim * 2, ntok * kvDim);
-      k.f32_to_f16_rows(vRows, cache.values[l] + pos0 * kvDim * 2, ntok * kvDim);
+      const overflowed = k.f32_to_f16_rows(kRows, cache.keys[l] + pos0 * kvDim * 2, ntok * kvDim) +
+        k.f32_to_f16_rows(vRows, cache.values[l] + pos0 * kvDim * 2, ntok * kvDim);
+      if (overflowed) throw new KvCacheRangeError(l, overflowed);
       k.attention_f16(s.att, s.q, cache.keys[l], cache.values[l], ntok, pos0, c.nHeads, c.nKvHeads, c.headDim, kvDim, s.attF16Scratch);
     } else {
       k.attention(s.att, s.q, cache.keys[l], cache.values[l], ntok, pos0, c.nHeads, c.nKvHeads, c.headDim, kvDim, s.attScratch);

@@ -62,6 +62,16 @@ export function commonPrefix(cache: KvCache, ids: readonly number[]): number {
   return i;
 }
 
+/** Thrown when a key or value is too large for an f16 cache (|x| >= 65520 would be stored as infinity and
+ * turn the attention into NaN). */
+export class KvCacheRangeError extends Error {
+  constructor(readonly layer: number, readonly count: number) {
+    super(`${count} key/value entr${count === 1 ? 'y' : 'ies'} of layer ${layer} exceed the f16 KV cache's range ` +
+      `(|x| >= 65520 rounds to infinity): use the f32 cache (kvCache: 'f32', --kv f32) for this model`);
+    this.name = 'KvCacheRangeError';
+  }
+}
+
 /** Thrown when a sequence does not fit the cache. */
 export class ContextOverflowError extends Error {
   constructor(readonly needed: number, readonly contextLength: number, what = 'the sequence') {

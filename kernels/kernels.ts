@@ -70,8 +70,9 @@ export interface KernelExports {
   attention_f16(out: Ptr, q: Ptr, kCache: Ptr, vCache: Ptr, ntok: number, pos0: number, nHeads: number, nKvHeads: number,
     headDim: number, kvRowStride: number, scratch: Ptr): void;
   attention_f16_scratch_bytes(positions: number, headDim: number): number;
-  /** dst[i] = binary16 bits of f32 src[i], round to nearest even, integer ops (the f16 KV cache's writes). */
-  f32_to_f16_rows(src: Ptr, dst: Ptr, n: number): void;
+  /** dst[i] = binary16 bits of f32 src[i], round to nearest even, integer ops (the f16 KV cache's writes);
+   * returns how many finite values overflowed to infinity (|x| >= 65520). */
+  f32_to_f16_rows(src: Ptr, dst: Ptr, n: number): number;
   /** f32 dst[i] = binary16 src[i], exact, integer ops (what attention_f16 reads with). */
   f16_to_f32_rows(src: Ptr, dst: Ptr, n: number): void;
   /** out += x. */

@@ -7,12 +7,17 @@ import { f16_bits_to_f32, f32_to_f16_bits } from './quant';
 
 /** dst[i] = binary16 bits of src[i] for i < n: round to nearest even, subnormal halves kept, overflow
  * (|x| >= 65520) to infinity, NaN to a quiet NaN of the same sign (0x7e00 | sign; payload dropped, as ggml's
- * reference conversion does). Scalar: the cache writes ntok * kvDim values per layer, far fewer than it
- * reads. */
-export function f32_to_f16_rows(src: usize, dst: usize, n: i32): void {
+ * reference conversion does). Returns how many finite values overflowed to infinity. Scalar: the cache
+ * writes ntok * kvDim values per layer, far fewer than it reads. */
+export function f32_to_f16_rows(src: usize, dst: usize, n: i32): i32 {
+  let overflowed = 0;
   for (let i = 0; i < n; i++) {
-    store<u16>(dst + (<usize>i << 1), <u16>f32_to_f16_bits(load<f32>(src + (<usize>i << 2))));
+    const x = load<f32>(src + (<usize>i << 2));
+    const h = f32_to_f16_bits(x);
+    if ((h & 0x7fff) == 0x7c00 && abs<f32>(x) != Infinity) overflowed++;
+    store<u16>(dst + (<usize>i << 1), <u16>h);
   }
+  return overflowed;
 }
 
 /** dst[i] = the f32 of the binary16 bits src[i] for i < n, exact (NaN payloads and signed zeros kept). */

@@ -9,6 +9,7 @@ import { MODELS } from '../paths.js';
 import { loadModelFromPath } from '../../engine/load-model-node.js';
 import type { Model } from '../../engine/model.js';
 import { compareRows } from './reference-forward.js';
+import { KvCacheRangeError } from '../../engine/kv-cache.js';
 
 const BIN = join(MODELS, 'stories260K/stories260K.bin');
 const ref = JSON.parse(readFileSync(join(MODELS, 'stories260K/greedy_reference.json'), 'utf8'));
@@ -97,6 +98,20 @@ describe('f16 KV cache', () => {
     const fresh = f16.createSession();
     fresh.prefill([...seq.slice(0, 40), ...seq.slice(70, 90)]);
     expect(s.logitsView()).toEqual(fresh.logitsView());
+  });
+
+  it('a value beyond the f16 range is a named error, not NaN logits; the f32 cache takes it', async () => {
+    const m = await loadModelFromPath(BIN, { dtype: 'f32' });
+    const wv = m.weights.layers[1].wv;
+    if (wv.kind !== 'f32') throw new Error('expected f32 weights');
+    m.kernels.exports.scale(wv.data, wv.rows * wv.cols, 1e6); // layer 1's values reach ~1e5 and beyond
+    const s = m.createSession({ kvCache: 'f16' });
+    expect(() => s.prefill(seq.slice(0, 8))).toThrow(KvCacheRangeError);
+    expect(() => s.prefill(seq.slice(0, 8))).toThrow(/entries of layer 1 exceed the f16 KV cache's range \(\|x\| >= 65520 rounds to infinity\): use the f32 cache/);
+    expect(s.tokens).toEqual([]); // nothing half-written is taken as cached
+    const f = m.createSession();
+    f.prefill(seq.slice(0, 8));
+    expect(f.logitsView().every(Number.isFinite)).toBe(true);
   });
 
   it('rejects a cache type it does not have, naming it', async () => {

@@ -135,3 +135,16 @@ describe('f16 rows (the f16 KV cache)', () => {
     }
   });
 });
+
+describe('f32_to_f16_rows overflow count', () => {
+  it('counts the finite values that became infinite, not infinities or NaN given', async () => {
+    const k = await kernels();
+    scoped(k, () => {
+      const x = Float32Array.from([1, 65504, 65519.99, 65520, -70000, 3e38, Infinity, -Infinity, NaN, -1e-9]);
+      const src = k.alloc(x.length * 4), dst = k.alloc(x.length * 2);
+      k.f32(src, x.length).set(x);
+      expect(k.exports.f32_to_f16_rows(src, dst, x.length)).toBe(3);
+      expect(k.exports.f32_to_f16_rows(src, dst, 3)).toBe(0);
+    });
+  });
+});
