@@ -13,9 +13,9 @@ export {
 
 // Engine: models, sessions (KV-cache reuse), sampling, generation.
 export {
-  loadModel, Model, Session, Sampler, Prng, ContextOverflowError, TokenIdError, NoTokenAllowedError, NonFiniteLogitsError,
+  loadModel, Model, Session, Sampler, Prng, ContextOverflowError, KvCacheRangeError, TokenIdError, NoTokenAllowedError, NonFiniteLogitsError,
   type LlamaConfig, type RopeStyle, type LoadModelOptions, type SamplingOptions, type GenerateOptions,
-  type GenerateResult, type GeneratedToken, type FinishReason, type LogitsProcessor,
+  type GenerateResult, type GeneratedToken, type FinishReason, type LogitsProcessor, type KvCacheType,
 } from './engine/index.js';
 // The bundled default model: browsers fetch it from where the page serves models/default (or pass bytes).
 export { loadDefaultModel, DefaultModelError, type DefaultModelFrom } from './engine/default-model.js';

@@ -17,7 +17,7 @@ import type { LayerWeights, ModelWeights, Q8Matrix } from '../weights/model-weig
 import { leanChild, measureInChild } from './decode-child.js';
 import type { DecodeBenchResult, MeasureOptions } from './decode-result.js';
 
-const PRESETS: Record<string, LlamaConfig> = {
+export const PRESETS: Record<string, LlamaConfig> = {
   'smollm-135m': {
     architecture: 'llama', dim: 576, hiddenDim: 1536, nLayers: 30, nHeads: 9, nKvHeads: 3, headDim: 64, vocabSize: 49152,
     contextLength: 2048, ropeTheta: 10000, ropeStyle: 'interleaved', normEps: 1e-5, tiedEmbeddings: true,

@@ -4,6 +4,7 @@ import { UsageError } from '../cmdline/flags.js';
 const SUITES: Record<string, () => Promise<{ run(args: string[]): Promise<number> }>> = {
   kernels: () => import('../bench/kernels.js'),
   decode: () => import('../bench/decode.js'),
+  kv: () => import('../bench/kv-cache.js'),
   grammar: () => import('../bench/grammar.js'),
   load: () => import('../bench/load.js'),
   memory: () => import('../bench/memory.js'),

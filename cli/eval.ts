@@ -8,6 +8,7 @@ import { buildReport, formatTable } from '../bench/eval/report.js';
 import { evaluate, type EvalExample } from '../bench/eval/runner.js';
 import { intFlag, parseFlags, UsageError } from '../cmdline/flags.js';
 import { THREADS_HELP, threadsFlag } from './threads.js';
+import { KV_HELP, kvCacheFlag } from './kv-cache-flag.js';
 import { BadInputError, EXIT, extractOptionsFrom, loadCliModel, progressLine, reportError, requireFile, SAMPLING_FLAGS } from './extract.js';
 
 const HELP = `usage: jsonlm eval --data FILE.jsonl [options]
@@ -31,6 +32,7 @@ const HELP = `usage: jsonlm eval --data FILE.jsonl [options]
   --max-tokens N      most tokens per example (default: what the context leaves)
   --ctx N             context length to allocate (default: the model's)
 ${THREADS_HELP}
+${KV_HELP}
 
 Prints a table (rows: tiers, then overall) on stdout, and a second one per data set when the lines
 name one. Exit codes as jsonlm extract (3 missing file,
@@ -75,12 +77,13 @@ async function runEval(args: string[]): Promise<number> {
   const options = extractOptionsFrom(v);
   const limit = v.limit === undefined ? undefined : intFlag(v.limit, 'limit', 0, 1);
   const contextLength = v.ctx === undefined ? undefined : intFlag(v.ctx, 'ctx', 0, 1);
+  const kv = kvCacheFlag(v.kv);
   let examples = readDataset(v.data);
   if (v.tier !== undefined) examples = examples.filter((e) => e.tier === v.tier);
   if (limit !== undefined) examples = examples.slice(0, limit);
   if (examples.length === 0) throw new UsageError('no examples to evaluate (check --data, --tier and --limit)');
 
-  const model = await loadCliModel(v.model, v.tokenizer, contextLength, threadsFlag(v.threads));
+  const model = await loadCliModel(v.model, v.tokenizer, contextLength, threadsFlag(v.threads), kv);
   const extractor = extractorFor(model);
   const tty = process.stderr.isTTY;
   const t0 = performance.now();

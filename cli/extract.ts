@@ -16,6 +16,7 @@ import { tokenizerFromJson } from '../tokenizer/index.js';
 import { intFlag, numberFlag, parseFlags, UsageError } from '../cmdline/flags.js';
 import { BatchFileError, BatchOutput, parseInputDocs, stripBom, type InputDoc } from './batch-files.js';
 import { THREADS_HELP, threadsFlag } from './threads.js';
+import { KV_HELP, kvCacheFlag } from './kv-cache-flag.js';
 
 /** Exit codes of extract and eval (0 success, 1 unexpected failure, 2 bad flags, as every command). */
 export const EXIT = {
@@ -85,12 +86,12 @@ export function requireFile(path: string, what: string, folderAllowed = false): 
 
 /** Loads --model (or the default model) with an optional --tokenizer (llama2.c .bin or tokenizer.json). */
 export async function loadCliModel(modelFlag: string | undefined, tokenizerFlag: string | undefined, contextLength?: number,
-  threads?: { threads: number; threadsUpTo: boolean }): Promise<Model> {
+  threads?: { threads: number; threadsUpTo: boolean }, kv: ReturnType<typeof kvCacheFlag> = {}): Promise<Model> {
   const path = modelFlag === undefined ? defaultModelPath() : requireFile(modelFlag, 'model', true);
   if (tokenizerFlag !== undefined) requireFile(tokenizerFlag, 'tokenizer');
   const jsonTokenizer = tokenizerFlag?.endsWith('.json');
   const model = await loadModelFromPath(path, {
-    contextLength, ...threads,
+    contextLength, ...threads, ...kv,
     tokenizerPath: jsonTokenizer ? undefined : tokenizerFlag,
     tokenizer: jsonTokenizer ? tokenizerFromJson(readFileSync(tokenizerFlag!, 'utf8')) : undefined,
   }).catch(explainContextError(contextLength));
@@ -130,6 +131,7 @@ export const SAMPLING_FLAGS = {
   grounded: { type: 'boolean' }, 'no-grounded': { type: 'boolean' },
   draft: { type: 'boolean' }, 'no-draft': { type: 'boolean' },
   model: { type: 'string' }, tokenizer: { type: 'string' }, ctx: { type: 'string' }, threads: { type: 'string' },
+  kv: { type: 'string' },
 } as const;
 
 export function extractOptionsFrom(v: Record<string, string | boolean | undefined>): ExtractOptions {
@@ -169,6 +171,7 @@ const HELP = `usage: jsonlm extract --schema FILE [--text STR | --input FILE] [o
   --max-tokens N      most tokens to generate (default: what the context leaves)
   --ctx N             context length to allocate (default: the model's)
 ${THREADS_HELP}
+${KV_HELP}
   --no-grammar        let the model write freely (the output is still checked), to compare
   --jump-forward      append the bytes the grammar forces without running the model (faster on large
                       models; off because it tokenizes them unlike training, which hurts small models)
@@ -211,6 +214,7 @@ async function runExtract(args: string[]): Promise<number> {
   if (v.output !== undefined && v.input === undefined) throw new UsageError('--output needs --input docs.jsonl');
   const options = extractOptionsFrom(v);
   const contextLength = v.ctx === undefined ? undefined : intFlag(v.ctx, 'ctx', 0, 1);
+  const kv = kvCacheFlag(v.kv);
   const schema = readSchemaFile(v.schema);
   if (v.input !== undefined) requireFile(v.input, 'input file');
 
@@ -222,7 +226,7 @@ async function runExtract(args: string[]): Promise<number> {
     else text = readFileSync(0, 'utf8');
   }
 
-  const model = await loadCliModel(v.model, v.tokenizer, contextLength, threadsFlag(v.threads));
+  const model = await loadCliModel(v.model, v.tokenizer, contextLength, threadsFlag(v.threads), kv);
   const extractor = extractorFor(model);
   if (options.grammar) {
     const { warnings } = extractor.constraintFor(schema); // an unsupported keyword fails here, before any document

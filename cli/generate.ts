@@ -5,6 +5,7 @@ import { tokenizerFromJson } from '../tokenizer/index.js';
 import { intFlag, numberFlag, parseFlags, UsageError } from '../cmdline/flags.js';
 import { explainContextError } from './extract.js';
 import { THREADS_HELP, threadsFlag } from './threads.js';
+import { KV_HELP, kvCacheFlag } from './kv-cache-flag.js';
 
 const HELP = `usage: jsonlm generate --model PATH [options]
 
@@ -21,7 +22,8 @@ const HELP = `usage: jsonlm generate --model PATH [options]
   --ignore-eos          keep generating past EOS
   --ctx N               context length to allocate (default: the model's)
   --f32                 keep f32 weights (default: int8)
-${THREADS_HELP}`;
+${THREADS_HELP}
+${KV_HELP}`;
 
 export async function run(args: string[]): Promise<number> {
   const { values: v } = parseFlags(args, {
@@ -29,7 +31,7 @@ export async function run(args: string[]): Promise<number> {
     steps: { type: 'string' }, temperature: { type: 'string' }, 'top-k': { type: 'string' }, 'top-p': { type: 'string' },
     'repetition-penalty': { type: 'string' }, seed: { type: 'string' }, stop: { type: 'string', multiple: true },
     'ignore-eos': { type: 'boolean' }, ctx: { type: 'string' }, f32: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
-    threads: { type: 'string' },
+    threads: { type: 'string' }, kv: { type: 'string' },
   });
   if (v.help) { console.log(HELP); return 0; }
   if (!v.model) throw new UsageError(`--model is required\n\n${HELP}`);
@@ -46,7 +48,7 @@ export async function run(args: string[]): Promise<number> {
 
   const jsonTokenizer = v.tokenizer?.endsWith('.json');
   const model = await loadModelFromPath(v.model, {
-    dtype: v.f32 ? 'f32' : 'q8', contextLength, ...threadsFlag(v.threads),
+    dtype: v.f32 ? 'f32' : 'q8', contextLength, ...threadsFlag(v.threads), ...kvCacheFlag(v.kv),
     tokenizerPath: jsonTokenizer ? undefined : v.tokenizer,
     tokenizer: jsonTokenizer ? tokenizerFromJson(readFileSync(v.tokenizer!, 'utf8')) : undefined,
   }).catch(explainContextError(contextLength));

@@ -5,6 +5,7 @@
 import { basename } from 'node:path';
 import { intFlag, parseFlags, UsageError } from '../cmdline/flags.js';
 import { defaultModelPath, extractOptionsFrom, loadCliModel, reportError, SAMPLING_FLAGS } from './extract.js';
+import { kvCacheFlag } from './kv-cache-flag.js';
 import { createExtractionServer } from './serve-http.js';
 
 const LOOPBACK = ['127.0.0.1', 'localhost', '::1'];
@@ -26,7 +27,7 @@ Options:
                          ::1; otherwise any)
   --max-body-bytes N     largest request body (default 1048576; 413 above it)
   --max-queue N          most requests waiting behind the running one (default 1024; 503 above it)
-  --model PATH, --tokenizer FILE, --ctx N, --seed N, --temperature T, --max-tokens N, --no-grammar,
+  --model PATH, --tokenizer FILE, --ctx N, --kv f32|f16, --seed N, --temperature T, --max-tokens N, --no-grammar,
   --jump-forward, --copy-bias B, --value-choice, --no-value-choice: as for \`jsonlm extract\` (per request,
                          "seed", "temperature" and "max_tokens" override them)
 
@@ -57,8 +58,9 @@ async function runServe(args: string[]): Promise<number> {
     : LOOPBACK.includes(host) ? LOOPBACK : [];
   const defaults = extractOptionsFrom(v);
   const contextLength = v.ctx === undefined ? undefined : intFlag(v.ctx, 'ctx', 0, 1);
+  const kv = kvCacheFlag(v.kv);
 
-  const model = await loadCliModel(v.model, v.tokenizer, contextLength);
+  const model = await loadCliModel(v.model, v.tokenizer, contextLength, undefined, kv);
   const modelName = basename(v.model ?? defaultModelPath().replace(/\/+$/, '')) || 'default';
   const { server, queue, shutdown } = createExtractionServer(model, { modelName, maxBodyBytes, maxQueue, allowedHosts, defaults });
 

@@ -6,7 +6,7 @@ import type { Kernels, Ptr } from '../kernels/kernels.js';
 import { tokenSetWords } from '../tokenizer/token-set.js';
 import { Q4_GROUP, type Matrix, type ModelWeights } from '../weights/model-weights.js';
 import type { LlamaConfig } from '../weights/config.js';
-import type { KvCache } from './kv-cache.js';
+import { KvCacheRangeError, type KvCache } from './kv-cache.js';
 import type { RunState } from './run-state.js';
 import { MASKED_LOGIT } from './masked-logit.js';
 
@@ -106,9 +106,10 @@ export function forward(ctx: ForwardContext, cache: KvCache, tokens: ArrayLike<n
 
   for (let l = 0; l < c.nLayers; l++) {
     const L = w.layers[l];
-    // K and V rows of this chunk go straight to their cache rows.
-    const kRows = cache.keys[l] + pos0 * kvDim * 4;
-    const vRows = cache.values[l] + pos0 * kvDim * 4;
+    // K and V rows of this chunk go straight to their cache rows (f16 cache: to f32 rows, rounded in below).
+    const f16 = cache.type === 'f16';
+    const kRows = f16 ? s.kChunk : cache.keys[l] + pos0 * kvDim * 4;
+    const vRows = f16 ? s.vChunk : cache.values[l] + pos0 * kvDim * 4;
 
     // Attention block: xb = rmsnorm(x); q, k, v = projections; RoPE on q and k.
     k.rmsnorm(s.xb, s.x, L.attnNorm, c.dim, c.normEps, ntok);
@@ -118,7 +119,14 @@ export function forward(ctx: ForwardContext, cache: KvCache, tokens: ArrayLike<n
     k.rope(kRows, ntok, c.nKvHeads, c.headDim, kvDim, pos0, s.ropeCos, s.ropeSin, ropeStyle);
 
     // Causal grouped-query attention of each new token over cache rows 0..its own position.
-    k.attention(s.att, s.q, cache.keys[l], cache.values[l], ntok, pos0, c.nHeads, c.nKvHeads, c.headDim, kvDim, s.attScratch);
+    if (f16) {
+      const overflowed = k.f32_to_f16_rows(kRows, cache.keys[l] + pos0 * kvDim * 2, ntok * kvDim) +
+        k.f32_to_f16_rows(vRows, cache.values[l] + pos0 * kvDim * 2, ntok * kvDim);
+      if (overflowed) throw new KvCacheRangeError(l, overflowed);
+      k.attention_f16(s.att, s.q, cache.keys[l], cache.values[l], ntok, pos0, c.nHeads, c.nKvHeads, c.headDim, kvDim, s.attF16Scratch);
+    } else {
+      k.attention(s.att, s.q, cache.keys[l], cache.values[l], ntok, pos0, c.nHeads, c.nKvHeads, c.headDim, kvDim, s.attScratch);
+    }
 
     // Output projection, residual.
     matmul(ctx, [[s.xb2, L.wo]], input(ctx, s.att, qDim, ntok));

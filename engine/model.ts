@@ -7,7 +7,7 @@ import type { ExtractionHints } from '../weights/extraction-hints.js';
 import type { LlamaConfig } from '../weights/config.js';
 import type { ForwardContext } from './forward.js';
 import { generate, generateSteps, type GenerateOptions, type GenerateResult, type GeneratedToken } from './generate.js';
-import { createKvCache } from './kv-cache.js';
+import { createKvCache, kvCacheType, type KvCacheType } from './kv-cache.js';
 import { createRunState, DEFAULT_MAX_CHUNK } from './run-state.js';
 import { Sampler, type SamplingOptions } from './sampler.js';
 import { Session } from './session.js';
@@ -20,6 +20,9 @@ export interface ModelOptions {
   maxChunk?: number;
   /** Extraction settings recommended for this model (loadModel takes them from the model file). */
   extractionHints?: ExtractionHints;
+  /** How sessions' KV caches store keys and values (default 'f32'): 'f16' halves the cache's memory; the
+   * logits then differ from f32's by the rounding of K and V to 11 significant bits. */
+  kvCache?: KvCacheType;
 }
 
 export class Model {
@@ -27,6 +30,8 @@ export class Model {
   /** Positions each session can hold. */
   readonly contextLength: number;
   readonly extractionHints: ExtractionHints;
+  /** The KV cache type of sessions created without one. */
+  readonly kvCache: KvCacheType;
   private readonly ctx: ForwardContext;
   private readonly samplerScratch: Ptr;
   private defaultSession: Session | undefined;
@@ -44,14 +49,20 @@ export class Model {
       throw new Error(`the tokenizer has ${tokenizer.vocabSize} tokens but the model only ${this.config.vocabSize}`);
     }
     this.contextLength = ctxLen;
+    this.kvCache = kvCacheType(options.kvCache ?? 'f32');
     this.extractionHints = options.extractionHints ?? {};
     this.ctx = { kernels, config: this.config, weights, state: createRunState(kernels, this.config, weights, ctxLen, maxChunk) };
     this.samplerScratch = kernels.alloc(this.config.vocabSize * 4);
   }
 
   /** A new sequence with its own KV cache (allocated now, resident only as it fills). */
-  createSession(options: { contextLength?: number } = {}): Session {
-    return new Session(this.ctx, createKvCache(this.kernels, this.config, options.contextLength ?? this.contextLength));
+  createSession(options: { contextLength?: number; kvCache?: KvCacheType } = {}): Session {
+    const contextLength = options.contextLength ?? this.contextLength;
+    // The run state's attention scratch is sized for the model's context length.
+    if (contextLength > this.contextLength) {
+      throw new RangeError(`context length ${contextLength} is larger than the model's ${this.contextLength}`);
+    }
+    return new Session(this.ctx, createKvCache(this.kernels, this.config, contextLength, options.kvCache ?? this.kvCache));
   }
 
   /** A sampler over this model's vocabulary, for loops driven by hand (session.prefill / decode /

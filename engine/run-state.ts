@@ -26,6 +26,12 @@ export interface RunState {
   mmScratch: Ptr;
   mmScratchBytes: number;
   attScratch: Ptr;
+  /** f16 caches only: this chunk's keys and values as f32 [chunk, nKvHeads*headDim] before they are rounded
+   * into the cache, and attention_f16's scratch (its scores and one KV head widened to f32). Untouched, and
+   * so not resident, while every session uses an f32 cache. */
+  kChunk: Ptr;
+  vChunk: Ptr;
+  attF16Scratch: Ptr;
   ropeCos: Ptr; // f32[contextLength, headDim/2]
   ropeSin: Ptr;
   logits: Ptr; // f32[vocab], one row
@@ -62,6 +68,8 @@ export function createRunState(kernels: Kernels, config: LlamaConfig, weights: M
     mmScratch: 0, mmScratchBytes: 0,
     // Attention scores of one (token, head) over every position it sees.
     attScratch: f32(contextLength),
+    kChunk: f32(maxChunk * config.nKvHeads * headDim), vChunk: f32(maxChunk * config.nKvHeads * headDim),
+    attF16Scratch: kernels.alloc(kernels.exports.attention_f16_scratch_bytes(contextLength, headDim)),
     ropeCos: f32(contextLength * (headDim / 2)), ropeSin: f32(contextLength * (headDim / 2)),
     logits: f32(vocabSize),
   };

@@ -77,6 +77,16 @@ export interface KernelExports {
   /** Causal GQA attention over an f32 KV cache; scratch holds pos0+ntok f32 scores. */
   attention(out: Ptr, q: Ptr, kCache: Ptr, vCache: Ptr, ntok: number, pos0: number, nHeads: number, nKvHeads: number,
     headDim: number, kvRowStride: number, scratch: Ptr): void;
+  /** attention over an f16 KV cache (binary16 bits, kvRowStride halves a row); bit-identical to attention over
+   * the same values widened to f32. scratch: attention_f16_scratch_bytes(pos0 + ntok, headDim). */
+  attention_f16(out: Ptr, q: Ptr, kCache: Ptr, vCache: Ptr, ntok: number, pos0: number, nHeads: number, nKvHeads: number,
+    headDim: number, kvRowStride: number, scratch: Ptr): void;
+  attention_f16_scratch_bytes(positions: number, headDim: number): number;
+  /** dst[i] = binary16 bits of f32 src[i], round to nearest even, integer ops (the f16 KV cache's writes);
+   * returns how many finite values overflowed to infinity (|x| >= 65520). */
+  f32_to_f16_rows(src: Ptr, dst: Ptr, n: number): number;
+  /** f32 dst[i] = binary16 src[i], exact, integer ops (what attention_f16 reads with). */
+  f16_to_f32_rows(src: Ptr, dst: Ptr, n: number): void;
   /** out += x. */
   add(out: Ptr, x: Ptr, n: number): void;
   /** x *= s. */

@@ -1,5 +1,6 @@
 import { softmax } from './activation';
 import { check } from './checks';
+import { halfToFloat } from './f16-rows';
 
 /** Causal grouped-query attention over an f32 KV cache.
  * q [ntok, nHeads*headDim]; kCache/vCache [positions, kvRowStride floats], positions 0..pos0+ntok-1;
@@ -26,6 +27,50 @@ export function attention(out: usize, q: usize, kCache: usize, vCache: usize, nt
       scores(scratch, qh, kCache + kvOff, kvRow, nKeys, headDim, invSqrt);
       softmax(scratch, nKeys);
       weightedSum(out + <usize>t * qRow + <usize>h * headBytes, scratch, vCache + kvOff, kvRow, nKeys, headDim);
+    }
+  }
+}
+
+/** Bytes of scratch attention_f16 needs for `positions` cached positions (pos0 + ntok); in f64, so that an
+ * absurd context length asks the allocator for too much instead of wrapping around. */
+export function attention_f16_scratch_bytes(positions: i32, headDim: i32): f64 {
+  return Math.ceil(<f64>positions * 4 / 16) * 16 + 2 * <f64>positions * <f64>headDim * 4;
+}
+
+// @ts-ignore: decorator
+@inline function f16ScratchOffset(positions: i32): i32 { return (positions * 4 + 15) & ~15; }
+
+/** attention() over an f16 KV cache (binary16 bits, kvRowStride halves per position). Per KV head, its
+ * keys and values at positions 0..pos0+ntok-1 are converted exactly to f32 into scratch (rows of headDim),
+ * once for all the query heads that share it; then every (query, head) runs the same scores, softmax and
+ * weightedSum as attention(), in the same order. So the result is bit-identical to attention() over an f32
+ * cache holding the f16-rounded values. scratch: attention_f16_scratch_bytes(pos0 + ntok, headDim). */
+export function attention_f16(out: usize, q: usize, kCache: usize, vCache: usize, ntok: i32, pos0: i32,
+  nHeads: i32, nKvHeads: i32, headDim: i32, kvRowStride: i32, scratch: usize): void {
+  check(nKvHeads > 0 && nHeads >= nKvHeads && nHeads % nKvHeads == 0, 'attention: nHeads must be a positive multiple of nKvHeads');
+  check(headDim > 0 && pos0 >= 0, 'attention: headDim must be positive and pos0 >= 0');
+  const group = nHeads / nKvHeads;
+  const positions = pos0 + ntok;
+  const qRow = <usize>(nHeads * headDim) << 2;
+  const headBytes = <usize>headDim << 2;
+  const halfRow = <usize>kvRowStride << 1;
+  const kf = scratch + <usize>f16ScratchOffset(positions);
+  const vf = kf + <usize>positions * headBytes;
+  const invSqrt: f32 = <f32>1.0 / sqrt<f32>(<f32>headDim);
+  touchRows(kCache, vCache, positions, halfRow);
+  for (let kh = 0; kh < nKvHeads; kh++) {
+    const off = <usize>(kh * headDim) << 1;
+    for (let p = 0; p < positions; p++) {
+      halfToFloat(kCache + <usize>p * halfRow + off, kf + <usize>p * headBytes, headDim);
+      halfToFloat(vCache + <usize>p * halfRow + off, vf + <usize>p * headBytes, headDim);
+    }
+    for (let t = 0; t < ntok; t++) {
+      const nKeys = pos0 + t + 1;
+      for (let h = kh * group; h < (kh + 1) * group; h++) {
+        scores(scratch, q + <usize>t * qRow + <usize>h * headBytes, kf, headBytes, nKeys, headDim, invSqrt);
+        softmax(scratch, nKeys);
+        weightedSum(out + <usize>t * qRow + <usize>h * headBytes, scratch, vf, headBytes, nKeys, headDim);
+      }
     }
   }
 }

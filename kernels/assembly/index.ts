@@ -8,7 +8,8 @@ export { matvec_f32, matmul_f32 } from './matvec-f32';
 export { rmsnorm } from './norm';
 export { rope_table, rope } from './rope';
 export { softmax, swiglu } from './activation';
-export { attention } from './attention';
+export { attention, attention_f16, attention_f16_scratch_bytes } from './attention';
+export { f32_to_f16_rows, f16_to_f32_rows } from './f16-rows';
 export { add, scale, apply_mask, argmax } from './elementwise';
 
 /** First free byte after the module's static data (the argument-check messages): the loader's allocator

@@ -137,3 +137,25 @@ describe('--threads', () => {
     }
   });
 });
+
+describe('--kv', () => {
+  it('f16 gives logits near f32\'s but not equal (logits), the greedy text (generate), and rejects other types (exit 2)', async () => {
+    const tokens = ['--tokens', [1, ...ref.greedy_ids.slice(0, 30)].join(',')];
+    const f32 = await cli(['logits', '--model', BIN, ...tokens, '--f32', '--kv', 'f32']);
+    const f16 = await cli(['logits', '--model', BIN, ...tokens, '--f32', '--kv', 'f16']);
+    const plain = await cli(['logits', '--model', BIN, ...tokens, '--f32']);
+    expect([f32.code, f16.code]).toEqual([0, 0]);
+    expect(plain.out).toBe(f32.out); // f32 is the default
+    const a = JSON.parse(f32.out) as number[], b = JSON.parse(f16.out) as number[];
+    expect(f16.out).not.toBe(f32.out);
+    expect(compareRows(b, a).maxAbs).toBeLessThan(0.05);
+    const g = await cli(['generate', '--model', BIN, '--tokenizer', TOK, '--steps', '256', '--f32', '--kv', 'f16']);
+    expect(g.code).toBe(0);
+    expect(g.out).toBe(ref.text + '\n');
+    for (const cmd of [['logits', '--model', BIN, '--tokens', '1'], ['generate', '--model', BIN], ['extract', '--schema', 'x.json', '--text', 'x']]) {
+      const r = await cli([...cmd, '--kv', 'q8']);
+      expect(r.code, cmd[0]).toBe(2);
+      expect(r.err).toMatch(/--kv must be f32 or f16, got 'q8'/);
+    }
+  });
+});

@@ -73,6 +73,24 @@ describe('worker threads', () => {
     }
   });
 
+  it('give bit-identical logits for 1, 2 and 4 threads with an f16 KV cache', () => {
+    const runF16 = (m: Model) => {
+      const prompt = Array.from({ length: 40 }, (_, i) => (i * 41 + 3) % CONFIG.vocabSize);
+      const out = m.logitsAll(prompt, m.createSession({ kvCache: 'f16' }));
+      const s = m.createSession({ kvCache: 'f16' });
+      s.prefill(prompt);
+      for (let i = 0; i < 12; i++) { s.decode((i * 29 + 7) % CONFIG.vocabSize); out.push(s.logitsView().slice()); }
+      return out;
+    };
+    const [one, two, four] = models.map(runF16);
+    expect(one.every((row) => row.every(Number.isFinite))).toBe(true);
+    // Not the f32 cache's logits (the rounding shows), yet the same on every thread count.
+    expect(Buffer.from(one[39].buffer).equals(Buffer.from(run(models[0])[39].buffer))).toBe(false);
+    for (const other of [two, four]) {
+      for (let i = 0; i < one.length; i++) expect(Buffer.from(other[i].buffer).equals(Buffer.from(one[i].buffer)), `row ${i}`).toBe(true);
+    }
+  });
+
   it('give the same logits when small products stay on the calling thread (the default threshold)', () => {
     const split = run(models[2]);
     models[2].kernels.pool!.minParallelMacs = MIN_PARALLEL_MACS;

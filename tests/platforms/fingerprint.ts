@@ -182,6 +182,24 @@ export async function kernelFingerprints(rec: Recorder): Promise<void> {
     need(k, 'attention')(out, q, kc, vc, ntok, pos0, nHeads, nKv, headDim, kvRow, scratch);
     return k.f32(out, ntok * nHeads * headDim).slice();
   });
+  // The f16 KV cache's conversions both ways (normal, subnormal, overflowing and zero values, so both the
+  // vector and the scalar paths run) and attention over the halves.
+  await rec.entry('kernels/f16_rows+attention_f16', () => {
+    const pos0 = 5, positions = pos0 + ntok, kvRow = nKv * headDim, n = positions * kvRow;
+    const x = rng.fill(new Float32Array(n), 4);
+    for (let i = 0; i < n; i += 17) x[i] = [0, 3e-6, -7e-8, 70000, -1e-30][(i / 17) % 5] as number;
+    const src = put(k, x), kh = k.alloc(n * 2), vh = k.alloc(n * 2), wide = k.alloc(n * 4);
+    need(k, 'f32_to_f16_rows')(src, kh, n);
+    need(k, 'f16_to_f32_rows')(kh, wide, n);
+    const widened = k.f32(wide, n).slice();
+    for (let i = 0; i < n; i++) if (!Number.isFinite(widened[i])) widened[i] = 0; // 70000 is inf as a half
+    need(k, 'f32_to_f16_rows')(put(k, widened), kh, n);
+    need(k, 'f32_to_f16_rows')(put(k, rng.fill(new Float32Array(n))), vh, n);
+    const q = put(k, rng.fill(new Float32Array(ntok * nHeads * headDim), 2));
+    const out = k.alloc(ntok * nHeads * headDim * 4), scratch = k.alloc(need(k, 'attention_f16_scratch_bytes')(positions, headDim));
+    need(k, 'attention_f16')(out, q, kh, vh, ntok, pos0, nHeads, nKv, headDim, kvRow, scratch);
+    return concat(k.u8(kh, n * 2), k.u8(vh, n * 2), k.u8(wide, n * 4), k.u8(out, ntok * nHeads * headDim * 4));
+  });
   await rec.entry('kernels/elementwise', () => {
     const n = 77;
     const a = put(k, rng.fill(new Float32Array(n))), b = put(k, rng.fill(new Float32Array(n)));

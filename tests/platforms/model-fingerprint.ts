@@ -32,6 +32,7 @@ export const SAME_AS: Record<string, string> = {
   'model/random-q4_0-int8': 'model/random-q4_0-gguf',
   'model/random-q4_0-plain': 'model/random-q4_0-gguf',
   'model/random-q4_0-threads2': 'model/random-q4_0-gguf',
+  'model/random-q8-kv16-threads2': 'model/random-q8-kv16',
 };
 
 /** The seeded random model: weights/random-model.ts's TINY config (2 layers, 4 q / 2 kv heads, vocab 288)
@@ -63,7 +64,7 @@ async function extractEntry(rec: Recorder, name: string, model: () => Promise<Mo
 }
 
 async function modelEntry(rec: Recorder, name: string, source: () => ModelSource, dtype: 'q8' | 'f32',
-  options: { threads?: number; workerHost?: WorkerHost; relaxedSimd?: boolean; q4_0?: 'packed' | 'int8' } = {}): Promise<void> {
+  options: { threads?: number; workerHost?: WorkerHost; relaxedSimd?: boolean; q4_0?: 'packed' | 'int8'; kvCache?: 'f32' | 'f16' } = {}): Promise<void> {
   await rec.entry(name, async () => {
     const model = await loadModel(source(), { dtype, contextLength: 64, ...options });
     const k = model.kernels;
@@ -86,6 +87,7 @@ export async function modelFingerprints(rec: Recorder, inputs: ModelInputs): Pro
     const source = () => modelSourceFromBytes(stories, 'stories260K.bin');
     await modelEntry(rec, 'model/stories260K-f32', source, 'f32');
     await modelEntry(rec, 'model/stories260K-q8', source, 'q8');
+    await modelEntry(rec, 'model/stories260K-f32-kv16', source, 'f32', { kvCache: 'f16' });
     const tok = inputs.stories260KTokenizer;
     if (tok) {
       await extractEntry(rec, 'extract/stories260K-q8', () =>
@@ -119,6 +121,10 @@ export async function modelFingerprints(rec: Recorder, inputs: ModelInputs): Pro
       await modelEntry(rec, `model/random-q8-threads${threads}`, () => modelSourceFromBytes(f32, 'random-f32.gguf'), 'q8',
         { threads, workerHost: inputs.workerHost });
     }
+    // The f16 KV cache (keys and values rounded to binary16 in the module), on one and two threads.
+    await modelEntry(rec, 'model/random-q8-kv16', () => modelSourceFromBytes(f32, 'random-f32.gguf'), 'q8', { kvCache: 'f16' });
+    await modelEntry(rec, 'model/random-q8-kv16-threads2', () => modelSourceFromBytes(f32, 'random-f32.gguf'), 'q8',
+      { kvCache: 'f16', threads: 2, workerHost: inputs.workerHost });
     await extractEntry(rec, 'extract/random-q8', () => loadModel(modelSourceFromBytes(f32, 'random-f32.gguf'), { dtype: 'q8' }));
   }
 

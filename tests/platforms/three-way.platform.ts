@@ -13,9 +13,10 @@ const KERNEL_ENTRIES = [
   'kernels/quantize_rows_q8', 'kernels/dequantize_rows_q8', 'kernels/matvec_q8', 'kernels/matmul_q8', 'kernels/matmul_q8_tiled',
   'kernels/matvec_f32', 'kernels/matmul_f32', 'kernels/rmsnorm', 'kernels/softmax+swiglu', 'kernels/rope_table',
   'kernels/rope', 'kernels/attention', 'kernels/elementwise', 'kernels/math', 'kernels/subnormals',
+  'kernels/f16_rows+attention_f16',
 ];
 const MODEL_ENTRIES = [
-  'model/stories260K-f32', 'model/stories260K-q8', 'extract/stories260K-q8',
+  'model/stories260K-f32', 'model/stories260K-q8', 'extract/stories260K-q8', 'model/stories260K-f32-kv16', 'model/random-q8-kv16',
   'weights/random-gguf', 'model/random-f32', 'model/random-q8', 'model/random-q8_0-gguf', 'extract/random-q8',
   'weights/random-q4_0-gguf', 'model/random-q4_0-gguf',
   ...Object.keys(SAME_AS),
