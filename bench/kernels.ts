@@ -262,6 +262,12 @@ function benchWholeModel(k: Kernels, t: Timing, prefillTokens: number): WholeMod
   return { weightBytes, decodePassesPerS: 1000 / decode, prefillTokens, prefillTokensPerS: prefillTokens * 1000 / prefill };
 }
 
+/** Median of each rate over runs (three or one). */
+function medianWhole(runs: WholeModel[]): WholeModel {
+  const mid = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+  return { ...runs[0], decodePassesPerS: mid(runs.map((r) => r.decodePassesPerS)), prefillTokensPerS: mid(runs.map((r) => r.prefillTokensPerS)) };
+}
+
 function fmt(n: number | undefined, digits = 2): string {
   if (n === undefined) return '-';
   return n >= 100 ? n.toFixed(0) : n.toFixed(digits);
@@ -277,19 +283,43 @@ function printTable(rows: Row[]): void {
   for (const b of body) console.log(line(b));
 }
 
+/** `args` without `--node PATH` / `--node=PATH`. */
+function withoutNodeFlag(args: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--node') i++;
+    else if (!args[i].startsWith('--node=')) out.push(args[i]);
+  }
+  return out;
+}
+
+/** The whole suite again, in a child under another Node binary (`--node PATH`). */
+async function runUnder(node: string, args: string[]): Promise<number> {
+  const { checkNodeBinary } = await import('./node-binary.js');
+  const { path } = checkNodeBinary(node);
+  const { spawnSync } = await import('node:child_process');
+  const cli = process.argv[1];
+  if (!cli || !/jsonlm(\.mjs)?$|cli\.mjs$/.test(cli)) throw new UsageError('--node works from the jsonlm command line (bin/jsonlm.mjs)');
+  const out = spawnSync(path, [cli, 'bench', 'kernels', ...withoutNodeFlag(args)], { stdio: 'inherit' });
+  if (out.error) throw out.error;
+  return out.status ?? 1;
+}
+
 export async function run(args: string[]): Promise<number> {
   const { values } = parseFlags(args, {
     json: { type: 'string' },
     quick: { type: 'boolean', default: false },
     clock: { type: 'string', default: 'wall' },
+    node: { type: 'string' },
   });
+  if (values.clock !== 'wall' && values.clock !== 'cpu') throw new UsageError(`--clock must be 'wall' or 'cpu', got '${values.clock}'`);
+  if (values.node !== undefined) return runUnder(values.node, args);
   const quick = values.quick === true;
   try {
     BenchClass = (await import('tinybench')).Bench;
   } catch {
     throw new Error("the kernel benchmark needs the dev dependency 'tinybench' (run it from a clone of the repository after `npm install`)");
   }
-  if (values.clock !== 'wall' && values.clock !== 'cpu') throw new UsageError(`--clock must be 'wall' or 'cpu', got '${values.clock}'`);
   clock = values.clock === 'cpu' ? cpuMs : undefined;
   const t: Timing = { budgetMs: quick ? 150 : 500, minIterations: 5 };
   const slow: Timing = { budgetMs: quick ? 50 : 200, minIterations: 1 };
@@ -304,17 +334,34 @@ export async function run(args: string[]): Promise<number> {
   benchSmallOps(k, t, slow, rows);
   benchAttention(k, t, slow, quick ? [256] : [128, 512, 2048], rows);
   printTable(rows);
-  const whole = benchWholeModel(k, { budgetMs: quick ? 300 : 1500, minIterations: 3 }, quick ? 8 : 32);
+  const wholeTiming: Timing = { budgetMs: quick ? 300 : 1500, minIterations: 3 };
+  const prefillTokens = quick ? 8 : 32;
+  // Where the relaxed build runs, the plain build is measured too, alternating three times with it, so
+  // that both see the same load; each figure is the median of its three.
+  const plain = k.relaxedSimd ? await Kernels.create({ relaxedSimd: false }) : undefined;
+  const runs: WholeModel[][] = [[], []];
+  for (let i = 0; i < (plain ? 3 : 1); i++) {
+    runs[0].push(benchWholeModel(k, wholeTiming, prefillTokens));
+    if (plain) runs[1].push(benchWholeModel(plain, wholeTiming, prefillTokens));
+  }
+  const whole = medianWhole(runs[0]), wholePlain = plain ? medianWhole(runs[1]) : undefined;
   console.log(`\nwhole-model pass (SmolLM-135M int8, ${(whole.weightBytes / 2 ** 20).toFixed(0)} MiB of weights+scales, ` +
     `every matrix once): decode ${whole.decodePassesPerS.toFixed(1)} passes/s; ` +
     `prefill of ${whole.prefillTokens} tokens (matmul_q8_tiled, no LM head) ${whole.prefillTokensPerS.toFixed(0)} tokens/s ` +
     `(${(whole.prefillTokensPerS / whole.decodePassesPerS).toFixed(1)}x decode per token)`);
-  console.log(`kernels: ${k.relaxedSimd ? 'relaxed-SIMD build (int8 dot of the decode matvec: i32x4.relaxed_dot_i8x16_i7x16_add_s)' : 'plain SIMD build'}; one thread`);
+  console.log(`kernels: ${k.relaxedSimd ? 'relaxed-SIMD build (int8 dots: i32x4.relaxed_dot_i8x16_i7x16_add_s)' : 'plain SIMD build'}; one thread`);
+  if (wholePlain) {
+    console.log(`relaxed / plain build, whole-model pass, 3 alternating runs each: decode ${whole.decodePassesPerS.toFixed(1)} / ` +
+      `${wholePlain.decodePassesPerS.toFixed(1)} passes/s (${(whole.decodePassesPerS / wholePlain.decodePassesPerS).toFixed(2)}x), ` +
+      `prefill ${whole.prefillTokensPerS.toFixed(0)} / ${wholePlain.prefillTokensPerS.toFixed(0)} tokens/s ` +
+      `(${(whole.prefillTokensPerS / wholePlain.prefillTokensPerS).toFixed(2)}x)`);
+  }
   const file = values.json ?? 'bench/results/kernels.json';
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, JSON.stringify({
     suite: 'kernels', date: new Date().toISOString(), quick, clock: values.clock, node: process.versions.node, arch: process.arch,
     cpu: cpus()[0]?.model, cores: cpus().length, loadAverage: load, relaxedSimd: k.relaxedSimd, rows, wholeModel135M: whole,
+    ...(wholePlain ? { wholeModel135MPlainBuild: wholePlain } : {}),
   }, null, 2) + '\n');
   console.log(`\nwrote ${file}`);
   return 0;
