@@ -1,5 +1,4 @@
 import { checkGroup } from './checks';
-import { matmulTiledRelaxed, relaxedScratchBytes } from './matmul-q8-relaxed';
 
 // W8A8 products over the Q8Matrix layout: weights [rows, rowStride] int8 + f32 scales [rows, groups]; the
 // activation is quantized the same way (xq [ntok, rowStride], xs [ntok, groups]). Padding columns are zero
@@ -264,7 +263,7 @@ const RELAXED_PATH: bool = ASC_FEATURE_RELAXED_SIMD || isDefined(RELAXED_EMULATE
 }
 
 /** True when some byte of x[0..n) is -128 (outside what the relaxed dot may take as |x|). */
-export function holdsMinus128(x: usize, n: usize): bool {
+function holdsMinus128(x: usize, n: usize): bool {
   const lo = i8x16.splat(-128);
   let any = i8x16.splat(0);
   for (let j: usize = 0; j < n; j += 16) any = v128.or(any, i8x16.eq(v128.load(x + j), lo));
@@ -273,7 +272,7 @@ export function holdsMinus128(x: usize, n: usize): bool {
 
 /** All rows of one token: 32 rows at a time over four streams and then blocks of 8 (group 32), or 4, then single rows. */
 // @ts-ignore: decorator
-@inline export function rowsFrom(out: usize, wq: usize, ws: usize, xq: usize, xs: usize, rows: i32, groups: i32, group: i32): void {
+@inline function rowsFrom(out: usize, wq: usize, ws: usize, xq: usize, xs: usize, rows: i32, groups: i32, group: i32): void {
   const rowStride = <usize>(groups * group);
   let r = 0;
   if (RELAXED_PATH && group == 32 && !holdsMinus128(xq, rowStride)) {
@@ -394,7 +393,7 @@ function repackPanel8(wpBuf: usize, spBuf: usize, w: usize, s: usize, rowStride:
 
 /** Folds one group's dots of four rows into the f32 outputs at o: o = (first ? 0 : o) + (ws * xs) * f32(dot). */
 // @ts-ignore: decorator
-@inline export function fold4(o: usize, first: bool, ws4: v128, xs: v128, dots: v128): void {
+@inline function fold4(o: usize, first: bool, ws4: v128, xs: v128, dots: v128): void {
   v128.store(o, f32x4.add(first ? f32x4.splat(0) : v128.load(o), term4(ws4, xs, dots)));
 }
 
@@ -533,8 +532,7 @@ export function matmul_q8_scratch_bytes(cols: i32, group: i32, ntok: i32): i32 {
   checkGroup(group);
   const groups = (cols + group - 1) / group;
   const rowStride = groups * group;
-  const plain = 16 * rowStride + 32 * groups + 2 * rowStride * ntok + 64;
-  return RELAXED_PATH && group == 32 ? max<i32>(plain, relaxedScratchBytes(rowStride, groups, ntok)) : plain;
+  return 16 * rowStride + 32 * groups + 2 * rowStride * ntok + 64;
 }
 
 /** matmul_q8 with scratch (16-byte aligned, `scratchBytes` long; see matmul_q8_scratch_bytes) for the
@@ -556,8 +554,6 @@ export function matmul_q8_tiled(out: usize, wq: usize, ws: usize, xq: usize, xs:
     matmulDirect(out, wq, ws, xq, xs, rows, groups, group, ntok);
     return;
   }
-  // The relaxed-SIMD GEMM (kernels/assembly/matmul-q8-relaxed.ts), where built in and applicable.
-  if (RELAXED_PATH && group == 32 && matmulTiledRelaxed(out, wq, ws, xq, xs, rows, groups, ntok, scratch, scratchBytes, MIN_TILED_TOKENS)) return;
   const xsStride = <usize>groups << 2;
   const outStride = <usize>rows << 2;
   const chunk = min<i32>(ntok, fit);
