@@ -8,6 +8,8 @@ import { checkNodeBinary } from '../../bench/node-binary.js';
 import { leanChild, measureInChild } from '../../bench/decode-child.js';
 import { run as runDecode } from '../../bench/decode.js';
 import { run as runKernels } from '../../bench/kernels.js';
+import { ranOn } from '../../bench/vs-llama-cpp.js';
+import type { DecodeBenchResult } from '../../bench/decode-result.js';
 import { UsageError } from '../../cmdline/flags.js';
 
 let dir: string;
@@ -45,6 +47,13 @@ describe('--node PATH', () => {
     await expect(runDecode(['--node'])).rejects.toThrow(UsageError); // the value is missing
     await expect(runKernels(['--node', script('old2', 'printf 16.0.0')])).rejects.toThrow(/is Node 16\.0\.0; jsonlm needs Node >= 20/);
     await expect(runKernels(['--node', process.execPath, '--clock', 'x'])).rejects.toThrow(/--clock must be 'wall' or 'cpu'/);
+  });
+
+  it('the report names the Node and the kernel build that ran, each kind once', () => {
+    const r = (environment: string, relaxedSimd: boolean) => ({ environment, relaxedSimd }) as DecodeBenchResult;
+    expect(ranOn([r('node v24.11.1', true), r('node v24.11.1', true)])).toBe('node v24.11.1, relaxed-SIMD kernels');
+    expect(ranOn([r('node v20.20.2', false)])).toBe('node v20.20.2, plain SIMD kernels');
+    expect(ranOn([r('node v20.20.2', false), r('node v24.11.1', true)])).toBe('node v20.20.2, plain SIMD kernels / node v24.11.1, relaxed-SIMD kernels');
   });
 
   it('the measured child runs under the given binary', async () => {
