@@ -262,9 +262,12 @@ function benchWholeModel(k: Kernels, t: Timing, prefillTokens: number): WholeMod
   return { weightBytes, decodePassesPerS: 1000 / decode, prefillTokens, prefillTokensPerS: prefillTokens * 1000 / prefill };
 }
 
-/** Median of each rate over runs (three or one). */
+/** Median of each rate over runs. */
 function medianWhole(runs: WholeModel[]): WholeModel {
-  const mid = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+  const mid = (xs: number[]) => {
+    const s = [...xs].sort((a, b) => a - b), m = s.length >> 1;
+    return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+  };
   return { ...runs[0], decodePassesPerS: mid(runs.map((r) => r.decodePassesPerS)), prefillTokensPerS: mid(runs.map((r) => r.prefillTokensPerS)) };
 }
 
@@ -336,22 +339,29 @@ export async function run(args: string[]): Promise<number> {
   printTable(rows);
   const wholeTiming: Timing = { budgetMs: quick ? 300 : 1500, minIterations: 3 };
   const prefillTokens = quick ? 8 : 32;
-  // Where the relaxed build runs, the plain build is measured too, alternating three times with it, so
-  // that both see the same load; each figure is the median of its three.
-  const plain = k.relaxedSimd ? await Kernels.create({ relaxedSimd: false }) : undefined;
+  // Where the relaxed build runs, the plain build is measured too, in four rounds, each on a fresh instance
+  // of both builds created in alternating order: of two instances of the same build, the one created later
+  // measured up to ~7% faster here (where its memory lands), which a fixed order would credit to one build.
+  // Each figure is the median of its rounds.
+  const compare = k.relaxedSimd;
   const runs: WholeModel[][] = [[], []];
-  for (let i = 0; i < (plain ? 3 : 1); i++) {
-    runs[0].push(benchWholeModel(k, wholeTiming, prefillTokens));
-    if (plain) runs[1].push(benchWholeModel(plain, wholeTiming, prefillTokens));
+  if (!compare) runs[0].push(benchWholeModel(k, wholeTiming, prefillTokens));
+  for (let i = 0; compare && i < 4; i++) {
+    const order = i % 2 ? [false, true] : [true, false];
+    const made: Kernels[] = [];
+    for (const relaxedSimd of order) made.push(await Kernels.create({ relaxedSimd }));
+    const [relaxedK, plainK] = i % 2 ? [made[1], made[0]] : made;
+    runs[0].push(benchWholeModel(relaxedK, wholeTiming, prefillTokens));
+    runs[1].push(benchWholeModel(plainK, wholeTiming, prefillTokens));
   }
-  const whole = medianWhole(runs[0]), wholePlain = plain ? medianWhole(runs[1]) : undefined;
+  const whole = medianWhole(runs[0]), wholePlain = compare ? medianWhole(runs[1]) : undefined;
   console.log(`\nwhole-model pass (SmolLM-135M int8, ${(whole.weightBytes / 2 ** 20).toFixed(0)} MiB of weights+scales, ` +
     `every matrix once): decode ${whole.decodePassesPerS.toFixed(1)} passes/s; ` +
     `prefill of ${whole.prefillTokens} tokens (matmul_q8_tiled, no LM head) ${whole.prefillTokensPerS.toFixed(0)} tokens/s ` +
     `(${(whole.prefillTokensPerS / whole.decodePassesPerS).toFixed(1)}x decode per token)`);
   console.log(`kernels: ${k.relaxedSimd ? 'relaxed-SIMD build (int8 dots: i32x4.relaxed_dot_i8x16_i7x16_add_s)' : 'plain SIMD build'}; one thread`);
   if (wholePlain) {
-    console.log(`relaxed / plain build, whole-model pass, 3 alternating runs each: decode ${whole.decodePassesPerS.toFixed(1)} / ` +
+    console.log(`relaxed / plain build, whole-model pass, 4 rounds of fresh instances: decode ${whole.decodePassesPerS.toFixed(1)} / ` +
       `${wholePlain.decodePassesPerS.toFixed(1)} passes/s (${(whole.decodePassesPerS / wholePlain.decodePassesPerS).toFixed(2)}x), ` +
       `prefill ${whole.prefillTokensPerS.toFixed(0)} / ${wholePlain.prefillTokensPerS.toFixed(0)} tokens/s ` +
       `(${(whole.prefillTokensPerS / wholePlain.prefillTokensPerS).toFixed(2)}x)`);
