@@ -40,13 +40,15 @@ process.stdout.write(JSON.stringify(r) + '\\n');`;
 }
 
 /** Measures one preset (or, with isFile, one model file) in a fresh Node process, so that its peak RSS is
- * that model's alone. `lean`: the bundled child entry from leanChild(), else the CLI is the child. */
-export async function measureInChild(name: string, isFile: boolean, opts: MeasureOptions, lean?: string): Promise<DecodeBenchResult> {
+ * that model's alone. `lean`: the bundled child entry from leanChild(), else the CLI is the child. `node`:
+ * the Node binary that runs the child (default: this process's). */
+export async function measureInChild(name: string, isFile: boolean, opts: MeasureOptions, lean?: string,
+  node?: string): Promise<DecodeBenchResult> {
   const { spawnSync } = await import('node:child_process');
   const childArgs = [lean ?? process.argv[1], ...(lean ? [] : ['bench', 'decode']), '--child', isFile ? '--model' : '--preset', name,
     '--prompt-tokens', String(opts.promptTokens), '--gen-tokens', String(opts.genTokens), ...(opts.ctx ? ['--ctx', String(opts.ctx)] : []),
     ...(opts.threads ? ['--threads', String(opts.threads)] : [])];
-  const out = spawnSync(process.execPath, childArgs, { encoding: 'utf8', maxBuffer: 1 << 20 });
+  const out = spawnSync(node ?? process.execPath, childArgs, { encoding: 'utf8', maxBuffer: 1 << 20 });
   if (out.status !== 0) throw new Error(`bench child for ${name} failed (exit ${out.status}): ${out.stderr.trim()}`);
   return { ...JSON.parse(out.stdout.trim().split('\n').pop()!), child: lean ? 'lean' : 'cli' };
 }

@@ -38,6 +38,8 @@ const HELP = `usage: jsonlm bench decode [--preset smollm-135m|smollm-360m | --m
   --json FILE          also write the results as JSON (e.g. bench/results/decode.json)
   --threads N[,M..]    worker threads for the int8 products, each count measured in turn (default: the
                        cores available; logits are identical for any count)
+  --node PATH          run the measured child processes under this Node binary (default: this one), e.g.
+                       a newer Node whose V8 runs the relaxed-SIMD kernels; the output says which ran
 
   --vs-llama-cpp       compare with llama.cpp on the same random GGUF files (135M and 360M shapes,
                        1 and 2 threads, interleaved rounds; ratios with medians and spread). Builds llama.cpp
@@ -228,7 +230,7 @@ export async function run(args: string[]): Promise<number> {
     'gen-tokens': { type: 'string' }, ctx: { type: 'string' }, json: { type: 'string' }, child: { type: 'boolean' },
     browser: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
     'vs-llama-cpp': { type: 'boolean' }, 'node-llama-cpp': { type: 'string' }, cache: { type: 'string' },
-    'llama-cpp-dir': { type: 'string' }, rounds: { type: 'string' }, threads: { type: 'string' }, types: { type: 'string' },
+    'llama-cpp-dir': { type: 'string' }, rounds: { type: 'string' }, threads: { type: 'string' }, types: { type: 'string' }, node: { type: 'string' },
   });
   if (v.help) { console.log(HELP); return 0; }
   const vsOnly = ['node-llama-cpp', 'cache', 'llama-cpp-dir', 'rounds', 'types'] as const;
@@ -241,13 +243,15 @@ export async function run(args: string[]): Promise<number> {
   for (const p of v.preset ?? []) {
     if (!PRESETS[p]) throw new UsageError(`unknown --preset '${p}' (choose ${Object.keys(PRESETS).join(', ')})`);
   }
+  if (v.node !== undefined && (v.browser || v.child)) throw new UsageError('--node picks the Node that runs the measurement: not with --browser or --child');
+  const node = v.node === undefined ? undefined : (await import('./node-binary.js')).checkNodeBinary(v.node).path;
   if (v['vs-llama-cpp']) {
     if (v.model || v.browser || v.child) throw new UsageError('--vs-llama-cpp runs its own GGUF files in Node: drop --model/--browser');
     const { compareWithLlamaCpp, parseThreadList, parseTypeList } = await import('./vs-llama-cpp.js');
     return compareWithLlamaCpp({
       presets: v.preset ?? Object.keys(PRESETS), promptTokens, genTokens, rounds: intFlag(v.rounds, 'rounds', 5, 1),
       threads: parseThreadList(v.threads ?? '1,2'), types: parseTypeList(v.types ?? 'q8_0'), cache: v.cache, llamaCppDir: v['llama-cpp-dir'], nodeLlamaCpp: v['node-llama-cpp'],
-      json: v.json,
+      json: v.json, node,
     });
   }
   const names = v.model ? [v.model] : v.preset ?? Object.keys(PRESETS);
@@ -284,7 +288,7 @@ export async function run(args: string[]): Promise<number> {
     const lean = await leanChild();
     for (const name of names) {
       for (const threads of threadList) {
-        results.push(await measureInChild(name, !!v.model, { ...opts, threads }, lean));
+        results.push(await measureInChild(name, !!v.model, { ...opts, threads }, lean, node));
         console.error(`${name} ${threads}T: done`);
       }
     }
@@ -292,6 +296,8 @@ export async function run(args: string[]): Promise<number> {
   }
   console.log(table(results));
   if (!v.browser) {
+    const { ranOn } = await import('./vs-llama-cpp.js');
+    console.log(`ran on ${ranOn(results)}`);
     console.log(results.every((r) => r.child === 'lean')
       ? 'peak RSS: Node + the engine (lean child: the CLI\'s other modules are not loaded)'
       : 'peak RSS: Node + the whole CLI');

@@ -265,6 +265,15 @@ function benchWholeModel(k: Kernels, t: Timing, prefillTokens: number): WholeMod
   return { weightBytes, decodePassesPerS: 1000 / decode, prefillTokens, prefillTokensPerS: prefillTokens * 1000 / prefill };
 }
 
+/** Median of each rate over runs. */
+function medianWhole(runs: WholeModel[]): WholeModel {
+  const mid = (xs: number[]) => {
+    const s = [...xs].sort((a, b) => a - b), m = s.length >> 1;
+    return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+  };
+  return { ...runs[0], decodePassesPerS: mid(runs.map((r) => r.decodePassesPerS)), prefillTokensPerS: mid(runs.map((r) => r.prefillTokensPerS)) };
+}
+
 function fmt(n: number | undefined, digits = 2): string {
   if (n === undefined) return '-';
   return n >= 100 ? n.toFixed(0) : n.toFixed(digits);
@@ -280,19 +289,43 @@ function printTable(rows: Row[]): void {
   for (const b of body) console.log(line(b));
 }
 
+/** `args` without `--node PATH` / `--node=PATH`. */
+function withoutNodeFlag(args: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--node') i++;
+    else if (!args[i].startsWith('--node=')) out.push(args[i]);
+  }
+  return out;
+}
+
+/** The whole suite again, in a child under another Node binary (`--node PATH`). */
+async function runUnder(node: string, args: string[]): Promise<number> {
+  const { checkNodeBinary } = await import('./node-binary.js');
+  const { path } = checkNodeBinary(node);
+  const { spawnSync } = await import('node:child_process');
+  const cli = process.argv[1];
+  if (!cli || !/jsonlm(\.mjs)?$|cli\.mjs$/.test(cli)) throw new UsageError('--node works from the jsonlm command line (bin/jsonlm.mjs)');
+  const out = spawnSync(path, [cli, 'bench', 'kernels', ...withoutNodeFlag(args)], { stdio: 'inherit' });
+  if (out.error) throw out.error;
+  return out.status ?? 1;
+}
+
 export async function run(args: string[]): Promise<number> {
   const { values } = parseFlags(args, {
     json: { type: 'string' },
     quick: { type: 'boolean', default: false },
     clock: { type: 'string', default: 'wall' },
+    node: { type: 'string' },
   });
+  if (values.clock !== 'wall' && values.clock !== 'cpu') throw new UsageError(`--clock must be 'wall' or 'cpu', got '${values.clock}'`);
+  if (values.node !== undefined) return runUnder(values.node, args);
   const quick = values.quick === true;
   try {
     BenchClass = (await import('tinybench')).Bench;
   } catch {
     throw new Error("the kernel benchmark needs the dev dependency 'tinybench' (run it from a clone of the repository after `npm install`)");
   }
-  if (values.clock !== 'wall' && values.clock !== 'cpu') throw new UsageError(`--clock must be 'wall' or 'cpu', got '${values.clock}'`);
   clock = values.clock === 'cpu' ? cpuMs : undefined;
   const t: Timing = { budgetMs: quick ? 150 : 500, minIterations: 5 };
   const slow: Timing = { budgetMs: quick ? 50 : 200, minIterations: 1 };
@@ -307,7 +340,24 @@ export async function run(args: string[]): Promise<number> {
   benchSmallOps(k, t, slow, rows);
   benchAttention(k, t, slow, quick ? [256] : [128, 512, 2048], rows);
   printTable(rows);
-  const whole = benchWholeModel(k, { budgetMs: quick ? 300 : 1500, minIterations: 3 }, quick ? 8 : 32);
+  const wholeTiming: Timing = { budgetMs: quick ? 300 : 1500, minIterations: 3 };
+  const prefillTokens = quick ? 8 : 32;
+  // Where the relaxed build runs, the plain build is measured too, in four rounds, each on a fresh instance
+  // of both builds created in alternating order: of two instances of the same build, the one created later
+  // measured up to ~7% faster here (where its memory lands), which a fixed order would credit to one build.
+  // Each figure is the median of its rounds.
+  const compare = k.relaxedSimd;
+  const runs: WholeModel[][] = [[], []];
+  if (!compare) runs[0].push(benchWholeModel(k, wholeTiming, prefillTokens));
+  for (let i = 0; compare && i < 4; i++) {
+    const order = i % 2 ? [false, true] : [true, false];
+    const made: Kernels[] = [];
+    for (const relaxedSimd of order) made.push(await Kernels.create({ relaxedSimd }));
+    const [relaxedK, plainK] = i % 2 ? [made[1], made[0]] : made;
+    runs[0].push(benchWholeModel(relaxedK, wholeTiming, prefillTokens));
+    runs[1].push(benchWholeModel(plainK, wholeTiming, prefillTokens));
+  }
+  const whole = medianWhole(runs[0]), wholePlain = compare ? medianWhole(runs[1]) : undefined;
   console.log(`\nwhole-model pass (SmolLM-135M int8, ${(whole.weightBytes / 2 ** 20).toFixed(0)} MiB of weights+scales, ` +
     `every matrix once): decode ${whole.decodePassesPerS.toFixed(1)} passes/s; ` +
     `prefill of ${whole.prefillTokens} tokens (matmul_q8_tiled, no LM head) ${whole.prefillTokensPerS.toFixed(0)} tokens/s ` +
@@ -317,12 +367,19 @@ export async function run(args: string[]): Promise<number> {
     `${q4.rounds} alternating rounds): decode ${fmt(median(q4.q4DecodePassesPerS), 1)} vs ${fmt(median(q4.q8DecodePassesPerS), 1)} passes/s ` +
     `(q4/q8 ${q4.decodeRatio.toFixed(2)}x), prefill of ${q4.prefillTokens} tokens (matmul_q4) ${fmt(median(q4.q4PrefillTokensPerS), 0)} vs ` +
     `${fmt(median(q4.q8PrefillTokensPerS), 0)} tokens/s (${q4.prefillRatio.toFixed(2)}x)`);
-  console.log(`kernels: ${k.relaxedSimd ? 'relaxed-SIMD build (int8 dot of the decode matvec: i32x4.relaxed_dot_i8x16_i7x16_add_s)' : 'plain SIMD build'}; one thread`);
+  console.log(`kernels: ${k.relaxedSimd ? 'relaxed-SIMD build (int8 dots: i32x4.relaxed_dot_i8x16_i7x16_add_s)' : 'plain SIMD build'}; one thread`);
+  if (wholePlain) {
+    console.log(`relaxed / plain build, whole-model pass, 4 rounds of fresh instances: decode ${whole.decodePassesPerS.toFixed(1)} / ` +
+      `${wholePlain.decodePassesPerS.toFixed(1)} passes/s (${(whole.decodePassesPerS / wholePlain.decodePassesPerS).toFixed(2)}x), ` +
+      `prefill ${whole.prefillTokensPerS.toFixed(0)} / ${wholePlain.prefillTokensPerS.toFixed(0)} tokens/s ` +
+      `(${(whole.prefillTokensPerS / wholePlain.prefillTokensPerS).toFixed(2)}x)`);
+  }
   const file = values.json ?? 'bench/results/kernels.json';
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, JSON.stringify({
     suite: 'kernels', date: new Date().toISOString(), quick, clock: values.clock, node: process.versions.node, arch: process.arch,
     cpu: cpus()[0]?.model, cores: cpus().length, loadAverage: load, relaxedSimd: k.relaxedSimd, rows, wholeModel135M: whole, wholeModel135MQ4: q4,
+    ...(wholePlain ? { wholeModel135MPlainBuild: wholePlain } : {}),
   }, null, 2) + '\n');
   console.log(`\nwrote ${file}`);
   return 0;

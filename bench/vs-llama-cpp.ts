@@ -26,6 +26,8 @@ export interface CompareOptions {
   llamaCppDir?: string;
   nodeLlamaCpp?: string;
   json?: string;
+  /** The Node binary that runs jsonlm's side (checked by bench/node-binary.ts; default this process's). */
+  node?: string;
 }
 
 export function parseTypeList(text: string): ComparedType[] {
@@ -55,6 +57,13 @@ const stat = (xs: number[]): Stat => ({ median: median(xs), min: Math.min(...xs)
 /** One model in one weight type at one thread count, all rounds. */
 interface Cell { preset: string; type: ComparedType; threads: number; llama: LlamaBenchResult[]; jsonlm: DecodeBenchResult[] }
 
+/** Which Node and which kernel build ran the jsonlm side, from the children's own reports: e.g.
+ * 'node v24.11.1, relaxed-SIMD kernels' (both named when the runs differ). */
+export function ranOn(results: DecodeBenchResult[]): string {
+  const kinds = [...new Set(results.map((r) => `${r.environment}, ${r.relaxedSimd ? 'relaxed-SIMD' : 'plain SIMD'} kernels`))];
+  return kinds.join(' / ') || 'nothing';
+}
+
 export async function compareWithLlamaCpp(o: CompareOptions): Promise<number> {
   const log = (s: string) => console.error(s);
   const root = cacheRoot(o.cache);
@@ -75,7 +84,7 @@ export async function compareWithLlamaCpp(o: CompareOptions): Promise<number> {
       for (const c of cells) {
         const file = files[`${c.preset} ${c.type}`];
         c.llama.push(await runLlamaBench(bench, file, c.threads, o.promptTokens, o.genTokens));
-        c.jsonlm.push(await measureInChild(file, true, { ...opts, threads: c.threads }, lean));
+        c.jsonlm.push(await measureInChild(file, true, { ...opts, threads: c.threads }, lean, o.node));
         log(`round ${r + 1}/${o.rounds}: ${c.preset} ${c.type} ${c.threads}T done`);
       }
     }
@@ -113,7 +122,8 @@ export async function compareWithLlamaCpp(o: CompareOptions): Promise<number> {
     'jsonlm / llama.cpp same threads', 'jsonlm / llama.cpp 1T'];
   const w = head.map((h, i) => Math.max(h.length, ...rows.map((b) => b[i].length)));
   const line = (cells: string[]) => '| ' + cells.map((x, i) => x.padEnd(w[i])).join(' | ') + ' |';
-  console.log(`CPU: ${cpu}; llama.cpp ${commit} (llama-bench, -march=native); jsonlm on ${process.version}; ` +
+  const jsonlmOn = ranOn(cells.flatMap((c) => c.jsonlm));
+  console.log(`CPU: ${cpu}; llama.cpp ${commit} (llama-bench, -march=native); jsonlm on ${jsonlmOn}; ` +
     `random ${types.map((t) => t.toUpperCase()).join('/')} weights (every matrix; jsonlm keeps Q4_0 packed), prompt ${o.promptTokens}, decode ${o.genTokens}, ${o.rounds} interleaved rounds; ` +
     'ratios are per-round jsonlm / llama.cpp, median (min..max); RSS ratio: lower is better; ' +
     `jsonlm's RSS: ${lean ? 'Node + the engine (lean child)' : 'Node + the whole CLI'}`);
@@ -121,7 +131,7 @@ export async function compareWithLlamaCpp(o: CompareOptions): Promise<number> {
   if (o.json) {
     mkdirSync(dirname(o.json), { recursive: true });
     writeFileSync(o.json, JSON.stringify({
-      suite: 'decode-vs-llama-cpp', date: new Date().toISOString(), cpu, node: process.version, llamaCpp: commit,
+      suite: 'decode-vs-llama-cpp', date: new Date().toISOString(), cpu, node: jsonlmOn, llamaCpp: commit,
       promptTokens: o.promptTokens, genTokens: o.genTokens, rounds: o.rounds, types, jsonlmChild: lean ? 'lean' : 'cli', results: report,
     }, null, 2) + '\n');
     console.log(`wrote ${o.json}`);

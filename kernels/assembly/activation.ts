@@ -45,11 +45,14 @@ export function softmax(x: usize, n: i32): void {
   for (; o < end; o += 4) store<f32>(x + o, load<f32>(x + o) * inv);
 }
 
+/** f32x4 1.0 in memory: loaded, not materialized in the loop (see math.ts, EXP_TERMS). */
+const ONE_F32X4 = memory.data<f32>([1.0, 1.0, 1.0, 1.0], 16);
+
 /** out = (gate * (1 / (1 + e^-gate))) * up, llama2.c's order; out may alias gate or up. */
 export function swiglu(out: usize, gate: usize, up: usize, n: i32): void {
   const end = <usize>n << 2;
   const end4 = <usize>(n & ~3) << 2;
-  const one = f32x4.splat(1.0);
+  const one = v128.load(ONE_F32X4);
   const end8 = <usize>(n & ~7) << 2;
   let o: usize = 0;
   for (; o < end8; o += 32) { // eight at a time: two interleaved exp chains (see expf4x2)

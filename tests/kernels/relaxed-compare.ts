@@ -1,5 +1,7 @@
 // Shared by relaxed-simd.test.ts and relaxed-child.ts: one build of the kernels against another and the
-// scalar reference, matvec_q8 and matmul_q8 (odd token counts end in the matvec path), on fresh random
+// scalar reference, matvec_q8, matmul_q8 (odd token counts end in the matvec path) and the prefill GEMM
+// matmul_q8_tiled (whole and partial 4-token tiles and 8-row panels, scratch too small for all tokens at
+// once, groups other than 32), on fresh random
 // inputs: weights over all int8 values (-128 included), activations over -127..127 with cases pinned to the
 // extremes, and a case holding -128 (which the relaxed path must hand to the plain kernel).
 import type { Kernels } from '../../kernels/kernels.js';
@@ -27,27 +29,35 @@ export function compareBuilds(relaxed: Kernels, plain: Kernels, seed: number): C
     return { wq, xq, ws, xs, rowStride };
   }
 
-  function run(k: Kernels, o: ReturnType<typeof operands>, rows: number, cols: number, group: number, ntok: number): Float32Array {
+  /** scratchTokens > 0: matmul_q8_tiled with scratch for that many tokens at once. */
+  function run(k: Kernels, o: ReturnType<typeof operands>, rows: number, cols: number, group: number, ntok: number,
+    scratchTokens: number): Float32Array {
     const m = k.mark();
     const put = (a: Int8Array | Float32Array) => { const p = k.alloc(a.byteLength, 16); k.u8(p, a.byteLength).set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength)); return p; };
     const wq = put(o.wq), ws = put(o.ws), xq = put(o.xq), xs = put(o.xs), out = k.alloc(rows * ntok * 4);
-    if (ntok === 1) k.exports.matvec_q8(out, wq, ws, xq, xs, rows, cols, group);
+    if (scratchTokens) {
+      const bytes = k.exports.matmul_q8_scratch_bytes(cols, group, scratchTokens);
+      k.exports.matmul_q8_tiled(out, wq, ws, xq, xs, rows, cols, group, ntok, k.alloc(bytes, 16), bytes);
+    } else if (ntok === 1) k.exports.matvec_q8(out, wq, ws, xq, xs, rows, cols, group);
     else k.exports.matmul_q8(out, wq, ws, xq, xs, rows, cols, group, ntok);
     const res = k.f32(out, rows * ntok).slice();
     k.release(m);
     return res;
   }
 
-  const shapes: [number, number, number, number][] = [
-    [1, 32, 32, 1], [7, 33, 32, 1], [8, 64, 32, 1], [9, 576, 32, 1], [32, 96, 32, 1], [40, 576, 32, 1], [130, 64, 32, 1],
-    [257, 1536, 32, 1], [1536, 576, 32, 1], [96, 100, 16, 1], [13, 200, 64, 1], [64, 576, 32, 3], [33, 96, 32, 5],
+  // [rows, cols, group, tokens, scratch tokens for matmul_q8_tiled (0: matvec_q8 / matmul_q8)]
+  const shapes: [number, number, number, number, number][] = [
+    [1, 32, 32, 1, 0], [7, 33, 32, 1, 0], [8, 64, 32, 1, 0], [9, 576, 32, 1, 0], [32, 96, 32, 1, 0], [40, 576, 32, 1, 0], [130, 64, 32, 1, 0],
+    [257, 1536, 32, 1, 0], [1536, 576, 32, 1, 0], [96, 100, 16, 1, 0], [13, 200, 64, 1, 0], [64, 576, 32, 3, 0], [33, 96, 32, 5, 0],
+    [8, 32, 32, 4, 4], [19, 96, 32, 7, 7], [64, 576, 32, 9, 9], [40, 1536, 32, 13, 5], [200, 70, 32, 16, 16], [24, 96, 16, 6, 6],
+    [16, 128, 64, 5, 5],
   ];
-  for (const [rows, cols, group, ntok] of shapes) {
+  for (const [rows, cols, group, ntok, scratchTokens] of shapes) {
     for (let kind = 0; kind < 4; kind++) {
       const o = operands(rows, cols, group, ntok, kind);
-      const a = run(relaxed, o, rows, cols, group, ntok), b = run(plain, o, rows, cols, group, ntok);
+      const a = run(relaxed, o, rows, cols, group, ntok, scratchTokens), b = run(plain, o, rows, cols, group, ntok, scratchTokens);
       report.cases++;
-      const label = `${rows}x${cols}/${group} x${ntok} kind ${kind}`;
+      const label = `${rows}x${cols}/${group} x${ntok}${scratchTokens ? ` tiled (scratch ${scratchTokens})` : ''} kind ${kind}`;
       if (!same(a, b)) report.mismatches.push(`${label}: relaxed != plain`);
       for (let t = 0; t < ntok; t++) {
         const ref = matvecQ8F32(o.wq, o.ws, o.xq.subarray(t * o.rowStride), o.xs.subarray(t * Math.ceil(cols / group)), rows, cols, group);
