@@ -61,8 +61,12 @@ describe('GGUF Q4_0 on the native 4-bit path', () => {
       const w = packed.weights, e = expanded.weights;
       for (const m of [w.tokenEmbedding, w.output, ...w.layers.flatMap((l) => [l.wq, l.wk, l.wv, l.wo, l.wGate, l.wUp, l.wDown])]) expect(m.kind).toBe('q4');
       expect(e.layers[0].wDown.kind).toBe('q8');
-      // 4.5 bits (nibbles + f32 scale per 32) against 9 bits per weight: the weights take about half.
-      expect(packed.kernels.usedBytes).toBeLessThan(0.75 * expanded.kernels.usedBytes);
+      // Nibbles against int8 (the f32 scales the same): half a byte saved per weight, less the int8 scratch
+      // matmul_q4 expands one matrix into for prefill (the largest), whatever else the memory holds.
+      const matrices = [...new Set([w.tokenEmbedding, w.output, ...w.layers.flatMap((l) => [l.wq, l.wk, l.wv, l.wo, l.wGate, l.wUp, l.wDown])])];
+      const weightCount = matrices.reduce((n, m) => n + m.rows * m.cols, 0);
+      const largest = Math.max(...matrices.map((m) => m.rows * m.cols));
+      expect(expanded.kernels.usedBytes - packed.kernels.usedBytes).toBeGreaterThanOrEqual(0.5 * weightCount - largest - 4096);
       const a = run(packed), b = run(expanded);
       expect(a.length).toBe(53);
       expect(a.slice(0, 52).every((r) => r.every(Number.isFinite))).toBe(true);
