@@ -7,6 +7,9 @@ import type { TokenConstraint } from './constraint.js';
 /** Closing starts when the budget left is within this many tokens of what the shortest completion needs:
  * room for the token about to be sampled to lengthen the completion (a new key, a new string). */
 export const CLOSE_SLACK = 24;
+/** Tokens kept in reserve beyond a completion's count: where the grammar refuses the forced tokenizer's
+ * spelling, the completion is written in shorter tokens. */
+export const CLOSE_MARGIN = 4;
 
 export class BudgetCloser {
   /** The document is being finished along its shortest completion. */
@@ -24,6 +27,17 @@ export class BudgetCloser {
   check(budget: number): boolean {
     if (this.canClose && !this.closing && budget <= this.window && budget <= this.tokensToClose() + CLOSE_SLACK) this.closing = true;
     return this.closing;
+  }
+
+  /** Whether appending `bytes` would leave a document whose shortest completion no longer fits in
+   * `budgetAfter` tokens (with CLOSE_MARGIN to spare): one token can lengthen the completion by more than
+   * the slack (`},` in an array of objects calls for a whole new item), so near the end each token is
+   * checked before it is written, and the document is closed instead. */
+  wouldOverrun(bytes: Uint8Array, budgetAfter: number): boolean {
+    if (!this.canClose || this.closing || budgetAfter > this.window || !this.constraint!.completionAfter) return false;
+    const after = this.constraint!.completionAfter(bytes);
+    if (after === undefined) return false;
+    return after === null || this.count(after) + CLOSE_MARGIN > budgetAfter;
   }
 
   /** The bytes that finish the document from here (empty when none is found). */

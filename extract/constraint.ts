@@ -19,6 +19,8 @@ export interface TokenConstraint {
   /** The shortest bytes that complete the document from here (null when none is found); lets the
    * decoder close the document validly when its token budget runs low. */
   shortestCompletion?(): Uint8Array | null;
+  /** shortestCompletion after `bytes`, nothing consumed (undefined when the bytes cannot follow). */
+  completionAfter?(bytes: Uint8Array): Uint8Array | null | undefined;
 }
 
 /** A schema compiled once, from which each extraction takes a fresh constraint. */

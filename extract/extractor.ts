@@ -271,12 +271,17 @@ export class Extractor {
       const id = sampler.sample(logits, seq);
       closeBytes = undefined;
       if (eos.has(id)) { finishReason = constraint?.isComplete() ? 'complete' : 'eos'; break; }
+      if (closer.wouldOverrun(this.tokenizer.tokenBytes(id), maxTokens - generated - 1)) { closer.closing = true; continue; }
       const firstByte = this.tokenizer.tokenBytes(id)[0] ?? 0;
       if (choosing && (choosing === 'span' || (choosing === 'number' ? continuesNumber(firstByte) : isDigitByte(firstByte)))) {
         // A grounded value the model starts with a digit is chosen as value choice chooses digit-led strings
         // (when on): among the digit-led spans and normalized forms, by the mean score.
         const kind = choosing === 'span' && valueChoice && isDigitByte(firstByte) ? 'string' : choosing;
         const chosen = chooseValue(this.choiceContext(), kind, copy!.source, constraint, seq, before!, maxTokens - generated);
+        if (chosen && closer.wouldOverrun(Uint8Array.from(chosen.flatMap((t) => [...this.tokenizer.tokenBytes(t)])), maxTokens - generated - chosen.length)) {
+          closer.closing = true; // the chosen value would leave no room to finish the document: finish it now
+          continue;
+        }
         if (chosen) {
           const piece = emit(chosen, true);
           mustClose = choosing === 'number' ? 'number' : 'string';

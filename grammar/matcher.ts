@@ -29,6 +29,9 @@ export interface Matcher {
    * short completion found depth-first with closing bytes tried first (not always the shortest), or
    * null if none was found quickly. */
   shortestCompletion(): Uint8Array | null;
+  /** What shortestCompletion would give after `bytes` (nothing is consumed); undefined when the bytes
+   * cannot follow. Lets a decoder refuse a token whose completion would not fit its budget. */
+  completionAfter(bytes: Uint8Array): Uint8Array | null | undefined;
 }
 
 /** One PDA + mask cache per (grammar, vocabulary), shared by every matcher over them. */
@@ -118,6 +121,12 @@ class TokenMatcher implements Matcher {
 
   shortestCompletion(): Uint8Array | null {
     return this.pda.shortestCompletion(this.state);
+  }
+
+  completionAfter(bytes: Uint8Array): Uint8Array | null | undefined {
+    if (this.finished) return undefined;
+    const next = this.pda.run(this.state, bytes);
+    return next === this.pda.empty ? undefined : this.pda.shortestCompletion(next);
   }
 
   text(): string {

@@ -175,9 +175,10 @@ function stackSetDepth(set: StackSet): number {
   return deepest;
 }
 
-/** Byte order for completion search: closers first, then what formats and numbers need. */
+/** Byte order for completion search: closers first, then the comma (so a number ends where it may rather
+ * than growing digit by digit: `0` then `,`, not `0.000000000000000,`), then what formats and numbers need. */
 const COMPLETION_ORDER: number[] = (() => {
-  const first = Array.from('"}]0123456789aA-:.@/T+Z,', (c) => c.charCodeAt(0));
+  const first = Array.from('"}],0123456789aA-:.@/T+Z', (c) => c.charCodeAt(0));
   const rest: number[] = [];
   for (let b = 0x20; b < 0x7f; b++) if (!first.includes(b)) rest.push(b);
   return [...first, ...rest, 0x5c];

@@ -57,4 +57,33 @@ describe('extract with the grammar', () => {
     const roomy = await extract({ text: 'Maria Lopez is 34.', schema: person, model, options: { maxTokens: 400 } });
     expect(roomy.closedEarly).toBe(false);
   });
+
+  it('never lets one token push the completion past the budget (a comma in an array of objects calls for a whole item)', async () => {
+    // Required keys after the array, and items with five required fields: after `},` the completion grows by
+    // a whole item at once, more than the closing slack. Each token near the end is checked before it is
+    // written, so every budget still ends in a valid document. The bundled model, sampled, wrote past the
+    // budget at seed 2 / 200 tokens before that check (and its completions spelled numbers as 0.000...).
+    const bundled = await loadModelFromPath(resolve(REPO, 'models/default'));
+    const show = {
+      type: 'object', required: ['date', 'time', 'act', 'room', 'price'],
+      properties: { date: { type: 'string', format: 'date' }, time: { type: 'string' }, act: { type: 'string' }, room: { type: 'string' }, price: { type: 'number' } },
+    };
+    const schema = {
+      type: 'object', required: ['festival', 'shows', 'pass_price', 'currency'],
+      properties: { festival: { type: 'string' }, shows: { type: 'array', items: show }, pass_price: { type: ['number', 'null'] }, currency: { enum: ['ZAR', 'USD', 'EUR'] } },
+    };
+    const text = 'Jazz weekend at the Pier Shed, Durban. Fri 14 Mar 2025: 18:30 Sipho Trio (Deck, R150), 20:00 Late set (Bar, R90). ' +
+      'Sat 15 Mar: 12:00 Youth band (Deck, free), 19:00 Headliner Nomsa (Hall, R300). Weekend pass R500.';
+    let closed = 0;
+    for (const seed of [1, 2, 3]) {
+      for (const maxTokens of [160, 180, 200, 240]) {
+        const r = await extract({ text, schema, model: bundled, options: { temperature: 1, seed, maxTokens } });
+        expect(r.tokens).toBeLessThanOrEqual(maxTokens);
+        expect(r.valid, `seed ${seed}, ${maxTokens} tokens: ${r.text}`).toBe(true);
+        if (r.closedEarly) closed++;
+      }
+    }
+    expect(closed).toBeGreaterThan(3);
+  });
+
 });

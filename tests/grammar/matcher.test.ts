@@ -153,6 +153,19 @@ describe('Matcher', () => {
     const tail = new TextDecoder().decode(m.shortestCompletion()!);
     expect(JSON.parse(m.text() + tail)).toEqual({ name: 'Bo', age: 0 });
   });
+
+  it('shortestCompletion ends a number where it may, and completionAfter looks ahead without consuming', () => {
+    const schema = { type: 'object', required: ['p', 'c'], properties: { p: { type: ['number', 'null'] }, c: { enum: ['ZAR', 'USD'] } } };
+    const m = matcherFor(schema);
+    feed(m, '{"p":0');
+    // A comma before any digit: not `.000000000000000,"c":...`, which a digit-first search wrote.
+    expect(new TextDecoder().decode(m.shortestCompletion()!)).toBe(',"c":"ZAR"}');
+    const enc = (s: string) => new TextEncoder().encode(s);
+    const after = m.completionAfter(enc(',"c":"U'));
+    expect(new TextDecoder().decode(after!)).toBe('SD"}');
+    expect(m.completionAfter(enc('x'))).toBeUndefined(); // cannot follow
+    expect(m.text()).toBe('{"p":0'); // nothing consumed
+  });
 });
 
 describe('mask exactness', () => {
