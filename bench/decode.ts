@@ -16,6 +16,7 @@ import { Kernels } from '../kernels/kernels.js';
 import type { LayerWeights, ModelWeights, Q8Matrix } from '../weights/model-weights.js';
 import { leanChild, measureInChild } from './decode-child.js';
 import type { DecodeBenchResult, MeasureOptions } from './decode-result.js';
+import { markdownTable } from './markdown-table.js';
 
 export const PRESETS: Record<string, LlamaConfig> = {
   'smollm-135m': {
@@ -161,9 +162,7 @@ function table(rows: DecodeBenchResult[]): string {
     String(r.genTokens), r.loadMs.toFixed(0), r.prefillTokPerS.toFixed(1), r.ttftMs.toFixed(1), r.decodeTokPerS.toFixed(1),
     opt(r.prefillTokPerCpuS), opt(r.decodeTokPerCpuS),
     r.peakRssMiB === null ? '-' : r.peakRssMiB.toFixed(1)]);
-  const w = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
-  const line = (cells: string[]) => '| ' + cells.map((c, i) => c.padEnd(w[i])).join(' | ') + ' |';
-  return [line(head), '|' + w.map((n) => '-'.repeat(n + 2)).join('|') + '|', ...body.map(line)].join('\n');
+  return markdownTable(head, body);
 }
 
 /** Runs presets in headless Chromium: the measurement bundled for the browser, one fresh page each. */

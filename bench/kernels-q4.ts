@@ -3,6 +3,7 @@
 // matmul_q8_tiled), measured in alternating rounds so that load from other processes hits both alike, and
 // reported as per-round ratios. The values are random (speed does not depend on them).
 import type { Kernels, Ptr } from '../kernels/kernels.js';
+import { upperMedian as median } from './median.js';
 
 interface Operand { q: Ptr; scales: Ptr; rows: number; cols: number }
 
@@ -35,7 +36,6 @@ function operand(k: Kernels, rows: number, cols: number, bytesPerWeight: 0.5 | 1
   return { q, scales, rows, cols };
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
 /** `measure(name, fn)` returns milliseconds per call (bench/kernels.ts's tinybench median). */
 export function benchWholeModelQ4(k: Kernels, measure: (name: string, fn: () => void) => number, prefillTokens: number, rounds = 3): WholeModelQ4 {

@@ -17,8 +17,8 @@ import {
 } from '../kernels/reference.js';
 import { mulberry32Unit } from '../random/prng.js';
 import { benchWholeModelQ4 } from './kernels-q4.js';
+import { upperMedian as median } from './median.js';
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
 interface Row {
   kernel: string;

@@ -13,6 +13,8 @@ import { Model } from '../engine/model.js';
 import type { KvCacheType } from '../engine/kv-cache.js';
 import { PRESETS, measureModel, randomWeights } from './decode.js';
 import type { DecodeBenchResult } from './decode-result.js';
+import { markdownTable } from './markdown-table.js';
+import { median } from './median.js';
 
 const HELP = `usage: jsonlm bench kv [options]
 
@@ -37,17 +39,6 @@ async function child(a: ChildArgs): Promise<number> {
   const r = measureModel(a.preset, model, performance.now() - t0, a);
   process.stdout.write(JSON.stringify({ ...r, kvCache: a.kvCache, kvMiB: model.session.cache.bytes / 2 ** 20 }) + '\n');
   return 0;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((x, y) => x - y);
-  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
-
-function table(head: string[], rows: string[][]): string {
-  const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => '| ' + cells.map((c, i) => c.padEnd(w[i])).join(' | ') + ' |';
-  return [line(head), '|' + w.map((n) => '-'.repeat(n + 2)).join('|') + '|', ...rows.map(line)].join('\n');
 }
 
 export async function run(args: string[]): Promise<number> {
@@ -81,7 +72,7 @@ export async function run(args: string[]): Promise<number> {
     }
   }
   const f = (x: number | null, d = 1) => (x === null ? '-' : x.toFixed(d));
-  console.log(table(['round', 'KV', 'KV MiB', 'wasm MiB', 'peak RSS MiB', 'prefill tok/s', 'decode tok/s', 'decode tok/cpu-s'],
+  console.log(markdownTable(['round', 'KV', 'KV MiB', 'wasm MiB', 'peak RSS MiB', 'prefill tok/s', 'decode tok/s', 'decode tok/cpu-s'],
     runs.map((r) => [String(r.round), r.kvCache, f(r.kvMiB), f(r.wasmAllocatedMiB), f(r.peakRssMiB), f(r.prefillTokPerS),
       f(r.decodeTokPerS, 2), f(r.decodeTokPerCpuS, 2)])));
   const of = (kv: KvCacheType) => runs.filter((r) => r.kvCache === kv);

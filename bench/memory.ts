@@ -15,6 +15,7 @@ import { tokenizerFromSource } from '../engine/load-model.js';
 import { Model } from '../engine/model.js';
 import { Prng } from '../random/prng.js';
 import type { Matrix, ModelWeights } from '../weights/model-weights.js';
+import { markdownTable } from './markdown-table.js';
 
 const KiB = 1024, MiB = 2 ** 20;
 
@@ -140,10 +141,8 @@ export async function run(args: string[]): Promise<number> {
   const f = (x: number | null) => (x === null ? '?' : x.toFixed(1));
   const body = rows.map((r) => [r.stage, f(r.rssMiB), f(r.anonMiB), f(r.fileMiB), f(r.peakMiB), f(r.wasmCommittedMiB), f(r.wasmTouchedMiB),
     f(r.heapUsedMiB), f(r.heapResidentMiB), f(r.arrayBuffersMiB)]);
-  const w = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
-  const line = (cells: string[]) => '| ' + cells.map((c, i) => c.padEnd(w[i])).join(' | ') + ' |';
   console.log(`${v.model}: ${model.config.nLayers} layers, dim ${model.config.dim}, vocab ${vocab}, ctx ${ctx}, Node ${process.version}; MiB`);
-  console.log([line(head), '|' + w.map((n) => '-'.repeat(n + 2)).join('|') + '|', ...body.map(line)].join('\n'));
+  console.log(markdownTable(head, body));
   // f16 scales (what a GGUF Q8_0 block stores) would halve the scales' bytes, in memory and in what each
   // decoded token streams from DRAM.
   const int8 = int8Bytes(weights);

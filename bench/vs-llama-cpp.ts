@@ -13,6 +13,8 @@ import type { DecodeBenchResult } from './decode-result.js';
 import {
   cacheRoot, COMPARED_TYPES, cpuModel, ensureLlamaBench, type ComparedType, llamaCppCommit, randomGguf, runLlamaBench, type LlamaBenchResult,
 } from './llama-cpp.js';
+import { markdownTable } from './markdown-table.js';
+import { median } from './median.js';
 
 export interface CompareOptions {
   presets: string[];
@@ -43,12 +45,6 @@ export function parseThreadList(text: string): number[] {
     throw new UsageError(`--threads must be a comma-separated list of positive integers, got '${text}'`);
   }
   return [...new Set(list.map(Number))];
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
 interface Stat { median: number; min: number; max: number }
@@ -120,14 +116,12 @@ export async function compareWithLlamaCpp(o: CompareOptions): Promise<number> {
   }
   const head = ['model', 'weights', 'threads', 'metric', 'llama.cpp median (min..max)', 'jsonlm median (min..max)',
     'jsonlm / llama.cpp same threads', 'jsonlm / llama.cpp 1T'];
-  const w = head.map((h, i) => Math.max(h.length, ...rows.map((b) => b[i].length)));
-  const line = (cells: string[]) => '| ' + cells.map((x, i) => x.padEnd(w[i])).join(' | ') + ' |';
   const jsonlmOn = ranOn(cells.flatMap((c) => c.jsonlm));
   console.log(`CPU: ${cpu}; llama.cpp ${commit} (llama-bench, -march=native); jsonlm on ${jsonlmOn}; ` +
     `random ${types.map((t) => t.toUpperCase()).join('/')} weights (every matrix; jsonlm keeps Q4_0 packed), prompt ${o.promptTokens}, decode ${o.genTokens}, ${o.rounds} interleaved rounds; ` +
     'ratios are per-round jsonlm / llama.cpp, median (min..max); RSS ratio: lower is better; ' +
     `jsonlm's RSS: ${lean ? 'Node + the engine (lean child)' : 'Node + the whole CLI'}`);
-  console.log([line(head), '|' + w.map((n) => '-'.repeat(n + 2)).join('|') + '|', ...rows.map(line)].join('\n'));
+  console.log(markdownTable(head, rows));
   if (o.json) {
     mkdirSync(dirname(o.json), { recursive: true });
     writeFileSync(o.json, JSON.stringify({
